@@ -1,0 +1,9 @@
+type BridgeEnv = import("../src/env").Env;
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import("../src/index");
+  }
+  interface Env extends BridgeEnv {
+    SANDBOX_CONTROL_TOKEN: string;
+  }
+}

@@ -1,0 +1,41 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/** Test-only secrets: fixed so that redaction tests can grep logs for them. */
+export const TEST_SECRETS = {
+  ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123456789",
+  CREDENTIALS_KEY: "q0xA8y9Zb1uJm0y7q5m4sR3jWlJ8o2p4Lk6cV0nT1Xw=",
+  SANDBOX_CONTROL_TOKEN: "test-sandbox-control-token",
+};
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN,
+          CREDENTIALS_KEY: TEST_SECRETS.CREDENTIALS_KEY,
+          SANDBOX_CONTROL_TOKEN: TEST_SECRETS.SANDBOX_CONTROL_TOKEN,
+          LOG_LEVEL: "warn",
+        },
+        workers: [
+          {
+            name: "talemetry-sandbox",
+            modules: true,
+            scriptPath: "./.build/sandbox/index.js",
+            compatibilityDate: "2026-11-01",
+            durableObjects: { ACCOUNT: { className: "SimulatorAccount", useSQLite: true } },
+            bindings: { SEED_CANDIDATES: "240", SANDBOX_CONTROL_TOKEN: TEST_SECRETS.SANDBOX_CONTROL_TOKEN },
+          },
+        ],
+      },
+    }),
+  ],
+  test: {
+    globalSetup: ["./test/global-setup.ts"],
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
