@@ -1,0 +1,128 @@
+/**
+ * One error model for the whole bridge. Code raises `AppError`; each caller's router renders it in
+ * its own format (problem+json for /v1 and /admin, `{"message"}` for Talkdesk, RFC 6749 for /oauth).
+ * Upstream failures are `UpstreamError`s, mapped to callers by the single table in
+ * ../shared/contracts/talentlynk-api.md ("Errors") — see `upstreamToAppError`.
+ */
+
+export type ErrorCode =
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "invalid"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "entity_not_supported"
+  | "upstream_auth"
+  | "upstream_unavailable"
+  | "internal";
+
+export const CODE_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid: 422,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  entity_not_supported: 501,
+  upstream_auth: 502,
+  upstream_unavailable: 503,
+  internal: 500,
+};
+
+/** Problem type slugs (the `type` URI ends with `/problems/<slug>`). */
+export const CODE_SLUG: Record<ErrorCode, string> = {
+  bad_request: "bad-request",
+  unauthorized: "unauthorized",
+  forbidden: "forbidden",
+  not_found: "not-found",
+  conflict: "conflict",
+  invalid: "invalid",
+  payload_too_large: "payload-too-large",
+  unsupported_media_type: "unsupported-media-type",
+  rate_limited: "rate-limited",
+  entity_not_supported: "entity-not-supported",
+  upstream_auth: "upstream-auth",
+  upstream_unavailable: "upstream-unavailable",
+  internal: "internal",
+};
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Safe for the wire. Never put secrets, tokens or raw upstream bodies here. */
+  readonly detail: string;
+  readonly errors?: FieldError[];
+  /** Seconds, for 429/503. */
+  readonly retryAfter?: number;
+
+  constructor(code: ErrorCode, detail: string, opts: { errors?: FieldError[]; retryAfter?: number; cause?: unknown } = {}) {
+    super(detail, { cause: opts.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.status = CODE_STATUS[code];
+    this.detail = detail;
+    this.errors = opts.errors;
+    this.retryAfter = opts.retryAfter;
+  }
+}
+
+/** How an upstream (Talemetry) call failed, after retries. */
+export type UpstreamKind = "auth" | "not_found" | "conflict" | "invalid" | "throttled" | "unavailable";
+
+export class UpstreamError extends Error {
+  readonly kind: UpstreamKind;
+  /** Upstream HTTP status, when there was an answer. For logs only. */
+  readonly upstreamStatus?: number;
+  /** Seconds the caller should wait, for throttled/unavailable. */
+  readonly retryAfter?: number;
+  /** Upstream's own message/code, for logs only (may be dirty; never rendered to callers). */
+  readonly upstreamDetail?: string;
+
+  constructor(kind: UpstreamKind, message: string, opts: { upstreamStatus?: number; retryAfter?: number; upstreamDetail?: string; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = "UpstreamError";
+    this.kind = kind;
+    this.upstreamStatus = opts.upstreamStatus;
+    this.retryAfter = opts.retryAfter;
+    this.upstreamDetail = opts.upstreamDetail;
+  }
+}
+
+/** The contract's "Errors" table, /v1 column: never pass Talemetry's status through blindly. */
+export function upstreamToAppError(err: UpstreamError): AppError {
+  switch (err.kind) {
+    case "auth":
+      return new AppError("upstream_auth", "The CRM rejected this tenant's stored Talemetry credentials.", { cause: err });
+    case "not_found":
+      return new AppError("not_found", "The CRM has no such record.", { cause: err });
+    case "conflict":
+      return new AppError("conflict", "The CRM refused the change because it conflicts with another record (for example an email already used by another candidate).", { cause: err });
+    case "invalid":
+      return new AppError("invalid", "The CRM refused the change as invalid.", { cause: err });
+    case "throttled":
+    case "unavailable":
+      return new AppError("upstream_unavailable", "The CRM is unavailable or throttling; retry later.", {
+        retryAfter: Math.max(1, Math.ceil(err.retryAfter ?? 5)),
+        cause: err,
+      });
+  }
+}
+
+/** Normalizes anything thrown into an AppError (unknown errors become a safe 500). */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof UpstreamError) return upstreamToAppError(err);
+  return new AppError("internal", "Internal error.", { cause: err });
+}
