@@ -1,0 +1,130 @@
+// Phone match layer: index keys of stored phones, the query rules of the contract (+/00, region,
+// tenant default, fewer than 5 digits), the three match levels and the index probes that find them.
+import { describe, expect, it } from "vitest";
+import type { PersonPhone } from "../../src/domain/person";
+import {
+  matchLevel,
+  parsePhoneQuery,
+  personPhoneKeys,
+  phoneKeys,
+  phoneProbes,
+  phoneQueryProblem,
+  reverseDigits,
+  type PhoneQuery,
+} from "../../src/phone/match";
+
+const valid = (number: string): PersonPhone => ({ number, type: "mobile", valid: true, raw: number });
+const invalid = (raw: string): PersonPhone => ({ number: raw, type: "home", valid: false, raw });
+
+function q(text: string, opts: { region?: string; tenantRegion?: string | null } = {}): PhoneQuery {
+  const r = parsePhoneQuery(text, { region: opts.region, tenantRegion: opts.tenantRegion ?? "GB" });
+  if (!r.ok) throw new Error(`unexpected rejection of ${text}: ${r.error.reason}`);
+  return r.query;
+}
+
+describe("phoneKeys", () => {
+  it("indexes E.164, national number, calling code and the reversed national number", () => {
+    expect(phoneKeys(valid("+447700900123"), "US")).toEqual({
+      e164: "+447700900123",
+      nsn: "7700900123",
+      callingCode: "44",
+      rnsn: "3210090077",
+    });
+  });
+  it("retries an invalid phone's raw text with the tenant region", () => {
+    expect(phoneKeys(invalid("07700 900123"), "GB")).toMatchObject({ e164: "+447700900123" });
+    expect(phoneKeys(invalid("n/a"), "GB")).toBeNull();
+    expect(phoneKeys(invalid("123"), "GB")).toBeNull();
+  });
+  it("ignores extensions and keeps one key set per distinct number", () => {
+    const keys = personPhoneKeys(
+      [valid("+14155550142"), { number: "+14155550142", type: "work", valid: true, raw: "+1 415 555 0142 ext. 7" }, invalid("x")],
+      "GB",
+    );
+    expect(keys.map((k) => k.e164)).toEqual(["+14155550142"]);
+  });
+});
+
+describe("parsePhoneQuery", () => {
+  it("treats + and 00 as naming the country", () => {
+    expect(q("+44 7700 900123", { tenantRegion: "US" })).toMatchObject({ e164: "+447700900123", nsn: "7700900123", namedCountry: true });
+    expect(q("00447700900123", { tenantRegion: "US" })).toMatchObject({ e164: "+447700900123", namedCountry: true });
+  });
+  it("uses the region parameter, which also names the country", () => {
+    expect(q("(415) 555-0142", { region: "us", tenantRegion: "GB" })).toMatchObject({ e164: "+14155550142", namedCountry: true });
+  });
+  it("falls back to the tenant region without naming a country", () => {
+    expect(q("07700 900123")).toMatchObject({ e164: "+447700900123", namedCountry: false });
+    expect(q("7700-900-123")).toMatchObject({ e164: "+447700900123", namedCountry: false });
+    expect(q("447700900123")).toMatchObject({ e164: "+447700900123" });
+  });
+  it("gives texts that resolve alike the same cache key, and named/unnamed different ones", () => {
+    expect(q("07700 900123").cacheKey).toBe(q("7700900123").cacheKey);
+    expect(q("+447700900123").cacheKey).toBe(q("00 44 7700 900123").cacheKey);
+    expect(q("+447700900123").cacheKey).not.toBe(q("07700900123").cacheKey);
+  });
+  it("keeps the national digits of a number that is not possible, for suffix matching", () => {
+    expect(q("555 0142", { tenantRegion: "US" })).toMatchObject({ e164: null, nsn: "5550142", namedCountry: false });
+  });
+  it("rejects fewer than 5 digits, overlong text and unknown regions", () => {
+    for (const text of ["", "1234", "+44 12", "abc", "12-34"]) {
+      expect(parsePhoneQuery(text, { tenantRegion: "GB" })).toMatchObject({ ok: false, error: { reason: "too_few_digits" } });
+    }
+    expect(parsePhoneQuery("1".repeat(30), { tenantRegion: "GB" })).toMatchObject({ ok: false, error: { reason: "too_long" } });
+    expect(parsePhoneQuery("1 ".repeat(40), { tenantRegion: "GB" })).toMatchObject({ ok: false, error: { reason: "too_long" } });
+    expect(parsePhoneQuery("07700900123", { region: "ZZ", tenantRegion: "GB" })).toMatchObject({ ok: false, error: { reason: "bad_region" } });
+    expect(parsePhoneQuery("07700900123", { region: "GBR", tenantRegion: "GB" })).toMatchObject({ ok: false, error: { reason: "bad_region" } });
+  });
+  it("turns a rejection into a 400 problem naming the parameter", () => {
+    const r = parsePhoneQuery("12", { tenantRegion: "GB" });
+    if (r.ok) throw new Error("expected rejection");
+    const err = phoneQueryProblem(r.error);
+    expect(err.status).toBe(400);
+    expect(err.errors).toEqual([{ field: "phone", message: expect.any(String) }]);
+  });
+});
+
+describe("matchLevel", () => {
+  const gb = phoneKeys(valid("+447700900123"), "GB")!;
+  const us = phoneKeys(valid("+17700900123"), "GB")!;
+  const longer = phoneKeys(valid("+4930700900123"), "GB")!; // nsn 30700900123 ends with 700900123
+
+  it("exact: the same E.164 whichever way the query named the country", () => {
+    expect(matchLevel(q("07700 900123"), gb, { partial: false })).toBe("exact");
+    expect(matchLevel(q("+447700900123"), gb, { partial: false })).toBe("exact");
+    expect(matchLevel(q("7700900123", { region: "GB", tenantRegion: "US" }), gb, { partial: false })).toBe("exact");
+  });
+  it("national: same national number, other country, only when the query named none", () => {
+    expect(matchLevel(q("07700 900123"), us, { partial: false })).toBe("national");
+    expect(matchLevel(q("+447700900123"), us, { partial: false })).toBeNull();
+    expect(matchLevel(q("7700900123", { region: "GB" }), us, { partial: false })).toBeNull();
+  });
+  it("partial: a shorter suffix of at least 7 digits, only when asked", () => {
+    const local = q("700 900123"); // 9 digits: a suffix of both stored numbers
+    expect(matchLevel(local, longer, { partial: false })).toBeNull();
+    expect(matchLevel(local, longer, { partial: true })).toBe("partial");
+    expect(matchLevel(q("+4930700900123"), gb, { partial: true })).toBeNull(); // 7700900123 is not a suffix
+    expect(matchLevel(q("+44 1 7700 900123", { tenantRegion: "US" }), gb, { partial: true })).toBe("partial");
+    // the shorter side must have 7 digits: 900123 (6) never matches partially
+    const short = { e164: "+44900123", nsn: "900123" };
+    expect(matchLevel(q("07700 900123"), short, { partial: true })).toBeNull();
+  });
+});
+
+describe("phoneProbes", () => {
+  it("lists exact, national and both suffix directions as index probes", () => {
+    const probes = phoneProbes(q("07700 900123"), { partial: true });
+    expect(probes.exact).toBe("+447700900123");
+    expect(probes.national).toBe("7700900123");
+    expect(probes.storedSuffixOfQuery).toEqual(["3210090", "32100900", "321009007"]);
+    expect(probes.queryPrefixRange).toEqual({ from: "3210090077", to: "3210090077:" });
+  });
+  it("has no national probe for a named country and no suffix probes without partial", () => {
+    const probes = phoneProbes(q("+447700900123"), { partial: false });
+    expect(probes).toEqual({ exact: "+447700900123", national: null, storedSuffixOfQuery: [], queryPrefixRange: null });
+  });
+  it("reverses digit strings", () => {
+    expect(reverseDigits("0123456789")).toBe("9876543210");
+    expect(reverseDigits("")).toBe("");
+  });
+});
