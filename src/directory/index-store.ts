@@ -1,0 +1,311 @@
+import type { Person } from "../domain/person";
+import { personPhoneKeys, phoneProbes, type MatchLevel, type PhoneKeys, type PhoneQuery } from "../phone/match";
+import { canonicalJson, emailKey, hash64, type JsonValue } from "./index-keys";
+import {
+  LEVEL_EXACT,
+  LEVEL_NATIONAL,
+  changesQuery,
+  chunkRows,
+  emailSearchQuery,
+  entryQuery,
+  phoneSearchQuery,
+} from "./index-queries";
+import { ensureIndexSchema } from "./index-schema";
+
+/** Extra per-candidate data stored beside the record for Talkdesk contacts (e.g. `address`). */
+export type IndexExtras = { [key: string]: JsonValue };
+
+export interface IndexUpsertResult {
+  /** The content changed (or the row is new), so `seq` was bumped. */
+  changed: boolean;
+  /** Phones or emails differ from before: the caller bumps the tenant's search generation. */
+  contactChanged: boolean;
+  /** The row's change sequence number after the write. */
+  seq: number;
+}
+
+export interface IndexBatchResult {
+  upserted: number;
+  changed: number;
+  /** Some candidate's phones or emails changed: bump the search generation once. */
+  contactChanged: boolean;
+}
+
+export interface IndexRemoveResult {
+  removed: boolean;
+  /** The removed candidate was findable by phone or email: bump the search generation. */
+  contactChanged: boolean;
+}
+
+export interface IndexEntry {
+  person: Person;
+  extras: IndexExtras | null;
+  seq: number;
+  /** When sync (or the bridge's own write) last saw the candidate. */
+  seenAt: string;
+  /** When the row's content last changed (the time `seq` was last bumped). */
+  updatedAt: string;
+}
+
+/** One row of Talkdesk contact paging. */
+export interface IndexChange {
+  seq: number;
+  person: Person;
+  extras: IndexExtras | null;
+}
+
+export interface PhoneHit {
+  person: Person;
+  match: MatchLevel;
+}
+
+export interface EmailHit {
+  person: Person;
+  match: "exact";
+}
+
+/** The contract caps a search at 50 results. */
+export const MAX_SEARCH_RESULTS = 50;
+/** Upper bound of one `changesSince` page, whatever the caller asks. */
+export const MAX_CHANGES_PAGE = 1000;
+
+/** `ctx.storage` (preferred: batches are transactions) or just `ctx.storage.sql`. */
+export type IndexStorage = SqlStorage | Pick<DurableObjectStorage, "sql" | "transactionSync">;
+
+interface StoredRow extends Record<string, SqlStorageValue> {
+  record: string;
+  extras: string | null;
+  hash: string;
+  contact_hash: string;
+  seq: number;
+}
+
+/**
+ * The per-tenant directory index inside the tenant's Durable Object (see
+ * ../shared/design/ARCHITECTURE.md): candidate records with a change sequence number, plus phone and
+ * email keys so that caller-ID lookups are index probes. All methods are synchronous because SQLite
+ * in a Durable Object is; the object's single thread makes each call atomic against other requests.
+ */
+export class IndexStore {
+  /** The tenant's default region: used to resolve stored phones the normalizer could not. */
+  readonly tenantRegion: string | null;
+  private readonly sql: SqlStorage;
+  private readonly transact: <T>(fn: () => T) => T;
+
+  /**
+   * @param storage `ctx.storage` (then `upsert`/`upsertMany`/`remove` roll back entirely on error) or
+   *   `ctx.storage.sql` (then a failed call may leave part of its writes; the Durable Object still
+   *   commits a synchronous run of statements together).
+   * @param tenantRegion the tenant's default region (ISO 3166 alpha-2), or null.
+   */
+  constructor(storage: IndexStorage, tenantRegion: string | null) {
+    if ("transactionSync" in storage) {
+      this.sql = storage.sql;
+      this.transact = (fn) => storage.transactionSync(fn);
+    } else {
+      this.sql = storage;
+      this.transact = (fn) => fn();
+    }
+    this.tenantRegion = tenantRegion;
+    ensureIndexSchema(this.sql);
+  }
+
+  /**
+   * Inserts or updates one candidate. `seq` is bumped only when the content changed: the record
+   * (except `updated_at`, which says when a change was seen and is not itself a change) or the extras.
+   * An `updated_at`-only difference still rewrites the stored record, without a new `seq`.
+   * @param extras undefined keeps the stored extras (a write-through knows no address); null clears them.
+   */
+  upsert(person: Person, seenAt: string, extras?: IndexExtras | null): IndexUpsertResult {
+    return this.transact(() => this.write(person, seenAt, extras));
+  }
+
+  /** Upserts many candidates in one transaction (a sync page). */
+  upsertMany(entries: readonly { person: Person; extras?: IndexExtras | null }[], seenAt: string): IndexBatchResult {
+    return this.transact(() => {
+      const result: IndexBatchResult = { upserted: 0, changed: 0, contactChanged: false };
+      for (const entry of entries) {
+        const r = this.write(entry.person, seenAt, entry.extras);
+        result.upserted++;
+        if (r.changed) result.changed++;
+        if (r.contactChanged) result.contactChanged = true;
+      }
+      return result;
+    });
+  }
+
+  /** Removes a candidate and its keys. */
+  remove(id: string): IndexRemoveResult {
+    return this.transact(() => {
+      const phones = this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id = ?`, id).rowsWritten;
+      const emails = this.sql.exec(`DELETE FROM dir_email_keys WHERE candidate_id = ?`, id).rowsWritten;
+      const rows = this.sql.exec(`DELETE FROM dir_candidates WHERE id = ?`, id).rowsWritten;
+      return { removed: rows > 0, contactChanged: phones + emails > 0 };
+    });
+  }
+
+  /** The stored person record, or null. */
+  get(id: string): Person | null {
+    return this.getEntry(id)?.person ?? null;
+  }
+
+  /** The stored row with its extras and sequence number, or null. */
+  getEntry(id: string): IndexEntry | null {
+    const q = entryQuery(id);
+    const row = this.sql
+      .exec<{ record: string; extras: string | null; seq: number; seen_at: string; updated_at: string }>(q.sql, ...q.params)
+      .toArray()[0];
+    if (!row) return null;
+    return { person: JSON.parse(row.record) as Person, extras: parseExtras(row.extras), seq: row.seq, seenAt: row.seen_at, updatedAt: row.updated_at };
+  }
+
+  /** How many candidates are indexed. */
+  count(): number {
+    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM dir_candidates`).one().n;
+  }
+
+  /**
+   * The highest sequence number handed out so far (0 when none). Monotonic: removals and `clear()`
+   * never lower it, so a Talkdesk checkpoint never points past rows written later.
+   */
+  maxSeq(): number {
+    return this.sql.exec<{ v: number }>(`SELECT v FROM dir_meta WHERE k = 'seq'`).one().v;
+  }
+
+  /**
+   * Candidates matching a phone query, ranked exact → national → partial, then by name and id; each
+   * candidate once at its best level; at most 50. Partial levels only with `partial: true`.
+   */
+  searchPhone(query: PhoneQuery, opts: { partial?: boolean } = {}): PhoneHit[] {
+    const q = phoneSearchQuery(phoneProbes(query, { partial: opts.partial === true }), MAX_SEARCH_RESULTS);
+    if (!q) return [];
+    return this.sql
+      .exec<{ record: string; level: number }>(q.sql, ...q.params)
+      .toArray()
+      .map((row) => ({ person: JSON.parse(row.record) as Person, match: levelName(row.level) }));
+  }
+
+  /** Candidates having this email (whole address, trimmed, case-insensitive), by name and id; at most 50. */
+  searchEmail(email: string): EmailHit[] {
+    const key = emailKey(email);
+    if (key === "") return [];
+    const q = emailSearchQuery(key, MAX_SEARCH_RESULTS);
+    return this.sql
+      .exec<{ record: string }>(q.sql, ...q.params)
+      .toArray()
+      .map((row) => ({ person: JSON.parse(row.record) as Person, match: "exact" as const }));
+  }
+
+  /**
+   * One page of Talkdesk contact sync: rows with `afterSeq < seq ≤ highWater` in ascending `seq`,
+   * at most `limit` (clamped to 1…1000). The caller fixes `highWater` = `maxSeq()` on a run's first page.
+   */
+  changesSince(afterSeq: number, highWater: number, limit: number): IndexChange[] {
+    const n = Math.min(MAX_CHANGES_PAGE, Math.max(1, Math.floor(limit) || 1));
+    const q = changesQuery(afterSeq, highWater, n);
+    return this.sql
+      .exec<{ seq: number; record: string; extras: string | null }>(q.sql, ...q.params)
+      .toArray()
+      .map((row) => ({ seq: row.seq, person: JSON.parse(row.record) as Person, extras: parseExtras(row.extras) }));
+  }
+
+  /**
+   * Removes every candidate last seen before `seenAt` (the start of a full pass: whatever the pass did
+   * not see was deleted in Talemetry meanwhile). Times compare as text, so pass the same ISO 8601
+   * form (`…Z`) that `upsert` received.
+   */
+  removeSeenBefore(seenAt: string): { removed: number; contactChanged: boolean } {
+    return this.transact(() => {
+      const stale = `SELECT id FROM dir_candidates WHERE seen_at < ?`;
+      const phones = this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id IN (${stale})`, seenAt).rowsWritten;
+      const emails = this.sql.exec(`DELETE FROM dir_email_keys WHERE candidate_id IN (${stale})`, seenAt).rowsWritten;
+      const removed = this.sql.exec(`DELETE FROM dir_candidates WHERE seen_at < ?`, seenAt).rowsWritten;
+      return { removed, contactChanged: phones + emails > 0 };
+    });
+  }
+
+  /**
+   * Deletes every indexed candidate (e.g. before a full re-read). The sequence counter stays, so
+   * rows written afterwards still sort after any checkpoint Talkdesk holds.
+   */
+  clear(): { removed: number } {
+    return this.transact(() => {
+      this.sql.exec(`DELETE FROM dir_phone_keys`);
+      this.sql.exec(`DELETE FROM dir_email_keys`);
+      return { removed: this.sql.exec(`DELETE FROM dir_candidates`).rowsWritten };
+    });
+  }
+
+  private write(person: Person, seenAt: string, extras: IndexExtras | null | undefined): IndexUpsertResult {
+    if (typeof person?.id !== "string" || person.id === "") throw new TypeError("IndexStore.upsert: person.id is required");
+    const existing = this.sql
+      .exec<StoredRow>(`SELECT record, extras, hash, contact_hash, seq FROM dir_candidates WHERE id = ?`, person.id)
+      .toArray()[0];
+    const extrasText = extras === undefined ? (existing?.extras ?? null) : extras === null ? null : canonicalJson(extras);
+    const record = JSON.stringify(person);
+    const hash = hash64(canonicalJson({ ...person, updated_at: undefined }) + "\u0000" + (extrasText ?? ""));
+    const contactHash = hash64(canonicalJson({ emails: person.emails, phones: person.phones }));
+
+    if (existing && existing.hash === hash) {
+      this.sql.exec(
+        `UPDATE dir_candidates SET seen_at = ?, record = CASE WHEN record = ? THEN record ELSE ? END WHERE id = ?`,
+        seenAt,
+        record,
+        record,
+        person.id,
+      );
+      return { changed: false, contactChanged: false, seq: existing.seq };
+    }
+
+    const seq = this.sql.exec<{ v: number }>(`UPDATE dir_meta SET v = v + 1 WHERE k = 'seq' RETURNING v`).one().v;
+    const sortName = (person.name ?? "").toLowerCase();
+    if (existing) {
+      this.sql.exec(
+        `UPDATE dir_candidates SET record = ?, extras = ?, hash = ?, contact_hash = ?, seq = ?, sort_name = ?, seen_at = ?, updated_at = ? WHERE id = ?`,
+        record, extrasText, hash, contactHash, seq, sortName, seenAt, seenAt, person.id,
+      );
+    } else {
+      this.sql.exec(
+        `INSERT INTO dir_candidates (id, record, extras, hash, contact_hash, seq, sort_name, seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        person.id, record, extrasText, hash, contactHash, seq, sortName, seenAt, seenAt,
+      );
+    }
+
+    let contactChanged = false;
+    if (!existing || existing.contact_hash !== contactHash) {
+      if (existing) {
+        this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id = ?`, person.id);
+        this.sql.exec(`DELETE FROM dir_email_keys WHERE candidate_id = ?`, person.id);
+      }
+      const keyed = this.writeKeys(person);
+      // A new candidate changes search results only if it is findable; an existing one whose contact
+      // data changed may have left results (or changed what they show) even when it now has no keys.
+      contactChanged = existing ? true : keyed;
+    }
+    return { changed: true, contactChanged, seq };
+  }
+
+  /** Writes phone and email keys; true when the person is findable by at least one. */
+  private writeKeys(person: Person): boolean {
+    const phones: PhoneKeys[] = personPhoneKeys(person.phones ?? [], this.tenantRegion);
+    for (const chunk of chunkRows(phones, 5)) {
+      const values = chunk.map(() => "(?, ?, ?, ?, ?)").join(", ");
+      const params = chunk.flatMap((k) => [person.id, k.e164, k.nsn, k.rnsn, k.callingCode]);
+      this.sql.exec(`INSERT OR IGNORE INTO dir_phone_keys (candidate_id, e164, nsn, rnsn, calling_code) VALUES ${values}`, ...params);
+    }
+    const emails = [...new Set((person.emails ?? []).map(emailKey).filter((e) => e !== ""))];
+    for (const chunk of chunkRows(emails, 2)) {
+      const values = chunk.map(() => "(?, ?)").join(", ");
+      this.sql.exec(`INSERT OR IGNORE INTO dir_email_keys (candidate_id, email) VALUES ${values}`, ...chunk.flatMap((e) => [person.id, e]));
+    }
+    return phones.length + emails.length > 0;
+  }
+}
+
+function levelName(level: number): MatchLevel {
+  return level === LEVEL_EXACT ? "exact" : level === LEVEL_NATIONAL ? "national" : "partial";
+}
+
+function parseExtras(text: string | null): IndexExtras | null {
+  return text === null ? null : (JSON.parse(text) as IndexExtras);
+}
