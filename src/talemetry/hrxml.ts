@@ -12,7 +12,8 @@
  */
 import { z } from "zod";
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** True for a JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -55,7 +56,7 @@ function single<T extends z.core.$ZodLooseShape>(shape: T) {
 
 /** A repeatable element (§3: object when one, array when several, null when none). Never fails. */
 function many<T extends z.ZodType>(item: T) {
-  return z.preprocess((value) => (value == null ? [] : Array.isArray(value) ? value : [value]), z.array(item));
+  return z.preprocess(asList, z.array(item));
 }
 
 /** `{Value, UpdatedAt}` custom field (§3 "custom fields as UserArea.<Name>.{Value, UpdatedAt}"); a bare value reads as its Value. */
@@ -203,19 +204,17 @@ export function resultOf(body: unknown): Record<string, unknown> {
   return isRecord(body) ? body : {};
 }
 
+/** A repeatable value as a list (§3: object when one, array when several, null when none). */
+export function asList(value: unknown): unknown[] {
+  return value == null ? [] : Array.isArray(value) ? value : [value];
+}
+
 /**
  * The candidates of a list that may be `[{"Candidate": {...}}, ...]`, `{"Candidate": {...}}`,
  * `{"Candidate": [...]}` (the other mechanical XML→JSON form) or bare candidates.
  */
 function candidateEntries(list: unknown): unknown[] {
-  const entries = list == null ? [] : Array.isArray(list) ? list : [list];
-  return entries.flatMap((entry) => {
-    if (isRecord(entry) && "Candidate" in entry) {
-      const inner = entry.Candidate;
-      return inner == null ? [] : Array.isArray(inner) ? inner : [inner];
-    }
-    return [entry];
-  });
+  return asList(list).flatMap((entry) => (isRecord(entry) && "Candidate" in entry ? asList(entry.Candidate) : [entry]));
 }
 
 /** Parsed candidates of a response, plus how many entries had no usable GUID (for logs/metrics). */

@@ -1,0 +1,196 @@
+/**
+ * The resilience loop every Talemetry call goes through (../shared/contracts/talemetry-upstream.md
+ * "Common rules"; ARCHITECTURE.md "Deadlines and upstream errors"):
+ * - one `Deadline` covers every attempt and backoff; each attempt gets min(attempt cap, remaining);
+ * - reads retry 5xx, network errors and timeouts with full-jitter backoff, never past the deadline;
+ * - writes are not repeated after a 5xx, network error or timeout: they may have landed;
+ * - `429` proves the request was not processed, so reads and writes wait for `Retry-After` when it fits
+ *   the remaining budget, else fail as throttled with `retryAfter`;
+ * - `401` → one fresh token from the `TokenSource` and one retry; a second `401` is an auth failure.
+ * Failures become `UpstreamError`s with a safe message; upstream text only in `upstreamDetail`.
+ */
+import { UpstreamError, type UpstreamKind } from "../platform/errors";
+import {
+  DEFAULT_RETRY_POLICY,
+  MIN_ATTEMPT_MS,
+  backoffDelay,
+  kindForStatus,
+  parseRetryAfter,
+  safeMessage,
+  type RetryPolicy,
+} from "./retry";
+import type { TokenSource } from "./token";
+import { attempt, createDeadline, resolveHost, type Deadline, type TalemetryHosts, type UpstreamRequest } from "./transport";
+import { parseErrorBody, sanitizeDetail } from "./wire";
+
+/** Counters the caller reads for logs and metrics (one object per request; never module-level). */
+export interface UpstreamStats {
+  /** HTTP attempts sent upstream, retries and re-auth retries included. */
+  calls: number;
+  /** Attempts repeated after a 5xx, network error, timeout or 429. */
+  retries: number;
+  /** Fresh tokens requested after a 401. */
+  reauths: number;
+  /** Profile records dropped for lack of a GUID. */
+  rejectedCandidates: number;
+}
+
+/** A zeroed counter object. */
+export function createStats(): UpstreamStats {
+  return { calls: 0, retries: 0, reauths: 0, rejectedCandidates: 0 };
+}
+
+/** What every Talemetry call needs besides its token. */
+export interface CallOptions {
+  hosts: TalemetryHosts;
+  /** Defaults to a fresh 10 s deadline, taken when the client (or `authorize`) is created. */
+  deadline?: Deadline;
+  retry?: Partial<RetryPolicy>;
+  /** Shared with the caller, who reads it after the request; created when absent. */
+  stats?: UpstreamStats;
+  /** [0, 1) source for backoff jitter; `Math.random` unless given (tests). */
+  random?: () => number;
+  /** Epoch-ms clock for `Retry-After` dates and token expiry; `Date.now` unless given. */
+  now?: () => number;
+}
+
+/** Resolved `CallOptions`. */
+export interface CallContext {
+  hosts: TalemetryHosts;
+  deadline: Deadline;
+  policy: RetryPolicy;
+  stats: UpstreamStats;
+  random: () => number;
+  now: () => number;
+  tokens?: TokenSource;
+}
+
+/** Fills the defaults of `CallOptions`. */
+export function callContext(options: CallOptions, tokens?: TokenSource): CallContext {
+  return {
+    hosts: options.hosts,
+    deadline: options.deadline ?? createDeadline(),
+    policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    stats: options.stats ?? createStats(),
+    random: options.random ?? Math.random,
+    now: options.now ?? Date.now,
+    tokens,
+  };
+}
+
+/** One call, as an operation of the client describes it. */
+export interface CallSpec<T> {
+  /** Short name for messages ("fetch candidate profiles"). */
+  operation: string;
+  host: "match" | "profiles";
+  request: Omit<UpstreamRequest, "token">;
+  /** True for reads (and authorization): safe to repeat after a 5xx, network error or timeout. */
+  idempotent: boolean;
+  /** Sends `Authorization: OAUTH <token>` and handles `401` by re-authorizing once. */
+  authenticated: boolean;
+  /** Reads the parsed success body; null when it is not what the contract promises. */
+  parse(body: unknown): T | null;
+  /** Strings to redact from any upstream text kept for logs (e.g. the secret key). */
+  secrets?: string[];
+}
+
+interface Failure {
+  kind: UpstreamKind;
+  status?: number;
+  detail: string;
+  retryAfterMs: number | null;
+}
+
+function toError(spec: CallSpec<unknown>, failure: Failure, secrets: string[], note?: string): UpstreamError {
+  const detail = note ? `${failure.detail} (${note})` : failure.detail;
+  return new UpstreamError(failure.kind, safeMessage(failure.kind, spec.operation), {
+    upstreamStatus: failure.status,
+    retryAfter: failure.retryAfterMs === null ? undefined : Math.ceil(failure.retryAfterMs / 1000),
+    upstreamDetail: sanitizeDetail(detail, secrets),
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * How long to wait before the next attempt, or null when it would not fit the deadline. An upstream
+ * `Retry-After` is honoured exactly or not at all; our own backoff is shortened to fit.
+ */
+function waitBeforeRetry(ctx: CallContext, retry: number, retryAfterMs: number | null): number | null {
+  const budget = ctx.deadline.remainingMs() - MIN_ATTEMPT_MS;
+  if (budget < 0) return null;
+  if (retryAfterMs !== null) return retryAfterMs <= budget ? retryAfterMs : null;
+  return Math.min(backoffDelay(retry, ctx.policy, ctx.random), budget);
+}
+
+function parseSuccess<T>(spec: CallSpec<T>, status: number, body: string, secrets: string[]): T {
+  let json: unknown = null;
+  let parsed: T | null = null;
+  try {
+    json = body.trim() === "" ? null : JSON.parse(body);
+    parsed = spec.parse(json);
+  } catch {
+    parsed = null;
+  }
+  if (parsed !== null) return parsed;
+  const failure: Failure = { kind: "unavailable", status, detail: `HTTP ${status} with an unreadable body: ${body.slice(0, 200)}`, retryAfterMs: null };
+  throw toError(spec, failure, secrets);
+}
+
+/** Runs one call under the rules above. */
+export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T> {
+  const host = resolveHost(spec.host === "match" ? ctx.hosts.matchUrl : ctx.hosts.profilesUrl, ctx.hosts);
+  const secrets = [...(spec.secrets ?? [])];
+  if (spec.authenticated && !ctx.tokens) throw new Error(`Talemetry ${spec.operation} needs a TokenSource`);
+  let token = spec.authenticated && ctx.tokens ? await ctx.tokens.get() : undefined;
+  let reauthorized = false;
+  let attempts = 0;
+
+  for (;;) {
+    const remaining = ctx.deadline.remainingMs();
+    if (remaining < MIN_ATTEMPT_MS) {
+      const failure: Failure = { kind: "unavailable", detail: `request deadline spent before attempt ${attempts + 1}`, retryAfterMs: null };
+      throw toError(spec, failure, secrets);
+    }
+    if (token !== undefined) secrets.push(token);
+    attempts += 1;
+    const outcome = await attempt(host, { ...spec.request, token }, Math.min(ctx.policy.attemptTimeoutMs, remaining));
+    ctx.stats.calls += 1;
+
+    let failure: Failure;
+    if (outcome.type === "response") {
+      const { status } = outcome;
+      if (status >= 200 && status < 300) return parseSuccess(spec, status, outcome.body, secrets);
+      if (status === 401 && spec.authenticated && ctx.tokens && token !== undefined && !reauthorized) {
+        // A 401 proves the call was not processed: a fresh token and one more try (contract §1).
+        reauthorized = true;
+        ctx.stats.reauths += 1;
+        token = await ctx.tokens.refresh(token);
+        attempts -= 1;
+        continue;
+      }
+      const error = parseErrorBody(outcome.body, outcome.headers.get("content-type"));
+      const label = [error.code && `code=${error.code}`, error.message].filter(Boolean).join(": ");
+      failure = {
+        kind: kindForStatus(status, error.code),
+        status,
+        detail: `HTTP ${status} ${error.format} body${label ? ` ${label}` : ""}`,
+        retryAfterMs: parseRetryAfter(outcome.headers.get("retry-after"), ctx.now()),
+      };
+      const retryable = failure.kind === "throttled" || (status >= 500 && spec.idempotent);
+      if (!retryable) throw toError(spec, failure, secrets, status >= 500 ? "write not retried: it may have landed" : undefined);
+    } else {
+      const detail = outcome.type === "timeout" ? `no answer within ${outcome.afterMs} ms` : `network error: ${outcome.message}`;
+      failure = { kind: "unavailable", detail, retryAfterMs: null };
+      if (!spec.idempotent) throw toError(spec, failure, secrets, "write not retried: it may have landed");
+    }
+
+    if (attempts >= ctx.policy.attempts) throw toError(spec, failure, secrets, `after ${attempts} attempts`);
+    const wait = waitBeforeRetry(ctx, attempts, failure.retryAfterMs);
+    if (wait === null) throw toError(spec, failure, secrets, `no time left in the request deadline after ${attempts} attempts`);
+    await sleep(wait);
+    ctx.stats.retries += 1;
+  }
+}
