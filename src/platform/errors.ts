@@ -5,6 +5,8 @@
  * ../shared/contracts/talentlynk-api.md ("Errors") — see `upstreamToAppError`.
  */
 
+import { HTTPException } from "hono/http-exception";
+
 export type ErrorCode =
   | "bad_request"
   | "unauthorized"
@@ -120,9 +122,27 @@ export function upstreamToAppError(err: UpstreamError): AppError {
   }
 }
 
+/** Client-error statuses that Hono and its validators throw as `HTTPException`, by our code. */
+const HTTP_STATUS_CODE: Partial<Record<number, ErrorCode>> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "invalid",
+  429: "rate_limited",
+};
+
 /** Normalizes anything thrown into an AppError (unknown errors become a safe 500). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof UpstreamError) return upstreamToAppError(err);
+  if (err instanceof HTTPException) {
+    // Hono's own messages ("Malformed JSON in request body", "Unsupported Media Type") are safe for the wire.
+    const code = HTTP_STATUS_CODE[err.status];
+    if (code) return new AppError(code, err.message || "The request was refused.", { cause: err });
+  }
   return new AppError("internal", "Internal error.", { cause: err });
 }
