@@ -1,0 +1,70 @@
+/**
+ * The actions this bridge offers Talkdesk automations, as data: the manifest publishes them, the input
+ * schemas (./schemas.ts) validate them, the manifest document renders them. One list, so the three can
+ * never disagree about an action's name or its inputs (../shared/contracts/talkdesk-bridge.md, §5).
+ */
+
+/** One entry of an action's `inputs`, named exactly as Talkdesk's configuration reference names them. */
+export interface TalkdeskActionInput {
+  /** The key the value arrives under in the request's `data`. */
+  key: string;
+  /** The label Talkdesk shows next to the field. */
+  name: string;
+  /** Talkdesk does not execute the action when a mandatory input has no value. */
+  mandatory: boolean;
+}
+
+/** An action without the deployment-specific parts (`provider`, `endpoint`), which the manifest adds. */
+export interface TalkdeskActionDef {
+  name: string;
+  /** Lower case: Talkdesk shows it as "Then <display>". */
+  display: string;
+  description: string;
+  inputs: readonly TalkdeskActionInput[];
+}
+
+/** The call directions `log_call` accepts (case-insensitive on the wire). */
+export const CALL_DIRECTIONS = ["inbound", "outbound", "missed"] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+
+export const TALKDESK_ACTIONS = [
+  {
+    name: "log_call",
+    display: "log the call",
+    description:
+      "Adds a call note to the candidate in Talemetry: direction, duration, the agent and the call summary.",
+    inputs: [
+      { key: "direction", name: "Call direction (inbound, outbound or missed)", mandatory: true },
+      { key: "duration", name: "Call duration in seconds", mandatory: true },
+      // Optional although it is the heart of the note: a missed call has no summary, and Talkdesk
+      // refuses to run an action whose mandatory input is empty — the call would go unlogged.
+      { key: "summary", name: "Call summary", mandatory: false },
+      { key: "call_id", name: "Talkdesk call ID", mandatory: false },
+      { key: "phone", name: "Candidate phone number of the call", mandatory: false },
+    ],
+  },
+  {
+    name: "add_note",
+    display: "add a note to the candidate",
+    description: "Adds a free-text note to the candidate in Talemetry, authored by the agent when known.",
+    inputs: [{ key: "text", name: "Note text", mandatory: true }],
+  },
+  {
+    name: "update_contact",
+    display: "update the candidate's phones and emails",
+    description:
+      "Adds phone numbers and email addresses to the candidate in Talemetry; existing ones are kept. " +
+      "Give several values separated by commas.",
+    inputs: [
+      { key: "phones", name: "Phone numbers (comma-separated)", mandatory: false },
+      { key: "emails", name: "Email addresses (comma-separated)", mandatory: false },
+    ],
+  },
+] as const satisfies readonly TalkdeskActionDef[];
+
+export type TalkdeskActionName = (typeof TALKDESK_ACTIONS)[number]["name"];
+
+/** Narrows a path segment to one of our action names (anything else is a `404` per the contract). */
+export function isTalkdeskActionName(name: string): name is TalkdeskActionName {
+  return TALKDESK_ACTIONS.some((action) => action.name === name);
+}

@@ -1,0 +1,374 @@
+// Pure Talkdesk mapping: contacts from Persons (Talkdesk's own sample shape), date formatting,
+// interactions from notes and applications, agents and agent pages, and the call note text.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { CandidateDetails, Person, TalemetryUser } from "../../src/domain/person";
+import { SAMPLE_DETAILS, SAMPLE_PERSON } from "../../src/talkdesk/manifest-samples";
+import {
+  formatCallDuration,
+  formatTalkdeskDate,
+  MAX_INTERACTIONS,
+  renderCallNote,
+  toAgent,
+  toAgentPage,
+  toInteractions,
+  toTalkdeskContact,
+  UNKNOWN_TALKDESK_DATE,
+} from "../../src/talkdesk/mapping";
+
+function person(overrides: Partial<Person> = {}): Person {
+  return {
+    id: "1",
+    entity: "candidate",
+    name: "Jane Doe",
+    first_name: "Jane",
+    last_name: "Doe",
+    emails: [],
+    phones: [],
+    company: null,
+    title: null,
+    do_not_contact: false,
+    consent: { sms: null, email: null },
+    url: null,
+    updated_at: null,
+    ...overrides,
+  };
+}
+
+function details(overrides: Partial<CandidateDetails> = {}): CandidateDetails {
+  return {
+    id: "c1",
+    name: "Jane Doe",
+    first_name: "Jane",
+    last_name: "Doe",
+    emails: [],
+    phones: [],
+    company: null,
+    title: null,
+    address: null,
+    do_not_contact: false,
+    consent: { sms: null, email: null },
+    lifecycle: null,
+    tags: [],
+    notes: [],
+    applications: [],
+    ...overrides,
+  };
+}
+
+describe("toTalkdeskContact", () => {
+  it("reproduces Talkdesk's own sample contact from the equivalent person", () => {
+    const jane = person({
+      title: "CTO",
+      emails: ["jane.doe@example.com", "jane@example.com"],
+      phones: [{ number: "+15555555555", type: "work", valid: true, raw: "1 555 5555555" }],
+      company: "Example Corp.",
+      url: "http://example.com/users/1/",
+    });
+    expect(toTalkdeskContact(jane, { address: "37, Famous St., New York, US" })).toEqual({
+      id: "1",
+      name: "Jane Doe",
+      title: "CTO",
+      emails: ["jane.doe@example.com", "jane@example.com"],
+      phones: ["+15555555555"],
+      company: "Example Corp.",
+      address: "37, Famous St., New York, US",
+      url: "http://example.com/users/1/",
+    });
+    // Talkdesk's second sample: only what is known, nothing empty.
+    expect(toTalkdeskContact(person({ id: "2", name: "Joe", first_name: null, last_name: null, title: "Staff", emails: ["joe@example.com"] }))).toEqual({
+      id: "2",
+      name: "Joe",
+      title: "Staff",
+      emails: ["joe@example.com"],
+    });
+  });
+
+  it("sends only valid E.164 phones, once each", () => {
+    const c = toTalkdeskContact(
+      person({
+        phones: [
+          { number: "+14155550142", type: "mobile", valid: true, raw: "1 415 5550142" },
+          { number: "555 0199", type: "home", valid: false, raw: "555 0199" },
+          { number: "+14155550142", type: "work", valid: true, raw: "415 555 0142" },
+          { number: "4155550143", type: "work", valid: true, raw: "415 555 0143" },
+        ],
+      }),
+    );
+    expect(c.phones).toEqual(["+14155550142"]);
+  });
+
+  it("omits empty optional fields and dedupes emails case-insensitively", () => {
+    const c = toTalkdeskContact(person({ title: "  ", company: "", emails: ["A@x.example", "a@x.example", " "] }), { address: " ", url: null });
+    expect(c).toEqual({ id: "1", name: "Jane Doe", emails: ["A@x.example"] });
+    expect(Object.values(c)).not.toContain(undefined);
+  });
+
+  it("always has a name, falling back to parts, email, phone, then the id", () => {
+    expect(toTalkdeskContact(person({ name: " " })).name).toBe("Jane Doe");
+    expect(toTalkdeskContact(person({ name: "", first_name: null, last_name: null, emails: ["x@y.example"] })).name).toBe("x@y.example");
+    expect(toTalkdeskContact(person({ name: "", first_name: null, last_name: null, phones: [{ number: "+14155550142", type: "mobile", valid: true, raw: "" }] })).name).toBe("+14155550142");
+    expect(toTalkdeskContact(person({ id: "abc", name: "", first_name: null, last_name: null })).name).toBe("Candidate abc");
+  });
+
+  it("prefers the extras url over the person's", () => {
+    expect(toTalkdeskContact(person({ url: "https://a.example/1" }), { url: "https://b.example/1" }).url).toBe("https://b.example/1");
+    expect(toTalkdeskContact(SAMPLE_PERSON).url).toBe(SAMPLE_PERSON.url);
+  });
+});
+
+describe("formatTalkdeskDate", () => {
+  it("formats like Talkdesk's samples, in UTC", () => {
+    expect(formatTalkdeskDate("2012-11-21T17:53:51Z")).toBe("2012-11-21 17:53:51 UTC");
+    expect(formatTalkdeskDate(new Date(Date.UTC(2012, 11, 1, 11, 21)))).toBe("2012-12-01 11:21:00 UTC");
+    expect(formatTalkdeskDate("2026-11-22T10:03:00.987Z")).toBe("2026-11-22 10:03:00 UTC");
+  });
+  it("converts offsets to UTC and reads zoneless times as UTC", () => {
+    expect(formatTalkdeskDate("2026-11-22T10:03:00+02:00")).toBe("2026-11-22 08:03:00 UTC");
+    expect(formatTalkdeskDate("2026-11-22T23:30:00-0130")).toBe("2026-11-23 01:00:00 UTC");
+    expect(formatTalkdeskDate("2026-11-22T10:03:00-05")).toBe("2026-11-22 15:03:00 UTC");
+    expect(formatTalkdeskDate("2026-11-22T10:03")).toBe("2026-11-22 10:03:00 UTC");
+    expect(formatTalkdeskDate("2026-11-22")).toBe("2026-11-22 00:00:00 UTC");
+  });
+  it("round-trips its own output", () => {
+    expect(formatTalkdeskDate("2012-11-21 17:53:51 UTC")).toBe("2012-11-21 17:53:51 UTC");
+    fc.assert(
+      fc.property(fc.date({ min: new Date("1971-01-01T00:00:00Z"), max: new Date("2999-12-31T23:59:59Z"), noInvalidDate: true }), (d) => {
+        const text = formatTalkdeskDate(d)!;
+        expect(text).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+        expect(formatTalkdeskDate(text)).toBe(text);
+        expect(Date.parse(text.replace(" UTC", "Z").replace(" ", "T"))).toBe(Math.floor(d.getTime() / 1000) * 1000);
+      }),
+    );
+  });
+  it("returns null for anything that is not a real date", () => {
+    for (const bad of ["", "yesterday", "2026-02-30", "2026-13-01", "2026-11-22T25:00:00Z", "2026-11-22T10:03:00+25:00", "22/11/2026", "1700000000"]) {
+      expect(formatTalkdeskDate(bad), bad).toBeNull();
+    }
+    expect(formatTalkdeskDate(new Date(Number.NaN))).toBeNull();
+  });
+});
+
+describe("toInteractions", () => {
+  const sample = details({
+    notes: [
+      { id: "n1", text: "Phone screen passed\nStrong ICU background.\n\nAvailable from January.", date_time: "2026-11-20T15:42:10Z", author_email: null },
+      { id: "n2", text: "Short note", date_time: "2026-11-22T10:03:00+01:00", author_email: null },
+    ],
+    applications: [
+      { id: "a1", posting_title: "Staff Nurse - ICU", applied_at: "2026-11-18", status: "Phone Screen Scheduled", disposition_date: "2026-11-20" },
+      { id: "n1", posting_title: null, applied_at: null, status: null, disposition_date: "2026-11-21" },
+    ],
+  });
+
+  it("maps notes and applications, newest first, ids unique across types", () => {
+    const items = toInteractions(sample, undefined, { candidateUrl: "https://t.example/c1" });
+    expect(items).toEqual([
+      { id: "note:n2", subject: "Short note", date: "2026-11-22 09:03:00 UTC", url: "https://t.example/c1", type: "note" },
+      { id: "application:n1", subject: "Application", date: "2026-11-21 00:00:00 UTC", url: "https://t.example/c1", type: "application" },
+      {
+        id: "note:n1",
+        subject: "Phone screen passed",
+        description: "Strong ICU background.\n\nAvailable from January.",
+        date: "2026-11-20 15:42:10 UTC",
+        url: "https://t.example/c1",
+        type: "note",
+      },
+      {
+        id: "application:a1",
+        subject: "Staff Nurse - ICU",
+        description: "Phone Screen Scheduled",
+        date: "2026-11-18 00:00:00 UTC",
+        url: "https://t.example/c1",
+        type: "application",
+      },
+    ]);
+    expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
+  });
+
+  it("keys come in the order of Talkdesk's sample", () => {
+    const [first] = toInteractions(sample, ["note"], { candidateUrl: "https://t.example/c1" }).slice(1);
+    expect(Object.keys(first!)).toEqual(["id", "subject", "description", "date", "url", "type"]);
+  });
+
+  it("filters by requested types; absent or empty means all; unknown types are ignored", () => {
+    expect(toInteractions(sample, ["note"]).map((i) => i.type)).toEqual(["note", "note"]);
+    expect(toInteractions(sample, ["application"]).map((i) => i.id)).toEqual(["application:n1", "application:a1"]);
+    expect(toInteractions(sample, [])).toHaveLength(4);
+    expect(toInteractions(sample, ["case", "note"])).toHaveLength(2);
+    expect(toInteractions(sample, ["case"])).toEqual([]);
+  });
+
+  it("omits url when no candidate url is known", () => {
+    for (const item of toInteractions(sample, undefined, { candidateUrl: null })) expect(item).not.toHaveProperty("url");
+  });
+
+  it("caps the subject at 80 characters and keeps the whole note when it had to cut", () => {
+    const long = "x".repeat(100) + "\nsecond line";
+    const [item] = toInteractions(details({ notes: [{ id: "n", text: long, date_time: null, author_email: null }] }), ["note"]);
+    expect(Array.from(item!.subject)).toHaveLength(80);
+    expect(item!.subject.endsWith("…")).toBe(true);
+    expect(item!.description).toBe(long);
+    // Exactly 80 fits; surrogate pairs are never split.
+    const emoji = "😀".repeat(81);
+    const [e] = toInteractions(details({ notes: [{ id: "e", text: emoji, date_time: null, author_email: null }] }), ["note"]);
+    expect(e!.subject).toBe("😀".repeat(79) + "…");
+    const [fits] = toInteractions(details({ notes: [{ id: "f", text: "y".repeat(80), date_time: null, author_email: null }] }), ["note"]);
+    expect(fits).toMatchObject({ subject: "y".repeat(80) });
+    expect(fits).not.toHaveProperty("description");
+  });
+
+  it("handles empty and CRLF notes", () => {
+    const items = toInteractions(
+      details({
+        notes: [
+          { id: "a", text: "  ", date_time: "2026-01-02T00:00:00Z", author_email: null },
+          { id: "b", text: "\r\n Title \r\nBody\r\n", date_time: "2026-01-01T00:00:00Z", author_email: null },
+        ],
+      }),
+      ["note"],
+    );
+    expect(items.map(({ subject, description }) => ({ subject, description }))).toEqual([
+      { subject: "Note", description: undefined },
+      { subject: "Title", description: "Body" },
+    ]);
+  });
+
+  it("puts undated items last with the unknown date, in a deterministic order", () => {
+    const items = toInteractions(
+      details({
+        notes: [
+          { id: "b", text: "undated b", date_time: null, author_email: null },
+          { id: "x", text: "garbage date", date_time: "not a date", author_email: null },
+          { id: "a", text: "dated", date_time: "2020-01-01T00:00:00Z", author_email: null },
+        ],
+      }),
+      undefined,
+    );
+    expect(items.map((i) => [i.id, i.date])).toEqual([
+      ["note:a", "2020-01-01 00:00:00 UTC"],
+      ["note:b", UNKNOWN_TALKDESK_DATE],
+      ["note:x", UNKNOWN_TALKDESK_DATE],
+    ]);
+  });
+
+  it("returns at most the limit, newest kept", () => {
+    const notes = Array.from({ length: MAX_INTERACTIONS + 20 }, (_, i) => ({
+      id: String(i),
+      text: `note ${i}`,
+      date_time: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+      author_email: null,
+    }));
+    const all = toInteractions(details({ notes }), undefined);
+    expect(all).toHaveLength(MAX_INTERACTIONS);
+    expect(all[0]!.id).toBe(`note:${MAX_INTERACTIONS + 19}`);
+    expect(toInteractions(details({ notes }), undefined, { limit: 3 }).map((i) => i.id)).toEqual(["note:119", "note:118", "note:117"]);
+  });
+
+  it("maps the manifest's sample candidate (call note first)", () => {
+    const items = toInteractions(SAMPLE_DETAILS, ["note", "application"], { candidateUrl: SAMPLE_PERSON.url });
+    expect(items[0]).toMatchObject({ type: "note", subject: "Inbound call via Talkdesk (4 min 12 s)" });
+    expect(items.every((i) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/.test(i.date))).toBe(true);
+  });
+});
+
+describe("agents", () => {
+  const users: TalemetryUser[] = [
+    { id: "20", name: "B", email: "b@example.com", active: true },
+    { id: "10", name: "A", email: "a@example.com", active: true },
+    { id: "15", name: "Gone", email: "g@example.com", active: false },
+    { id: "30", name: " ", email: " c@example.com ", active: true },
+  ];
+
+  it("maps a user to Talkdesk's agent shape with a string id", () => {
+    expect(toAgent({ id: "341231", name: "John Doe", email: "john.doe@unkn.own", active: true })).toEqual({
+      id: "341231",
+      name: "John Doe",
+      email: "john.doe@unkn.own",
+    });
+    expect(toAgent(users[3]!)).toEqual({ id: "30", name: "c@example.com", email: "c@example.com" });
+  });
+
+  it("pages active users by id with next_offset only while more remain", () => {
+    expect(toAgentPage(users, 0, 2)).toEqual({
+      agents: [
+        { id: "10", name: "A", email: "a@example.com" },
+        { id: "20", name: "B", email: "b@example.com" },
+      ],
+      next_offset: 2,
+    });
+    expect(toAgentPage(users, 2, 2)).toEqual({ agents: [{ id: "30", name: "c@example.com", email: "c@example.com" }] });
+    expect(toAgentPage(users, 3, 2)).toEqual({ agents: [] });
+    expect(toAgentPage(users, 0, 3)).not.toHaveProperty("next_offset");
+    expect(toAgentPage([], 0, 100)).toEqual({ agents: [] });
+  });
+
+  it("covers every active user exactly once across pages", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ id: fc.string({ minLength: 1, maxLength: 6 }), active: fc.boolean() }), { selector: (u) => u.id, maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (raw, size) => {
+          const list = raw.map((u) => ({ ...u, name: `n${u.id}`, email: `${u.id}@e.example` }));
+          const seen: string[] = [];
+          let offset: number | undefined = 0;
+          while (offset !== undefined) {
+            const page = toAgentPage(list, offset, size);
+            seen.push(...page.agents.map((a) => a.id));
+            offset = page.next_offset;
+          }
+          expect(seen.sort()).toEqual(list.filter((u) => u.active).map((u) => u.id).sort());
+        },
+      ),
+    );
+  });
+});
+
+describe("renderCallNote", () => {
+  it("writes a headline, the summary, then the facts", () => {
+    expect(
+      renderCallNote({
+        direction: "inbound",
+        duration_seconds: 95,
+        summary: "  Discussed the night shift.\r\nWill send CV.  ",
+        agent: { name: "Ana Silva", email: "ana@example.com" },
+        phone: "+14155550142",
+        call_id: "CA1",
+      }),
+    ).toBe(
+      "Inbound call via Talkdesk (1 min 35 s)\nDiscussed the night shift.\nWill send CV.\n\nAgent: Ana Silva <ana@example.com>\nPhone: +14155550142\nTalkdesk call ID: CA1",
+    );
+  });
+
+  it("shows no duration for a missed call and nothing for absent facts", () => {
+    expect(renderCallNote({ direction: "missed", duration_seconds: 12 })).toBe("Missed call via Talkdesk");
+    expect(renderCallNote({ direction: "outbound", duration_seconds: 0, summary: "", agent: { email: "a@example.com" } })).toBe(
+      "Outbound call via Talkdesk (0 s)\n\nAgent: a@example.com",
+    );
+  });
+
+  it("strips control characters", () => {
+    expect(renderCallNote({ direction: "outbound", duration_seconds: 60, summary: "ok\u0000\u0007 done" })).toBe(
+      "Outbound call via Talkdesk (1 min)\nok done",
+    );
+  });
+
+  it("gives interactions a short subject: the headline", () => {
+    const text = renderCallNote({ direction: "inbound", duration_seconds: 3725, summary: "x".repeat(500) });
+    const [item] = toInteractions(details({ notes: [{ id: "n", text, date_time: null, author_email: null }] }), ["note"]);
+    expect(item!.subject).toBe("Inbound call via Talkdesk (1 h 2 min 5 s)");
+  });
+
+  it("formats durations", () => {
+    expect([0, 45, 60, 95, 3600, 3725, -5, Number.NaN].map(formatCallDuration)).toEqual([
+      "0 s",
+      "45 s",
+      "1 min",
+      "1 min 35 s",
+      "1 h",
+      "1 h 2 min 5 s",
+      "0 s",
+      "0 s",
+    ]);
+  });
+});
