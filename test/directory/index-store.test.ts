@@ -38,7 +38,7 @@ describe("upsert and seq", () => {
     await withStore(uniqueTenant("order"), (store) => {
       const a = person("c1", { emails: ["a@example.com"] });
       store.upsert(a, T0);
-      const reordered = Object.fromEntries(Object.entries({ ...a, updated_at: "2026-11-25T09:00:00Z" }).reverse()) as typeof a;
+      const reordered = Object.fromEntries(Object.entries({ ...a, updated_at: "2026-11-25T09:00:00Z" }).reverse()) as unknown as typeof a;
       expect(store.upsert(reordered, T1)).toMatchObject({ changed: false, seq: 1 });
       expect(store.get("c1")?.updated_at).toBe("2026-11-25T09:00:00Z");
       expect(store.getEntry("c1")).toMatchObject({ seenAt: T1, updatedAt: T0 });

@@ -1,0 +1,100 @@
+import type { PhoneQuery } from "../phone/query";
+import { emailKey } from "./index-keys";
+
+/**
+ * Search results at the edge (Cache API), keyed by tenant + search generation + normalized query
+ * (../shared/design/ARCHITECTURE.md). The generation lives in KV and is replaced whenever some
+ * candidate's phones or emails change; entries under an old generation are simply never asked for
+ * again and expire on their own TTL. Read only after the caller is authenticated: the key names the
+ * tenant, so one tenant can never be served another's results.
+ */
+
+/** A made-up origin: Cache API keys are URLs, and this one can never collide with a real route. */
+export const SEARCH_CACHE_ORIGIN = "https://search-cache.bridge.internal";
+/** Results with at least one hit (seconds). */
+export const HIT_TTL_SECONDS = 300;
+/** "No match" answers: shorter, so a number added in Talemetry shows up soon even before sync bumps. */
+export const NO_MATCH_TTL_SECONDS = 60;
+/**
+ * KV read cache for the generation. 30 s is the smallest KV accepts (local KV enforces it too). A write
+ * is visible at once in the location that made it, so there old entries become unreachable at once;
+ * elsewhere this adds ≤ 30 s to KV's own propagation, which the architecture accepts for a cache whose
+ * entries live 1–5 minutes anyway. Reading without `cacheTtl` would mean KV's default of 60 s: worse.
+ */
+export const GENERATION_CACHE_TTL_SECONDS = 30;
+
+/** What a search was for, normalized: two requests that must get the same answer share it. */
+export type SearchCacheQuery = { kind: "phone"; key: string; partial: boolean } | { kind: "email"; key: string };
+
+/** The cache query of a parsed phone search (its `cacheKey` already folds in region and country). */
+export function phoneCacheQuery(query: PhoneQuery, partial: boolean): SearchCacheQuery {
+  return { kind: "phone", key: query.cacheKey, partial };
+}
+
+/** The cache query of an email search (whole address, trimmed, lower-cased, like the index). */
+export function emailCacheQuery(email: string): SearchCacheQuery {
+  return { kind: "email", key: emailKey(email) };
+}
+
+/** The cache key URL of one search of one tenant at one generation. */
+export function searchCacheUrl(tenantId: string, generation: string, query: SearchCacheQuery): string {
+  const base = `${SEARCH_CACHE_ORIGIN}/v1/${encodeURIComponent(tenantId)}/${encodeURIComponent(generation)}/${query.kind}/${encodeURIComponent(query.key)}`;
+  return query.kind === "phone" ? `${base}?partial=${query.partial ? 1 : 0}` : base;
+}
+
+/**
+ * The search cache of one tenant at one generation. Cache failures never fail a search: a read
+ * error is a miss and a write error is reported as `false`, because the index can always answer.
+ */
+export class SearchCache {
+  constructor(
+    readonly tenantId: string,
+    readonly generation: string,
+    private readonly cache: Cache = caches.default,
+  ) {}
+
+  /** The cached JSON body, or null on a miss. */
+  async get(query: SearchCacheQuery): Promise<string | null> {
+    try {
+      const hit = await this.cache.match(new Request(searchCacheUrl(this.tenantId, this.generation, query)));
+      return hit ? await hit.text() : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Stores a JSON body: 5 minutes when it has results, 1 minute for "no match". */
+  async put(query: SearchCacheQuery, body: string, opts: { hit: boolean }): Promise<boolean> {
+    const ttl = opts.hit ? HIT_TTL_SECONDS : NO_MATCH_TTL_SECONDS;
+    const response = new Response(body, {
+      headers: { "Content-Type": "application/json", "Cache-Control": `max-age=${ttl}` },
+    });
+    try {
+      await this.cache.put(new Request(searchCacheUrl(this.tenantId, this.generation, query)), response);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** The KV key of a tenant's search generation. */
+export function searchGenerationKey(tenantId: string): string {
+  return `tenant:${tenantId}:search-gen`;
+}
+
+/** The tenant's current search generation ("0" before the first bump). */
+export async function getSearchGeneration(kv: KVNamespace, tenantId: string): Promise<string> {
+  return (await kv.get(searchGenerationKey(tenantId), { cacheTtl: GENERATION_CACHE_TTL_SECONDS })) ?? "0";
+}
+
+/**
+ * Replaces the tenant's search generation with a new unique value and returns it. Unique rather than
+ * incremented: KV has no compare-and-set and reads may be stale, so "read n, write n+1" could write a
+ * value that was current before and bring its stale entries back; a fresh value never can.
+ */
+export async function bumpSearchGeneration(kv: KVNamespace, tenantId: string): Promise<string> {
+  const generation = `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
+  await kv.put(searchGenerationKey(tenantId), generation);
+  return generation;
+}

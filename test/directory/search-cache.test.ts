@@ -1,0 +1,114 @@
+// Edge search cache and the KV search generation: keys by tenant + generation + normalized query,
+// TTLs for hits and "no match", and a bumped generation making old entries unreachable.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+  HIT_TTL_SECONDS,
+  NO_MATCH_TTL_SECONDS,
+  SearchCache,
+  bumpSearchGeneration,
+  emailCacheQuery,
+  getSearchGeneration,
+  phoneCacheQuery,
+  searchCacheUrl,
+  searchGenerationKey,
+} from "../../src/directory/search-cache";
+import { parsePhoneQuery, type PhoneQuery } from "../../src/phone/match";
+import { uniqueTenant } from "./helpers";
+
+function q(text: string, region?: string): PhoneQuery {
+  const r = parsePhoneQuery(text, { region, tenantRegion: "GB" });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.query;
+}
+
+/** Records what `put` stored, to check headers without depending on the runtime's cache policy. */
+class RecordingCache {
+  readonly puts: { url: string; cacheControl: string | null; body: string }[] = [];
+  private readonly inner = new Map<string, string>();
+  async match(req: Request): Promise<Response | undefined> {
+    const body = this.inner.get(req.url);
+    return body === undefined ? undefined : new Response(body);
+  }
+  async put(req: Request, res: Response): Promise<void> {
+    const body = await res.text();
+    this.inner.set(req.url, body);
+    this.puts.push({ url: req.url, cacheControl: res.headers.get("Cache-Control"), body });
+  }
+}
+
+describe("cache keys", () => {
+  it("normalize the query so equivalent searches share an entry", () => {
+    const a = searchCacheUrl("t1", "g1", phoneCacheQuery(q("07700 900123"), false));
+    expect(a).toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("7700-900-123"), false)));
+    expect(a).toBe("https://search-cache.bridge.internal/v1/t1/g1/phone/d%3A%2B447700900123?partial=0");
+    expect(a).not.toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("+447700900123"), false)));
+    expect(a).not.toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("07700 900123"), true)));
+    expect(searchCacheUrl("t1", "g1", emailCacheQuery(" Maya@Example.COM "))).toBe(searchCacheUrl("t1", "g1", emailCacheQuery("maya@example.com")));
+  });
+
+  it("separate tenants and generations", () => {
+    const query = emailCacheQuery("a@example.com");
+    expect(searchCacheUrl("t1", "g1", query)).not.toBe(searchCacheUrl("t2", "g1", query));
+    expect(searchCacheUrl("t1", "g1", query)).not.toBe(searchCacheUrl("t1", "g2", query));
+    // ids cannot escape their path segment
+    expect(searchCacheUrl("a/b", "g", query)).toContain("/v1/a%2Fb/g/email/");
+  });
+});
+
+describe("SearchCache", () => {
+  it("stores results for 5 minutes and 'no match' for 1 minute", async () => {
+    const cache = new RecordingCache();
+    const sc = new SearchCache("t1", "g1", cache as unknown as Cache);
+    expect(await sc.put(emailCacheQuery("a@example.com"), '{"data":[{}],"count":1}', { hit: true })).toBe(true);
+    expect(await sc.put(emailCacheQuery("b@example.com"), '{"data":[],"count":0}', { hit: false })).toBe(true);
+    expect(cache.puts.map((p) => p.cacheControl)).toEqual([`max-age=${HIT_TTL_SECONDS}`, `max-age=${NO_MATCH_TTL_SECONDS}`]);
+    expect(HIT_TTL_SECONDS).toBe(300);
+    expect(NO_MATCH_TTL_SECONDS).toBe(60);
+  });
+
+  it("round-trips through the real Cache API and misses under another generation or tenant", async () => {
+    const tenant = uniqueTenant("cache");
+    const query = phoneCacheQuery(q("07700 900123"), false);
+    const body = JSON.stringify({ data: [{ id: "c1", match: "exact" }], count: 1 });
+    const current = new SearchCache(tenant, "g1");
+    expect(await current.get(query)).toBeNull();
+    await current.put(query, body, { hit: true });
+    expect(await current.get(query)).toBe(body);
+    expect(await new SearchCache(tenant, "g2").get(query)).toBeNull();
+    expect(await new SearchCache(uniqueTenant("other"), "g1").get(query)).toBeNull();
+  });
+
+  it("treats cache failures as misses, never as errors", async () => {
+    const broken = {
+      match: () => Promise.reject(new Error("cache down")),
+      put: () => Promise.reject(new Error("cache down")),
+    } as unknown as Cache;
+    const sc = new SearchCache("t1", "g1", broken);
+    expect(await sc.get(emailCacheQuery("a@example.com"))).toBeNull();
+    expect(await sc.put(emailCacheQuery("a@example.com"), "{}", { hit: false })).toBe(false);
+  });
+});
+
+describe("search generation in KV", () => {
+  it("starts at 0 and every bump gives a new, never-repeated value", async () => {
+    const tenant = uniqueTenant("gen");
+    expect(await getSearchGeneration(env.KV, tenant)).toBe("0");
+    const seen = new Set<string>(["0"]);
+    for (let i = 0; i < 5; i++) {
+      const g = await bumpSearchGeneration(env.KV, tenant);
+      expect(seen.has(g)).toBe(false);
+      seen.add(g);
+      expect(await env.KV.get(searchGenerationKey(tenant))).toBe(g);
+    }
+    expect(searchGenerationKey("abc")).toBe("tenant:abc:search-gen");
+  });
+
+  it("is kept per tenant", async () => {
+    const a = uniqueTenant("gen-a");
+    const b = uniqueTenant("gen-b");
+    const g = await bumpSearchGeneration(env.KV, a);
+    expect(await getSearchGeneration(env.KV, a)).toBe(g);
+    expect(await getSearchGeneration(env.KV, b)).toBe("0");
+  });
+});
