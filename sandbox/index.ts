@@ -1,15 +1,10 @@
-import { DurableObject } from "cloudflare:workers";
-import { Hono } from "hono";
+/** The Talemetry simulator Worker (sandbox/README.md). */
+import { buildApp } from "./app";
+import type { SandboxEnv } from "./env";
 
-export interface SandboxEnv {
-  ACCOUNT: DurableObjectNamespace<SimulatorAccount>;
-  SEED_CANDIDATES?: string;
-  SANDBOX_CONTROL_TOKEN?: string;
-}
+export { SimulatorAccount } from "./account";
+export type { SandboxEnv } from "./env";
 
-export class SimulatorAccount extends DurableObject<SandboxEnv> {}
+const app = buildApp();
 
-const app = new Hono<{ Bindings: SandboxEnv }>();
-app.get("/healthz", (c) => c.json({ status: "ok", service: "talemetry-sandbox" }));
-
-export default app;
+export default { fetch: app.fetch } satisfies ExportedHandler<SandboxEnv>;

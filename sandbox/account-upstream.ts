@@ -1,0 +1,116 @@
+/**
+ * The contract's operations on one account's data (contract §1–§5), run inside its Durable Object.
+ * Requests arrive validated (upstream-schemas.ts); answers are `Reply`s in the contract's format.
+ */
+import type { AccountStore } from "./account-store";
+import { e164Parts, replaceContact, USE_PLACEMENT } from "./contact";
+import { findUser } from "./demo-data";
+import { decodeCursor, encodeCursor, listingQuery } from "./match";
+import type { NoteRecord } from "./records";
+import { renderCandidate, renderCandidates } from "./render-hrxml";
+import { fail, ok, type Reply } from "./reply";
+import { sameSecret } from "./secure";
+import { noteTime, parseInstant } from "./time";
+import { mintToken } from "./tokens";
+import type { ContactPatch, IdsRequest, NoteCreate, ProfilesRequest } from "./upstream-schemas";
+
+/** The credential rule of the simulator (sandbox/README.md): the secret is derived from the client id. */
+export function sandboxSecret(clientId: string): string {
+  return `sandbox-secret-${clientId}`;
+}
+
+export interface AuthorizeResult {
+  reply: Reply;
+  /** Set when a token was issued, for the Worker to register (token → account). */
+  token?: string;
+  expiresAt?: number;
+}
+
+/** §1: a token for valid credentials, with the account's configured lifetime. */
+export async function authorize(store: AccountStore, secret: string, now: number): Promise<AuthorizeResult> {
+  if (!(await sameSecret(secret, sandboxSecret(store.clientId())))) {
+    return { reply: fail(401, "invalid_credentials", "Invalid client id or secret key") };
+  }
+  const ttl = store.settings().tokenTtlSeconds;
+  const token = mintToken(now);
+  const expiresAt = now + ttl * 1000;
+  store.storeToken(token, expiresAt, now);
+  return { reply: ok({ token, expires_in: ttl }), token, expiresAt };
+}
+
+/** §2: one keyset page of GUIDs. */
+export function listIds(store: AccountStore, request: IdsRequest): Reply {
+  const kind = request.DateTimeRange?.Event ?? "all";
+  const after = request.Cursor ? decodeCursor(kind, request.Cursor) : null;
+  if (request.Cursor && !after) return fail(422, "invalid", "Cursor is not one this listing returned");
+  const q = listingQuery(request, after);
+  const rows = store.query(q.sql, q.params);
+  const more = rows.length > q.pageSize;
+  const page = more ? rows.slice(0, q.pageSize) : rows;
+  return ok({ Ids: page.map((r) => r.id), Cursor: more ? encodeCursor(q.kind, page[page.length - 1]) : null });
+}
+
+/** §3: current candidates among the ids, in the order asked, each once; unknown and deleted ones absent. */
+export function profiles(store: AccountStore, request: ProfilesRequest): Reply {
+  const ids = [...new Set(request.ids)];
+  const found = store.loadMany(ids);
+  const include = new Set(request.include ?? []);
+  const elements = ids.flatMap((id) => {
+    const record = found.get(id);
+    return record ? [renderCandidate(record, include)] : [];
+  });
+  return ok({ Candidates: renderCandidates(elements, store.settings().singleCandidateAsObject) });
+}
+
+const notFound = (id: string) => fail(404, "not_found", `No candidate ${id}`);
+
+/** §4: replaces the lists given; emails must not belong to another candidate (Talemetry merges by email). */
+export function patchContact(store: AccountStore, id: string, patch: ContactPatch, now: number): Reply {
+  const row = store.load(id);
+  if (!row) return notFound(id);
+  const emails = patch.emails ? dedupeEmails(patch.emails) : undefined;
+  if (emails) {
+    const taken = store.emailOwnedByOther(emails, id);
+    if (taken) return fail(409, "conflict", `Email ${taken} already belongs to another candidate`);
+  }
+  const phones = patch.phones?.map((p) => ({ ...USE_PLACEMENT[p.use], parts: e164Parts(p.number)! }));
+  const record = { ...row.record, contact: replaceContact(row.record.contact, { emails, phones }) };
+  store.save(record, now);
+  return ok(renderCandidate(record, new Set()));
+}
+
+function dedupeEmails(emails: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return emails.filter((e) => {
+    const key = e.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** §5: appends a note with a new id; the author is stored as the user's own spelling of the email. */
+export function createNote(store: AccountStore, id: string, input: NoteCreate, now: number): Reply {
+  const row = store.load(id);
+  if (!row) return notFound(id);
+  const note: NoteRecord = {
+    Id: crypto.randomUUID(),
+    Text: input.Text,
+    DateTime: noteTime(input.DateTime ? parseInstant(input.DateTime)! : now),
+    AuthorEmail: findUser(input.AuthorEmail)!.Email,
+  };
+  store.save({ ...row.record, notes: [...row.record.notes, note] }, now);
+  return ok({ Note: note }, 201);
+}
+
+/** §5: changes a note's text. */
+export function updateNote(store: AccountStore, id: string, noteId: string, text: string, now: number): Reply {
+  const row = store.load(id);
+  if (!row) return notFound(id);
+  const index = row.record.notes.findIndex((n) => n.Id === noteId);
+  if (index < 0) return fail(404, "not_found", `No note ${noteId} on candidate ${id}`);
+  const note = { ...row.record.notes[index], Text: text };
+  const notes = row.record.notes.map((n, i) => (i === index ? note : n));
+  store.save({ ...row.record, notes }, now);
+  return ok({ Note: note });
+}

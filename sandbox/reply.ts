@@ -1,0 +1,36 @@
+/**
+ * Answers in the contract's wire format: `{"result": …}` on success, `{"error": {"code", "message"}}`
+ * otherwise. A `Reply` is plain data so a Durable Object can build it and the Worker can send it.
+ */
+
+export interface Reply {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
+
+export function ok(result: unknown, status = 200): Reply {
+  return { status, body: JSON.stringify({ result }), headers: { ...JSON_TYPE } };
+}
+
+/** The machine codes this simulator answers with (the contract names the first five). */
+export type ErrorCode =
+  | "invalid_credentials"
+  | "invalid_token"
+  | "not_found"
+  | "invalid"
+  | "conflict"
+  | "bad_request"
+  | "unauthorized";
+
+export function fail(status: number, code: ErrorCode | string, message: string): Reply {
+  return { status, body: JSON.stringify({ error: { code, message } }), headers: { ...JSON_TYPE } };
+}
+
+export function toResponse(reply: Reply): Response {
+  // 204/304 must not carry a body; everything else is sent as built (possibly empty, HTML, XML…).
+  const body = reply.status === 204 || reply.status === 304 ? null : reply.body;
+  return new Response(body, { status: reply.status, headers: reply.headers });
+}

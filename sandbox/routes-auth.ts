@@ -1,0 +1,31 @@
+/** Contract §1: `POST /v1/authorization` (profiles host). */
+import { Hono } from "hono";
+import type { SandboxEnv } from "./env";
+import { execute, readJson, registryStub } from "./pipeline";
+import { fail, toResponse } from "./reply";
+import { RESERVED_PREFIX } from "./schema";
+import { authorizeSchema } from "./upstream-schemas";
+
+export const authRoutes = new Hono<{ Bindings: SandboxEnv }>();
+
+const invalidCredentials = () => toResponse(fail(401, "invalid_credentials", "Invalid client id or secret key"));
+
+authRoutes.post("/v1/authorization", async (c) => {
+  const body = await readJson(c.req.raw);
+  if ("reply" in body) return toResponse(body.reply);
+  // Without a usable client id there is no account to count or fault the call against.
+  const parsed = authorizeSchema.safeParse(body.value);
+  if (!parsed.success || parsed.data.client_id.startsWith(RESERVED_PREFIX)) return invalidCredentials();
+  const clientId = parsed.data.client_id;
+  return execute(c, {
+    op: "authorize",
+    clientId,
+    token: null,
+    input: { value: parsed.data.secret_key },
+    perform: async (account, _clientId, secret) => {
+      const result = await account.authorize(clientId, secret);
+      if (result.token && result.expiresAt) await registryStub(c.env).registerToken(result.token, clientId, result.expiresAt);
+      return result.reply;
+    },
+  });
+});

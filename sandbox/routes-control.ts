@@ -1,0 +1,97 @@
+/**
+ * The control API (sandbox/README.md): arrange an account's data, faults and settings, read its call
+ * counters. Never counted as upstream calls, never faulted.
+ */
+import { Hono } from "hono";
+import { controlAuth } from "./control-auth";
+import {
+  candidateInputSchema,
+  deleteQuerySchema,
+  faultsBodySchema,
+  seedBodySchema,
+  settingsBodySchema,
+} from "./control-schemas";
+import type { SandboxEnv } from "./env";
+import { accountStub, jsonBody, registryStub, validate, type AccountStub, type Checked, type SandboxContext } from "./pipeline";
+import { fail, ok, toResponse, type Reply } from "./reply";
+import { RESERVED_PREFIX } from "./schema";
+import { parseInstant } from "./time";
+
+export const controlRoutes = new Hono<{ Bindings: SandboxEnv }>();
+controlRoutes.use("*", controlAuth());
+
+/** Runs `fn` on the account named in the path, after validating its input. */
+async function onAccount<T>(
+  c: SandboxContext,
+  input: Checked<T>,
+  fn: (account: AccountStub, clientId: string, input: T) => Promise<Reply> | Reply,
+): Promise<Response> {
+  const clientId = c.req.param("clientId") ?? "";
+  if (!clientId || clientId.startsWith(RESERVED_PREFIX)) {
+    return toResponse(fail(422, "invalid", `client ids starting with "${RESERVED_PREFIX}" are reserved`));
+  }
+  if ("reply" in input) return toResponse(input.reply);
+  // Remembered so that POST /__control/reset can find accounts only ever touched through control.
+  await registryStub(c.env).noteAccount(clientId);
+  return toResponse(await fn(accountStub(c.env, clientId), clientId, input.value));
+}
+
+const none: Checked<null> = { value: null };
+const ACCOUNT = "/accounts/:clientId";
+
+controlRoutes.get("/accounts", async (c) => toResponse(ok({ accounts: await registryStub(c.env).accounts() })));
+
+/** Wipes every account and the token registry. */
+controlRoutes.post("/reset", async (c) => {
+  const registry = registryStub(c.env);
+  const accounts = await registry.accounts();
+  await Promise.all(accounts.map((clientId) => accountStub(c.env, clientId).wipe()));
+  await registry.wipe();
+  return toResponse(ok({ reset: accounts.length }));
+});
+
+/** Wipes one account (data, tokens, faults, settings, counters); it reseeds on next use. */
+controlRoutes.post(`${ACCOUNT}/reset`, (c) =>
+  onAccount(c, none, async (account, clientId) => {
+    await account.wipe();
+    await registryStub(c.env).forgetAccount(clientId);
+    return ok({ reset: clientId });
+  }),
+);
+
+controlRoutes.get(`${ACCOUNT}/faults`, (c) => onAccount(c, none, (a, id) => a.getFaults(id)));
+controlRoutes.post(`${ACCOUNT}/faults`, async (c) =>
+  onAccount(c, await jsonBody(c.req.raw, faultsBodySchema), (a, id, body) => a.setFaults(id, body.rules)),
+);
+controlRoutes.delete(`${ACCOUNT}/faults`, (c) => onAccount(c, none, (a, id) => a.setFaults(id, [])));
+
+controlRoutes.post(`${ACCOUNT}/revoke-tokens`, (c) => onAccount(c, none, (a, id) => a.revokeTokens(id)));
+
+controlRoutes.get(`${ACCOUNT}/stats`, (c) => onAccount(c, none, (a, id) => a.stats(id)));
+controlRoutes.post(`${ACCOUNT}/stats/reset`, (c) => onAccount(c, none, (a, id) => a.resetStats(id)));
+
+controlRoutes.post(`${ACCOUNT}/seed`, async (c) =>
+  onAccount(c, await jsonBody(c.req.raw, seedBodySchema), (a, id, body) => a.seed(id, body)),
+);
+
+controlRoutes.post(`${ACCOUNT}/settings`, async (c) =>
+  onAccount(c, await jsonBody(c.req.raw, settingsBodySchema), (a, id, body) => a.settings(id, body)),
+);
+controlRoutes.get(`${ACCOUNT}/settings`, (c) => onAccount(c, none, (a, id) => a.settings(id, {})));
+
+controlRoutes.post(`${ACCOUNT}/candidates`, async (c) =>
+  onAccount(c, await jsonBody(c.req.raw, candidateInputSchema), (a, id, input) => a.createCandidate(id, input)),
+);
+controlRoutes.get(`${ACCOUNT}/candidates/:id`, (c) =>
+  onAccount(c, none, (a, clientId) => a.getCandidate(clientId, c.req.param("id"))),
+);
+controlRoutes.patch(`${ACCOUNT}/candidates/:id`, async (c) =>
+  onAccount(c, await jsonBody(c.req.raw, candidateInputSchema), (a, clientId, input) =>
+    a.updateCandidate(clientId, c.req.param("id"), input),
+  ),
+);
+controlRoutes.delete(`${ACCOUNT}/candidates/:id`, (c) =>
+  onAccount(c, validate(deleteQuerySchema, c.req.query()), (a, clientId, query) =>
+    a.deleteCandidate(clientId, c.req.param("id"), query.at ? parseInstant(query.at) : null),
+  ),
+);
