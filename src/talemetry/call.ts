@@ -144,17 +144,18 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
   const host = resolveHost(spec.host === "match" ? ctx.hosts.matchUrl : ctx.hosts.profilesUrl, ctx.hosts);
   const secrets = [...(spec.secrets ?? [])];
   if (spec.authenticated && !ctx.tokens) throw new Error(`Talemetry ${spec.operation} needs a TokenSource`);
-  let token = spec.authenticated && ctx.tokens ? await ctx.tokens.get() : undefined;
   let reauthorized = false;
   let attempts = 0;
+  const spent = (): UpstreamError =>
+    toError(spec, { kind: "unavailable", detail: `request deadline spent before attempt ${attempts + 1}`, retryAfterMs: null }, secrets);
+  // Checked before asking for a token too: getting one may itself cost a round trip.
+  if (ctx.deadline.remainingMs() < MIN_ATTEMPT_MS) throw spent();
+  let token = spec.authenticated && ctx.tokens ? await ctx.tokens.get() : undefined;
+  if (token !== undefined) secrets.push(token);
 
   for (;;) {
     const remaining = ctx.deadline.remainingMs();
-    if (remaining < MIN_ATTEMPT_MS) {
-      const failure: Failure = { kind: "unavailable", detail: `request deadline spent before attempt ${attempts + 1}`, retryAfterMs: null };
-      throw toError(spec, failure, secrets);
-    }
-    if (token !== undefined) secrets.push(token);
+    if (remaining < MIN_ATTEMPT_MS) throw spent();
     attempts += 1;
     const outcome = await attempt(host, { ...spec.request, token }, Math.min(ctx.policy.attemptTimeoutMs, remaining));
     ctx.stats.calls += 1;
@@ -168,6 +169,8 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
         reauthorized = true;
         ctx.stats.reauths += 1;
         token = await ctx.tokens.refresh(token);
+        secrets.push(token);
+        // The re-auth retry is extra: it does not use up the retry budget.
         attempts -= 1;
         continue;
       }

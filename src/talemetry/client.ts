@@ -198,8 +198,10 @@ export class TalemetryClient {
         },
       }),
     );
-    const seen = new Set<string>();
-    return pages.flat().filter((details) => !seen.has(details.id) && Boolean(seen.add(details.id)));
+    // Chunks are disjoint, but the upstream may repeat a candidate within one answer: keep the first.
+    const byId = new Map<string, CandidateDetails>();
+    for (const details of pages.flat()) if (!byId.has(details.id)) byId.set(details.id, details);
+    return [...byId.values()];
   }
 
   /** §4: replaces the given lists; returns the updated candidate. Never repeated after a 5xx or timeout. */

@@ -159,11 +159,17 @@ export const candidateSchema = z.looseObject({
   UserArea: userAreaSchema,
 });
 
+/** A parsed candidate: every listed element present (lists possibly empty, leaves possibly null). */
 export type HrxmlCandidate = z.output<typeof candidateSchema>;
+/** A parsed `UserArea`. */
 export type HrxmlUserArea = z.output<typeof userAreaSchema>;
+/** A parsed `Note`. */
 export type HrxmlNote = z.output<typeof noteSchema>;
+/** A parsed `ContactMethod`. */
 export type HrxmlContactMethod = z.output<typeof contactMethod>;
+/** Parsed phone parts of a `Telephone`, `Mobile`, `Fax` or `Pager`. */
 export type HrxmlPhoneParts = z.output<typeof phoneParts>;
+/** A parsed `EmployerOrg`. */
 export type HrxmlEmployerOrg = z.output<typeof employerOrg>;
 
 type CustomField = z.output<typeof customField>;

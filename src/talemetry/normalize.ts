@@ -15,6 +15,7 @@ import {
   type HrxmlUserArea,
 } from "./hrxml";
 
+/** Tenant settings the mapping depends on. */
 export interface NormalizeOptions {
   /** The tenant's default region (ISO 3166 alpha-2) for numbers stored without a country code. */
   defaultRegion?: string | null;
