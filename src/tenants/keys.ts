@@ -1,0 +1,42 @@
+/**
+ * KV key names and TTLs: the only place they are spelled. Every prefix is documented in
+ * docs/storage-schema.md. Keys a tenant owns live under `tenant:<id>:` so the tenant's Durable Object
+ * can list and purge them in the background; the lookup records (`apikey:`, `oauthclient:`,
+ * `accesstoken:`) are found by hash or client id, so they cannot be under the tenant prefix: the
+ * store deletes them itself, and access tokens expire on their own.
+ */
+
+/** The tenant record. */
+export const tenantKey = (tenantId: string) => `tenant:${tenantId}`;
+
+/** The prefix of every other key the tenant owns (note the trailing colon: `ten_a:` never matches `ten_ab:`). */
+export const tenantPrefix = (tenantId: string) => `tenant:${tenantId}:`;
+
+/** A key the tenant owns, e.g. `tenantScopedKey(id, "users")` → `tenant:<id>:users`. */
+export const tenantScopedKey = (tenantId: string, ...parts: string[]) => `${tenantPrefix(tenantId)}${parts.join(":")}`;
+
+/** One entry per live tenant, listed by the cron. */
+export const TENANT_INDEX_PREFIX = "tenants-index:";
+export const tenantIndexKey = (tenantId: string) => `${TENANT_INDEX_PREFIX}${tenantId}`;
+
+/** API key record, by SHA-256 hex of the key. */
+export const apiKeyKey = (keyHash: string) => `apikey:${keyHash}`;
+
+/** OAuth client record, by our client id. */
+export const oauthClientKey = (clientId: string) => `oauthclient:${clientId}`;
+
+/** Access token record, by SHA-256 hex of the token. */
+export const accessTokenKey = (tokenHash: string) => `accesstoken:${tokenHash}`;
+
+/** Access tokens live one hour (contracts/talentlynk-api.md, "Authentication"). */
+export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+/** KV refuses `expirationTtl` below 60 s (the local simulator enforces it too). */
+export const KV_MIN_EXPIRATION_TTL_SECONDS = 60;
+
+/**
+ * Edge cache time for reads of auth records and tenant records. The contract allows revocation to take
+ * up to 60 s to reach every location; KV's own edge cache is 60 s by default, and KV refuses less than
+ * 30 s (enforced locally). More than 60 would break the contract.
+ */
+export const AUTH_CACHE_TTL_SECONDS = 60;

@@ -1,0 +1,66 @@
+import { AppError, type FieldError } from "../platform/errors";
+import { isBuiltInActivityType } from "./activity-types";
+import type { ActivityTypeOverride, TenantSettings, TenantSettingsPatch } from "./types";
+
+/** A new tenant's settings: nothing set, deployment defaults apply. */
+export const DEFAULT_SETTINGS: TenantSettings = {
+  default_author_email: null,
+  activity_types: {},
+  candidate_url_template: null,
+  sync_interval_seconds: null,
+};
+
+/** Keeps a tenant's list of types readable in a picker and its record small. */
+export const MAX_ACTIVITY_TYPE_OVERRIDES = 50;
+
+/**
+ * Applies a settings change as a JSON merge patch (RFC 7396): given values replace, `null` resets to the
+ * default; `activity_types` merges per type id and per field. Checks the rules that need the merged
+ * result (an added type needs a name) and throws a 422 naming the fields.
+ */
+export function applySettingsPatch(current: TenantSettings, patch: TenantSettingsPatch): TenantSettings {
+  const next: TenantSettings = { ...current, activity_types: { ...current.activity_types } };
+  if (patch.default_author_email !== undefined) next.default_author_email = patch.default_author_email;
+  if (patch.candidate_url_template !== undefined) next.candidate_url_template = patch.candidate_url_template;
+  if (patch.sync_interval_seconds !== undefined) next.sync_interval_seconds = patch.sync_interval_seconds;
+  for (const [id, change] of Object.entries(patch.activity_types ?? {})) {
+    if (change === null) {
+      delete next.activity_types[id];
+      continue;
+    }
+    const merged: ActivityTypeOverride = { ...next.activity_types[id] };
+    if (change.name !== undefined) {
+      if (change.name === null) delete merged.name;
+      else merged.name = change.name;
+    }
+    if (change.hidden !== undefined) {
+      // `hidden: false` is the default: stored as absent so the record says only what differs.
+      if (change.hidden) merged.hidden = true;
+      else delete merged.hidden;
+    }
+    if (Object.keys(merged).length === 0) delete next.activity_types[id];
+    else next.activity_types[id] = merged;
+  }
+  const errors: FieldError[] = [];
+  for (const [id, o] of Object.entries(next.activity_types)) {
+    if (!isBuiltInActivityType(id) && !o.name) {
+      errors.push({ field: `settings.activity_types.${id}.name`, message: "A new activity type needs a name." });
+    }
+  }
+  if (Object.keys(next.activity_types).length > MAX_ACTIVITY_TYPE_OVERRIDES) {
+    errors.push({ field: "settings.activity_types", message: `At most ${MAX_ACTIVITY_TYPE_OVERRIDES} activity types may be overridden.` });
+  }
+  if (errors.length > 0) throw new AppError("invalid", "The settings are invalid.", { errors });
+  return next;
+}
+
+/** The link to a candidate in Talemetry, or null when the tenant configured no template. */
+export function candidateUrl(settings: Pick<TenantSettings, "candidate_url_template">, candidateId: string): string | null {
+  const template = settings.candidate_url_template;
+  return template ? template.split("{id}").join(encodeURIComponent(candidateId)) : null;
+}
+
+/** The tenant's sync interval, or the deployment default. */
+export function syncIntervalSeconds(settings: Pick<TenantSettings, "sync_interval_seconds">, deploymentDefault: number): number {
+  return settings.sync_interval_seconds ?? deploymentDefault;
+}

@@ -1,0 +1,310 @@
+/**
+ * Tenants, their issued credentials and access tokens, in KV (docs/storage-schema.md).
+ *
+ * KV trade-offs that shape this file:
+ * - No compare-and-set: tenant config (PATCH, read-modify-write, last writer wins) and key material
+ *   (rotation) live in separate records, so neither can undo the other. Two rotations of one tenant at
+ *   the same instant both answer, and only the last written key set works.
+ * - Writes take up to 60 s to reach other locations; auth reads use `cacheTtl` ≤ 60 s, which the
+ *   contract allows for revocation. Deletions are visible at once in the location that made them.
+ * - At most 1,000 operations per request: nothing here lists a tenant's keys; the tenant's Durable
+ *   Object purges `tenant:<id>:*` in the background.
+ */
+import type { Env } from "../env";
+import { decryptSecret, encryptSecret, randomHex, randomSecret, sha256Hex, timingSafeEqualStrings } from "../platform/crypto";
+import { AppError } from "../platform/errors";
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  AUTH_CACHE_TTL_SECONDS,
+  KV_MIN_EXPIRATION_TTL_SECONDS,
+  TENANT_INDEX_PREFIX,
+  accessTokenKey,
+  apiKeyKey,
+  oauthClientKey,
+  tenantIndexKey,
+  tenantKey,
+} from "./keys";
+import { DEFAULT_SETTINGS, applySettingsPatch } from "./settings";
+import type {
+  AccessTokenRecord,
+  ApiKeyRecord,
+  CredentialRecord,
+  IssuedCredentials,
+  NewTenant,
+  TalemetryCredentials,
+  Tenant,
+  TenantPatch,
+  TenantView,
+} from "./types";
+
+/** Prefix of client secrets. */
+export const CLIENT_SECRET_PREFIX = "tlk_cs_";
+/** Prefix of access tokens (lets `/v1` auth tell them from API keys without a second lookup). */
+export const ACCESS_TOKEN_PREFIX = "tlk_at_";
+/** Prefix of our OAuth client ids (not secret). */
+export const CLIENT_ID_PREFIX = "tlk_ci_";
+
+/** Shape of anything we issue: prefix, then base64url. Other strings are refused without a KV read. */
+const ISSUED_SECRET = /^tlk_[a-z]+_[A-Za-z0-9_-]{20,128}$/;
+const CLIENT_ID = /^tlk_ci_[0-9a-f]{32}$/;
+const TENANT_ID = /^ten_[0-9a-f]{24}$/;
+
+/** API keys say which world they belong to (like Stripe's live/test keys): production issues `tlk_live_`. */
+export function apiKeyPrefix(env: Pick<Env, "ENVIRONMENT">): string {
+  return env.ENVIRONMENT === "production" ? "tlk_live_" : "tlk_test_";
+}
+
+/** The tenant's Durable Object (owned by the directory module). */
+function directory(env: Env, tenantId: string) {
+  return env.TENANT.get(env.TENANT.idFromName(tenantId));
+}
+
+/** Binds the encrypted Talemetry secret to its tenant (AES-GCM additional data). */
+const talemetrySecretContext = (tenantId: string) => `talemetry-secret:${tenantId}`;
+
+/**
+ * KV allows one write per second per key; beyond that `put` throws. That is the caller writing too fast,
+ * so it becomes a retryable 429 (as cloudflare/workers-oauth-provider does), not a 500.
+ */
+async function kvPut(env: Env, key: string, value: string, options?: KVNamespacePutOptions): Promise<void> {
+  try {
+    await env.KV.put(key, value, options);
+  } catch (err) {
+    if (/\b429\b|too many requests/i.test(err instanceof Error ? err.message : String(err))) {
+      throw new AppError("rate_limited", "Too many changes to this record at once; retry shortly.", { retryAfter: 1, cause: err });
+    }
+    throw err;
+  }
+}
+
+async function kvGetJson<T>(env: Env, key: string, cached: boolean): Promise<T | null> {
+  return env.KV.get<T>(key, cached ? { type: "json", cacheTtl: AUTH_CACHE_TTL_SECONDS } : { type: "json" });
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/**
+ * Creates a tenant: config, credential record, API key record, cron index entry; then its Durable
+ * Object's `init` (which starts the directory backfill). If `init` fails, the records are removed again
+ * so no half-made tenant holds working keys. Secrets are returned once and stored only hashed/encrypted.
+ */
+export async function createTenant(env: Env, input: NewTenant): Promise<{ tenant: Tenant; credentials: IssuedCredentials }> {
+  const id = `ten_${randomHex(12)}`;
+  const now = nowIso();
+  const credentials: IssuedCredentials = {
+    api_key: randomSecret(apiKeyPrefix(env)),
+    client_id: `${CLIENT_ID_PREFIX}${randomHex(16)}`,
+    client_secret: randomSecret(CLIENT_SECRET_PREFIX),
+  };
+  const tenant: Tenant = {
+    id,
+    name: input.name,
+    region: input.region,
+    settings: applySettingsPatch(DEFAULT_SETTINGS, input.settings ?? {}),
+    talemetry: {
+      client_id: input.talemetry.client_id,
+      secret_key_encrypted: await encryptSecret(input.talemetry.secret_key, env.CREDENTIALS_KEY, talemetrySecretContext(id)),
+      credentials_version: 1,
+    },
+    oauth_client_id: credentials.client_id,
+    created_at: now,
+    updated_at: now,
+  };
+  const [apiKeyHash, secretHash] = await Promise.all([sha256Hex(credentials.api_key), sha256Hex(credentials.client_secret)]);
+  const credentialRecord: CredentialRecord = { tenant_id: id, secret_hash: secretHash, api_key_hash: apiKeyHash, key_version: 1, rotated_at: now };
+  const apiKeyRecord: ApiKeyRecord = { tenant_id: id, client_id: credentials.client_id, key_version: 1 };
+  // Config first: a lookup record that resolves must always find its tenant.
+  await kvPut(env, tenantKey(id), JSON.stringify(tenant));
+  await Promise.all([
+    kvPut(env, oauthClientKey(credentials.client_id), JSON.stringify(credentialRecord)),
+    kvPut(env, apiKeyKey(apiKeyHash), JSON.stringify(apiKeyRecord)),
+    kvPut(env, tenantIndexKey(id), "", { metadata: { created_at: now } }),
+  ]);
+  try {
+    await directory(env, id).init(id);
+  } catch (err) {
+    await Promise.allSettled([
+      env.KV.delete(oauthClientKey(credentials.client_id)),
+      env.KV.delete(apiKeyKey(apiKeyHash)),
+      env.KV.delete(tenantIndexKey(id)),
+      env.KV.delete(tenantKey(id)),
+    ]);
+    throw err;
+  }
+  return { tenant, credentials };
+}
+
+/**
+ * Reads a tenant. `cached: true` lets the edge serve it for up to AUTH_CACHE_TTL_SECONDS (hot paths);
+ * admin reads are uncached so an operator sees their own change.
+ */
+export async function getTenant(env: Env, id: string, opts: { cached?: boolean } = {}): Promise<Tenant | null> {
+  if (!TENANT_ID.test(id)) return null;
+  return kvGetJson<Tenant>(env, tenantKey(id), opts.cached ?? false);
+}
+
+/** The tenant's credential record (key version, hashes), uncached. */
+export async function getCredentialRecord(env: Env, tenant: Pick<Tenant, "oauth_client_id">): Promise<CredentialRecord | null> {
+  return kvGetJson<CredentialRecord>(env, oauthClientKey(tenant.oauth_client_id), false);
+}
+
+/**
+ * Changes name, region, Talemetry credentials (re-encrypted; `credentials_version` bumped) and settings
+ * (JSON merge patch, see `applySettingsPatch`). Returns null for an unknown tenant. Last writer wins.
+ */
+export async function patchTenant(env: Env, id: string, patch: TenantPatch): Promise<Tenant | null> {
+  const current = await getTenant(env, id);
+  if (!current) return null;
+  const next: Tenant = { ...current, talemetry: { ...current.talemetry }, updated_at: nowIso() };
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.region !== undefined) next.region = patch.region;
+  if (patch.settings !== undefined) next.settings = applySettingsPatch(current.settings, patch.settings);
+  if (patch.talemetry !== undefined) {
+    next.talemetry = {
+      client_id: patch.talemetry.client_id,
+      secret_key_encrypted: await encryptSecret(patch.talemetry.secret_key, env.CREDENTIALS_KEY, talemetrySecretContext(id)),
+      credentials_version: current.talemetry.credentials_version + 1,
+    };
+  }
+  await kvPut(env, tenantKey(id), JSON.stringify(next));
+  return next;
+}
+
+/**
+ * Deletes a tenant. Its keys stop working at once (in this location; elsewhere within KV's propagation):
+ * the credential record, API key record and cron index entry go first, then the Durable Object's
+ * `purge()` starts the background clean-up of the directory and `tenant:<id>:*`, and the config goes
+ * last, so a failed delete can simply be retried. Returns false for an unknown tenant.
+ */
+export async function deleteTenant(env: Env, id: string): Promise<boolean> {
+  const tenant = await getTenant(env, id);
+  if (!tenant) return false;
+  const credential = await getCredentialRecord(env, tenant);
+  await Promise.all([
+    env.KV.delete(oauthClientKey(tenant.oauth_client_id)),
+    credential ? env.KV.delete(apiKeyKey(credential.api_key_hash)) : Promise.resolve(),
+    env.KV.delete(tenantIndexKey(id)),
+  ]);
+  await directory(env, id).purge(id);
+  await env.KV.delete(tenantKey(id));
+  return true;
+}
+
+/**
+ * Issues a new API key and client secret (client id unchanged) and bumps `key_version`, so the old key,
+ * old secret and every access token issued before stop working. Returns null for an unknown tenant.
+ */
+export async function rotateTenantKeys(env: Env, id: string): Promise<{ api_key: string; client_secret: string } | null> {
+  const tenant = await getTenant(env, id);
+  if (!tenant) return null;
+  const current = await getCredentialRecord(env, tenant);
+  if (!current) return null;
+  const api_key = randomSecret(apiKeyPrefix(env));
+  const client_secret = randomSecret(CLIENT_SECRET_PREFIX);
+  const [apiKeyHash, secretHash] = await Promise.all([sha256Hex(api_key), sha256Hex(client_secret)]);
+  const keyVersion = current.key_version + 1;
+  const apiKeyRecord: ApiKeyRecord = { tenant_id: id, client_id: tenant.oauth_client_id, key_version: keyVersion };
+  const next: CredentialRecord = { tenant_id: id, secret_hash: secretHash, api_key_hash: apiKeyHash, key_version: keyVersion, rotated_at: nowIso() };
+  // New key record first (inert until the credential record names it), then the switch, then clean-up.
+  await kvPut(env, apiKeyKey(apiKeyHash), JSON.stringify(apiKeyRecord));
+  await kvPut(env, oauthClientKey(tenant.oauth_client_id), JSON.stringify(next));
+  await env.KV.delete(apiKeyKey(current.api_key_hash));
+  return { api_key, client_secret };
+}
+
+/** The tenant's Talemetry credentials in clear, for the adapter. Never log or return them. */
+export async function decryptTalemetryCredentials(tenant: Tenant, env: Env): Promise<TalemetryCredentials> {
+  return {
+    client_id: tenant.talemetry.client_id,
+    secret_key: await decryptSecret(tenant.talemetry.secret_key_encrypted, env.CREDENTIALS_KEY, talemetrySecretContext(tenant.id)),
+  };
+}
+
+/** Reads the tenant and its credential record together (both edge-cached): the two facts every auth check needs. */
+async function tenantWithCredentials(env: Env, tenantId: string, clientId: string): Promise<[Tenant | null, CredentialRecord | null]> {
+  return Promise.all([getTenant(env, tenantId, { cached: true }), kvGetJson<CredentialRecord>(env, oauthClientKey(clientId), true)]);
+}
+
+/** The tenant an API key belongs to, or null when the key is unknown, rotated away or its tenant deleted. */
+export async function resolveApiKey(env: Env, apiKey: string): Promise<Tenant | null> {
+  if (!ISSUED_SECRET.test(apiKey) || apiKey.startsWith(ACCESS_TOKEN_PREFIX) || apiKey.startsWith(CLIENT_SECRET_PREFIX)) return null;
+  const hash = await sha256Hex(apiKey);
+  const record = await kvGetJson<ApiKeyRecord>(env, apiKeyKey(hash), true);
+  if (!record) return null;
+  const [tenant, credential] = await tenantWithCredentials(env, record.tenant_id, record.client_id);
+  if (!tenant || !credential || credential.tenant_id !== tenant.id) return null;
+  // The credential record names the one current key: a key record left behind by a rotation never counts.
+  return (await timingSafeEqualStrings(credential.api_key_hash, hash)) ? tenant : null;
+}
+
+/**
+ * Checks OAuth client credentials (RFC 6749 §2.3.1) and returns the tenant, or null. An unknown client
+ * id costs the same hashing as a wrong secret, so timing does not reveal which client ids exist.
+ */
+export async function verifyClientCredentials(env: Env, clientId: string, clientSecret: string): Promise<Tenant | null> {
+  const secretHash = await sha256Hex(clientSecret);
+  const record = CLIENT_ID.test(clientId) ? await kvGetJson<CredentialRecord>(env, oauthClientKey(clientId), true) : null;
+  const matches = await timingSafeEqualStrings(record?.secret_hash ?? "", secretHash);
+  if (!record || !matches) return null;
+  const tenant = await getTenant(env, record.tenant_id, { cached: true });
+  return tenant && tenant.oauth_client_id === clientId ? tenant : null;
+}
+
+/**
+ * Issues a one-hour access token for the tenant, under its current key version. Stored only as a hash,
+ * with a KV expiration so it disappears by itself.
+ */
+export async function issueAccessToken(env: Env, tenant: Tenant): Promise<{ access_token: string; expires_in: number }> {
+  const credential = await getCredentialRecord(env, tenant);
+  if (!credential) throw new AppError("unauthorized", "The client is no longer registered.");
+  const access_token = randomSecret(ACCESS_TOKEN_PREFIX);
+  const record: AccessTokenRecord = {
+    tenant_id: tenant.id,
+    client_id: tenant.oauth_client_id,
+    key_version: credential.key_version,
+    expires_at: Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS,
+  };
+  await kvPut(env, accessTokenKey(await sha256Hex(access_token)), JSON.stringify(record), {
+    expirationTtl: Math.max(ACCESS_TOKEN_TTL_SECONDS, KV_MIN_EXPIRATION_TTL_SECONDS),
+  });
+  return { access_token, expires_in: ACCESS_TOKEN_TTL_SECONDS };
+}
+
+/** The tenant of a valid access token, or null when unknown, expired, issued before a rotation, or its tenant deleted. */
+export async function resolveAccessToken(env: Env, token: string): Promise<Tenant | null> {
+  if (!token.startsWith(ACCESS_TOKEN_PREFIX) || !ISSUED_SECRET.test(token)) return null;
+  const record = await kvGetJson<AccessTokenRecord>(env, accessTokenKey(await sha256Hex(token)), true);
+  if (!record || record.expires_at <= Date.now() / 1000) return null;
+  const [tenant, credential] = await tenantWithCredentials(env, record.tenant_id, record.client_id);
+  if (!tenant || !credential || credential.tenant_id !== tenant.id) return null;
+  return credential.key_version === record.key_version ? tenant : null;
+}
+
+/** Ids of all live tenants (for the cron), from the `tenants-index:` entries, following KV's list cursor. */
+export async function listTenantIds(env: Env): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page: KVNamespaceListResult<unknown, string> = await env.KV.list({ prefix: TENANT_INDEX_PREFIX, cursor });
+    for (const key of page.keys) ids.push(key.name.slice(TENANT_INDEX_PREFIX.length));
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return ids;
+}
+
+/** The tenant as operators see it: no secrets, no hashes. */
+export function tenantView(tenant: Tenant, credential: Pick<CredentialRecord, "key_version"> | null): TenantView {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    region: tenant.region,
+    client_id: tenant.oauth_client_id,
+    key_version: credential?.key_version ?? 0,
+    talemetry: { client_id: tenant.talemetry.client_id, credentials_version: tenant.talemetry.credentials_version },
+    settings: tenant.settings,
+    created_at: tenant.created_at,
+    updated_at: tenant.updated_at,
+  };
+}
