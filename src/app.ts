@@ -1,8 +1,84 @@
-import { Hono } from "hono";
-import type { Env } from "./env";
+/**
+ * Builds the bridge app: request ids and request logs on everything, one error handler that answers each
+ * caller in its own format, and the routers per caller (ARCHITECTURE.md, STYLE.md).
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { adminRoutes } from "./admin/routes";
+import type { AppEnv } from "./platform/context";
+import { AppError, UpstreamError, toAppError } from "./platform/errors";
+import { requestLogger } from "./platform/logger";
+import { renderMessage, renderProblem } from "./platform/problem";
+import { requestId } from "./platform/request-id";
+import { createRouter } from "./platform/validation";
+import { registerV1SecurityScheme } from "./talentlynk/auth";
+import { oauthRoutes, renderOAuthError } from "./talentlynk/oauth";
+import { v1Routes } from "./talentlynk/v1";
 
-export function buildApp() {
-  const app = new Hono<{ Bindings: Env }>();
+/** Who is calling, by path: each caller gets errors in the format its contract fixes. */
+export type Caller = "talkdesk" | "oauth" | "problem";
+
+/** `/talkdesk/*` → `{"message"}`; `/oauth/*` → RFC 6749 JSON; everything else → problem+json. */
+export function callerOf(path: string): Caller {
+  if (path === "/talkdesk" || path.startsWith("/talkdesk/")) return "talkdesk";
+  if (path === "/oauth" || path.startsWith("/oauth/")) return "oauth";
+  return "problem";
+}
+
+/** Renders an AppError in the caller's format. */
+export function renderError(c: Context, err: AppError): Response {
+  switch (callerOf(c.req.path)) {
+    case "talkdesk":
+      return renderMessage(c, err);
+    case "oauth":
+      return renderOAuthError(c, err);
+    case "problem":
+      return renderProblem(c, err);
+  }
+}
+
+/** Internal reasons go to the log (redacted by the logger), never to the wire. */
+function logError(c: Context<AppEnv>, thrown: unknown, err: AppError): void {
+  const logger = c.get("logger");
+  if (!logger) return;
+  if (err.status >= 500) {
+    const fields: Record<string, unknown> = { code: err.code, status: err.status, error: thrown };
+    if (thrown instanceof Error && thrown.stack) fields.stack = thrown.stack;
+    const cause = thrown instanceof AppError ? thrown.cause : undefined;
+    if (cause !== undefined) fields.cause = cause;
+    if (cause instanceof UpstreamError || thrown instanceof UpstreamError) {
+      const upstream = (thrown instanceof UpstreamError ? thrown : cause) as UpstreamError;
+      fields.upstream_status = upstream.upstreamStatus;
+      fields.upstream_detail = upstream.upstreamDetail;
+    }
+    logger.error("request failed", fields);
+  } else {
+    logger.debug("request refused", { code: err.code, status: err.status, detail: err.detail });
+  }
+}
+
+/** Builds the Worker's Hono app. */
+export function buildApp(): OpenAPIHono<AppEnv> {
+  const app = createRouter<AppEnv>();
+  app.use("*", requestId());
+  app.use("*", requestLogger());
+
+  app.onError((thrown, c) => {
+    const err = toAppError(thrown);
+    logError(c, thrown, err);
+    return renderError(c, err);
+  });
+  app.notFound((c) => renderError(c, new AppError("not_found", "No such route.")));
+
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+  registerV1SecurityScheme(app);
+  app.route("/admin", adminRoutes());
+  app.route("/oauth", oauthRoutes());
+  app.route("/v1", v1Routes());
+
+  // Mount points of the caller routers (each an OpenAPIHono, so its routes join the OpenAPI document):
+  //   app.route("/talkdesk", talkdeskRoutes());  authenticates the envelope's api_key with authenticateApiKey()
+
   return app;
 }

@@ -1,0 +1,52 @@
+/**
+ * Caller authentication for `/v1` (contracts/talentlynk-api.md, "Authentication"): `Authorization: Bearer`
+ * with an access token from `/oauth/token` or the tenant's API key. The Talkdesk router reuses
+ * `authenticateApiKey` for the `api_key` in its envelopes.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env as HonoEnv, MiddlewareHandler } from "hono";
+import type { Env } from "../env";
+import { bearerToken } from "../platform/authorization";
+import { setRequestTenant, type TenantEnv } from "../platform/context";
+import { AppError } from "../platform/errors";
+import { ACCESS_TOKEN_PREFIX, resolveAccessToken, resolveApiKey } from "../tenants/store";
+import type { Tenant } from "../tenants/types";
+
+/** Name of the `/v1` security scheme in the OpenAPI document; routes declare `security: [{ [V1_SECURITY_SCHEME]: [] }]`. */
+export const V1_SECURITY_SCHEME = "TenantBearer";
+
+/** Registers the `/v1` bearer scheme on an OpenAPI router (once, on the root app). */
+export function registerV1SecurityScheme<E extends HonoEnv>(app: OpenAPIHono<E>): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", V1_SECURITY_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "An access token from POST /oauth/token (1 hour), or the tenant's API key.",
+  });
+}
+
+/** The tenant whose current API key this is, or null (unknown, rotated away, tenant deleted). */
+export async function authenticateApiKey(env: Env, apiKey: string): Promise<Tenant | null> {
+  return resolveApiKey(env, apiKey);
+}
+
+/** The tenant of a bearer credential: an access token (by its prefix) or else an API key. */
+export async function authenticateBearer(env: Env, credential: string): Promise<Tenant | null> {
+  return credential.startsWith(ACCESS_TOKEN_PREFIX) ? resolveAccessToken(env, credential) : resolveApiKey(env, credential);
+}
+
+/**
+ * Requires a valid bearer credential and puts the tenant on the context as `tenant` (typed by
+ * `TenantEnv`). Anything else is a 401 problem with `WWW-Authenticate: Bearer`; the message does not
+ * say whether the credential was unknown, rotated or expired.
+ */
+export function tenantAuth(): MiddlewareHandler<TenantEnv> {
+  return async function tenantAuth(c, next) {
+    const credential = bearerToken(c.req.header("authorization"));
+    if (!credential) throw new AppError("unauthorized", "Send Authorization: Bearer <access token or API key>.");
+    const tenant = await authenticateBearer(c.env, credential);
+    if (!tenant) throw new AppError("unauthorized", "The access token or API key is invalid, expired or revoked.");
+    c.set("tenant", tenant);
+    setRequestTenant(c, tenant.id);
+    await next();
+  };
+}

@@ -1,0 +1,169 @@
+// Admin API happy paths: create (secrets once), read without secrets, PATCH (merge-patch settings,
+// re-encrypted Talemetry credentials), rotate, delete, sync status and sync request.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { getTenant, decryptTalemetryCredentials, listTenantIds } from "../../src/tenants/store";
+import { adminFetch, createTenant, sandboxSecretFor } from "../helpers/tenants";
+
+describe("POST /admin/tenants", () => {
+  it("answers 201 with id, api_key, client_id and client_secret, not cacheable", async () => {
+    const res = await adminFetch("/admin/tenants", {
+      method: "POST",
+      body: { name: "Example Health", region: "GB", talemetry: { client_id: "eh-1", secret_key: sandboxSecretFor("eh-1") } },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const body = (await res.json()) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(["api_key", "client_id", "client_secret", "id"]);
+    expect(body.id).toMatch(/^ten_[0-9a-f]{24}$/);
+    expect(body.api_key).toMatch(/^tlk_test_[A-Za-z0-9_-]{43}$/);
+    expect(body.client_id).toMatch(/^tlk_ci_[0-9a-f]{32}$/);
+    expect(body.client_secret).toMatch(/^tlk_cs_[A-Za-z0-9_-]{43}$/);
+    expect(await listTenantIds(env)).toContain(body.id);
+  });
+
+  it("stores the Talemetry credentials so the adapter can decrypt them", async () => {
+    const t = await createTenant({ talemetryClientId: "decrypt-me" });
+    const tenant = await getTenant(env, t.id);
+    expect(await decryptTalemetryCredentials(tenant!, env)).toEqual({ client_id: "decrypt-me", secret_key: "sandbox-secret-decrypt-me" });
+  });
+
+  it("accepts initial settings", async () => {
+    const t = await createTenant({ settings: { default_author_email: "rec@example.com", sync_interval_seconds: 300 } });
+    const view = (await (await adminFetch(`/admin/tenants/${t.id}`)).json()) as { settings: Record<string, unknown> };
+    expect(view.settings).toMatchObject({ default_author_email: "rec@example.com", sync_interval_seconds: 300 });
+  });
+});
+
+describe("GET /admin/tenants/:id", () => {
+  it("returns config and settings without any secret", async () => {
+    const t = await createTenant({ name: "Read me", region: "US", talemetryClientId: "read-me" });
+    const res = await adminFetch(`/admin/tenants/${t.id}`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    for (const secret of [t.api_key, t.client_secret, t.talemetry.secret_key]) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/hash|encrypted/);
+    expect(JSON.parse(text)).toEqual({
+      id: t.id,
+      name: "Read me",
+      region: "US",
+      client_id: t.client_id,
+      key_version: 1,
+      talemetry: { client_id: "read-me", credentials_version: 1 },
+      settings: { default_author_email: null, activity_types: {}, candidate_url_template: null, sync_interval_seconds: null },
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+  });
+});
+
+describe("PATCH /admin/tenants/:id", () => {
+  it("changes name and region", async () => {
+    const t = await createTenant();
+    const res = await adminFetch(`/admin/tenants/${t.id}`, { method: "PATCH", body: { name: "Renamed", region: "IE" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ name: "Renamed", region: "IE" });
+  });
+
+  it("merges settings: given values replace, null resets, activity types rename/add/hide per id", async () => {
+    const t = await createTenant();
+    const first = await adminFetch(`/admin/tenants/${t.id}`, {
+      method: "PATCH",
+      body: {
+        settings: {
+          default_author_email: "a@example.com",
+          candidate_url_template: "https://crm.example/people/{id}",
+          sync_interval_seconds: 120,
+          activity_types: { call: { name: "Call" }, meeting: { hidden: true }, interview: { name: "Interview" } },
+        },
+      },
+    });
+    expect(first.status).toBe(200);
+    const second = await adminFetch(`/admin/tenants/${t.id}`, {
+      method: "PATCH",
+      body: { settings: { sync_interval_seconds: null, activity_types: { call: null, meeting: { hidden: false }, interview: { hidden: true } } } },
+    });
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { settings: unknown }).settings).toEqual({
+      default_author_email: "a@example.com",
+      candidate_url_template: "https://crm.example/people/{id}",
+      sync_interval_seconds: null,
+      activity_types: { interview: { name: "Interview", hidden: true } },
+    });
+  });
+
+  it("re-encrypts new Talemetry credentials and bumps credentials_version", async () => {
+    const t = await createTenant();
+    const res = await adminFetch(`/admin/tenants/${t.id}`, {
+      method: "PATCH",
+      body: { talemetry: { client_id: "new-client", secret_key: "sandbox-secret-new-client" } },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ talemetry: { client_id: "new-client", credentials_version: 2 } });
+    const tenant = await getTenant(env, t.id);
+    expect(await decryptTalemetryCredentials(tenant!, env)).toEqual({ client_id: "new-client", secret_key: "sandbox-secret-new-client" });
+  });
+
+  it("leaves the tenant's keys working", async () => {
+    const t = await createTenant();
+    await adminFetch(`/admin/tenants/${t.id}`, { method: "PATCH", body: { name: "Still works" } });
+    const res = await adminFetch(`/admin/tenants/${t.id}/keys`, { method: "POST" });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe("POST /admin/tenants/:id/keys", () => {
+  it("returns a new API key and client secret, keeps the client id, bumps key_version", async () => {
+    const t = await createTenant();
+    const res = await adminFetch(`/admin/tenants/${t.id}/keys`, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const keys = (await res.json()) as Record<string, string>;
+    expect(Object.keys(keys).sort()).toEqual(["api_key", "client_secret"]);
+    expect(keys.api_key).not.toBe(t.api_key);
+    expect(keys.client_secret).not.toBe(t.client_secret);
+    const view = (await (await adminFetch(`/admin/tenants/${t.id}`)).json()) as Record<string, unknown>;
+    expect(view).toMatchObject({ client_id: t.client_id, key_version: 2 });
+  });
+});
+
+describe("DELETE /admin/tenants/:id", () => {
+  it("answers 202, then the tenant is gone and leaves the cron's list", async () => {
+    const t = await createTenant();
+    const res = await adminFetch(`/admin/tenants/${t.id}`, { method: "DELETE" });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ id: t.id, status: "purging" });
+    expect((await adminFetch(`/admin/tenants/${t.id}`)).status).toBe(404);
+    expect(await listTenantIds(env)).not.toContain(t.id);
+    expect((await adminFetch(`/admin/tenants/${t.id}`, { method: "DELETE" })).status).toBe(404);
+  });
+});
+
+describe("sync control", () => {
+  const SYNC_STATUS = {
+    state: expect.stringMatching(/^(idle|running|backfilling|failing)$/),
+    indexed: expect.any(Number),
+    checkpoint: expect.toSatisfy((v: unknown) => v === null || typeof v === "string"),
+    last_success_at: expect.toSatisfy((v: unknown) => v === null || typeof v === "string"),
+  };
+
+  it("GET /sync returns the index status", async () => {
+    const t = await createTenant();
+    const res = await adminFetch(`/admin/tenants/${t.id}/sync`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject(SYNC_STATUS);
+  });
+
+  it("POST /sync accepts no body, an empty JSON body, or {full: true}", async () => {
+    const t = await createTenant();
+    for (const init of [
+      { method: "POST" },
+      { method: "POST", headers: { "content-type": "application/json" } },
+      { method: "POST", body: { full: true } },
+    ]) {
+      const res = await adminFetch(`/admin/tenants/${t.id}/sync`, init);
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject(SYNC_STATUS);
+    }
+  });
+});
