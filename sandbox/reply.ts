@@ -30,7 +30,8 @@ export function fail(status: number, code: ErrorCode | string, message: string):
 }
 
 export function toResponse(reply: Reply): Response {
-  // 204/304 must not carry a body; everything else is sent as built (possibly empty, HTML, XML…).
-  const body = reply.status === 204 || reply.status === 304 ? null : reply.body;
+  // 204/304 must not carry a body; an empty one is sent as no body at all (a string body, even "",
+  // would get a text/plain content type); everything else goes as built (JSON, HTML, XML…).
+  const body = reply.status === 204 || reply.status === 304 || reply.body === "" ? null : reply.body;
   return new Response(body, { status: reply.status, headers: reply.headers });
 }
