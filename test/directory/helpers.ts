@@ -4,12 +4,9 @@ import { env } from "cloudflare:workers";
 import type { Person, PersonPhone } from "../../src/domain/person";
 import { IndexStore } from "../../src/directory/index-store";
 
-let counter = 0;
-
 /** A unique Durable Object name per call, so tests never share a directory. */
 export function uniqueTenant(label: string): string {
-  counter += 1;
-  return `t-${label}-${counter}-${crypto.randomUUID()}`;
+  return `t-${label}-${crypto.randomUUID()}`;
 }
 
 /** A valid stored phone (E.164). */
