@@ -14,6 +14,7 @@ import { createRouter } from "./platform/validation";
 import { registerV1SecurityScheme } from "./talentlynk/auth";
 import { oauthRoutes, renderOAuthError } from "./talentlynk/oauth";
 import { v1Routes } from "./talentlynk/v1";
+import { talkdeskRoutes } from "./talkdesk/routes";
 
 /** Who is calling, by path: each caller gets errors in the format its contract fixes. */
 export type Caller = "talkdesk" | "oauth" | "problem";
@@ -43,7 +44,9 @@ function logError(c: Context<AppEnv>, thrown: unknown, err: AppError): void {
   if (!logger) return;
   if (err.status >= 500) {
     const fields: Record<string, unknown> = { code: err.code, status: err.status, error: thrown };
-    if (thrown instanceof Error && thrown.stack) fields.stack = thrown.stack;
+    // A stack helps only for the unexpected; our own errors say what happened in their code and detail.
+    const expected = thrown instanceof AppError || thrown instanceof UpstreamError;
+    if (!expected && thrown instanceof Error && thrown.stack) fields.stack = thrown.stack;
     const cause = thrown instanceof AppError ? thrown.cause : undefined;
     if (cause !== undefined) fields.cause = cause;
     if (cause instanceof UpstreamError || thrown instanceof UpstreamError) {
@@ -77,8 +80,7 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route("/oauth", oauthRoutes());
   app.route("/v1", v1Routes());
 
-  // Mount points of the caller routers (each an OpenAPIHono, so its routes join the OpenAPI document):
-  //   app.route("/talkdesk", talkdeskRoutes());  authenticates the envelope's api_key with authenticateApiKey()
+  app.route("/talkdesk", talkdeskRoutes());
 
   return app;
 }

@@ -1,5 +1,6 @@
 import { buildApp } from "./app";
 import type { Env } from "./env";
+import { rearmSyncAlarms } from "./scheduled";
 
 export { TenantDirectory } from "./directory/tenant-directory";
 
@@ -7,5 +8,7 @@ const app = buildApp();
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller, _env, _ctx) {},
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(rearmSyncAlarms(env));
+  },
 } satisfies ExportedHandler<Env>;

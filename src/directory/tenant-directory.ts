@@ -1,5 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
+import { toPerson, type CandidateDetails, type Person } from "../domain/person";
 import type { Env } from "../env";
+import { readSettings } from "../env";
+import { createLogger } from "../platform/logger";
+import type { PhoneQuery } from "../phone/match";
+import { bumpSearchGeneration } from "./search-cache";
+import { getTenant } from "../tenants/store";
+import { syncIntervalSeconds } from "../tenants/settings";
+import type { Tenant } from "../tenants/types";
+import { IndexStore, type EmailHit, type IndexChange, type PhoneHit } from "./index-store";
+import { backfillPage, incrementalWindow, isoCeil, restartFull, type SyncSink } from "./sync";
+import { INITIAL_SYNC_STATE, retryDelayMs, type SyncState } from "./sync-state";
+import { syncSourceFor, authorizeTenant } from "./upstream";
+import { TokenFlight, readCachedToken, writeCachedToken, type TokenRecord } from "./token-flight";
+import { purgeTenantKv } from "./purge";
 
 export interface SyncStatus {
   state: "idle" | "running" | "backfilling" | "failing";
@@ -9,28 +23,234 @@ export interface SyncStatus {
   last_error?: string;
 }
 
+const SYNC_KEY = "sync";
+const TENANT_KEY = "tenant_id";
+const PURGING_KEY = "purging";
 /**
- * One instance per tenant (idFromName(tenantId)). Owns everything that must be strongly consistent:
- * the directory index (SQLite), sync cursor and alarm, single-flight Talemetry authorization,
- * idempotency claims and activity records. See ../shared/design/ARCHITECTURE.md.
+ * Bounded work per alarm invocation: a backfill yields after this many pages (of 500 ids) or this long,
+ * persists its cursor, and continues by an immediate alarm — so an eviction loses at most one page.
+ */
+const BACKFILL_PAGES_PER_RUN = 4;
+const BACKFILL_BUDGET_MS = 20_000;
+
+/**
+ * One instance per tenant (`idFromName(tenantId)`). Owns everything that must be strongly consistent:
+ * the directory index (SQLite), its sync cursor and schedule (alarm), the single-flight Talemetry
+ * authorization, and (see activities) idempotency claims and activity records.
+ * See ../shared/design/ARCHITECTURE.md.
  */
 export class TenantDirectory extends DurableObject<Env> {
-  /** Called once when the tenant is created: remembers its id and starts the backfill. */
+  private flight: TokenFlight | null = null;
+  private flightVersion = -1;
+  private indexStore: IndexStore | null = null;
+  /** Serializes sync runs inside this instance (alarm, admin request and cron may overlap at awaits). */
+  private syncing: Promise<void> | null = null;
+
+  // ---- lifecycle ---------------------------------------------------------------------------------
+
+  /** Called when the tenant is created: remembers its id and starts the backfill at once. */
   async init(tenantId: string): Promise<void> {
-    await this.ctx.storage.put("tenant_id", tenantId);
+    this.ctx.storage.kv.put(TENANT_KEY, tenantId);
+    this.ctx.storage.kv.delete(PURGING_KEY);
+    if (!this.ctx.storage.kv.get(SYNC_KEY)) this.ctx.storage.kv.put(SYNC_KEY, INITIAL_SYNC_STATE);
+    await this.ctx.storage.setAlarm(Date.now());
   }
 
-  async syncStatus(): Promise<SyncStatus> {
-    return { state: "idle", indexed: 0, checkpoint: null, last_success_at: null };
-  }
-
-  /** Runs an incremental sync now (`full`: re-read everything). */
-  async requestSync(_opts: { full?: boolean } = {}): Promise<SyncStatus> {
-    return this.syncStatus();
+  /** Re-arms the sync alarm if it is missing (the cron calls this for every tenant). */
+  async ensureScheduled(tenantId: string): Promise<boolean> {
+    if (!this.ctx.storage.kv.get(TENANT_KEY)) this.ctx.storage.kv.put(TENANT_KEY, tenantId);
+    if (this.ctx.storage.kv.get(PURGING_KEY)) return false;
+    if ((await this.ctx.storage.getAlarm()) !== null) return false;
+    await this.ctx.storage.setAlarm(Date.now());
+    return true;
   }
 
   /** Deletes everything this tenant owns, in the background (alarm), KV keys included. */
-  async purge(): Promise<void> {
-    await this.ctx.storage.deleteAll();
+  async purge(tenantId?: string): Promise<void> {
+    if (tenantId) this.ctx.storage.kv.put(TENANT_KEY, tenantId);
+    this.ctx.storage.kv.put(PURGING_KEY, true);
+    await this.ctx.storage.setAlarm(Date.now());
   }
+
+  override async alarm(): Promise<void> {
+    const tenantId = this.ctx.storage.kv.get<string>(TENANT_KEY);
+    if (!tenantId) return;
+    if (this.ctx.storage.kv.get(PURGING_KEY)) {
+      const done = await purgeTenantKv(this.env.KV, tenantId);
+      if (!done) return void (await this.ctx.storage.setAlarm(Date.now()));
+      this.indexStore = null;
+      this.flight = null;
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+      return;
+    }
+    await this.runSync();
+  }
+
+  // ---- Talemetry token single-flight -------------------------------------------------------------
+
+  /**
+   * A usable Talemetry token for this tenant. `rejected`: a token that just got a 401 — if it is still
+   * current, authorize again; concurrent callers share that one authorization.
+   */
+  async getToken(rejected?: string): Promise<TokenRecord> {
+    const tenant = await this.tenant();
+    const version = tenant.talemetry.credentials_version;
+    if (!this.flight || this.flightVersion !== version) {
+      this.flightVersion = version;
+      this.flight = new TokenFlight(
+        () => authorizeTenant(this.env, tenant),
+        (record) => writeCachedToken(this.env.KV, this.env.CREDENTIALS_KEY, tenant.id, version, record),
+      );
+      this.flight.adopt(await readCachedToken(this.env.KV, this.env.CREDENTIALS_KEY, tenant.id, version));
+    }
+    return this.flight.get(rejected);
+  }
+
+  // ---- index reads (the hot path: index probes, no upstream) -------------------------------------
+
+  async searchPhone(query: PhoneQuery, partial: boolean): Promise<PhoneHit[]> {
+    return (await this.store()).searchPhone(query, { partial });
+  }
+
+  async searchEmail(email: string): Promise<EmailHit[]> {
+    return (await this.store()).searchEmail(email);
+  }
+
+  async getIndexed(id: string): Promise<Person | null> {
+    return (await this.store()).get(id);
+  }
+
+  /** One page of Talkdesk contact sync (see contracts/talkdesk-bridge.md, paging scheme). */
+  async changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }> {
+    const store = await this.store();
+    const h = highWater ?? store.maxSeq();
+    return { highWater: h, rows: store.changesSince(afterSeq, h, limit) };
+  }
+
+  // ---- write-through -----------------------------------------------------------------------------
+
+  /** The bridge itself changed a candidate: index it now so the next search sees it. */
+  async writeThrough(details: CandidateDetails, at: string): Promise<Person> {
+    const tenant = await this.tenant();
+    const store = await this.store();
+    const person = toPerson(details, { updatedAt: at });
+    // seen_at in the sync loop's whole-second form, so a full pass never mistakes this row for unseen.
+    const result = store.upsert(person, isoCeil(Date.now()), extrasOf(details));
+    if (result.contactChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
+    return store.get(details.id) ?? person;
+  }
+
+  // ---- sync --------------------------------------------------------------------------------------
+
+  async syncStatus(): Promise<SyncStatus> {
+    const state = this.state();
+    const indexed = (await this.store()).count();
+    const view: SyncStatus = {
+      state: state.failures > 0 ? "failing" : state.running ? "running" : state.phase === "backfill" ? "backfilling" : "idle",
+      indexed,
+      checkpoint: state.checkpoint,
+      last_success_at: state.lastSuccessAt,
+    };
+    if (state.lastError) view.last_error = state.lastError;
+    return view;
+  }
+
+  /** Runs an incremental sync now (`full`: start a complete re-read, continued by alarm). */
+  async requestSync(opts: { full?: boolean } = {}): Promise<SyncStatus> {
+    if (opts.full) this.saveState(restartFull(this.state()));
+    else if (this.state().failures > 0) this.saveState({ ...this.state(), failures: 0 });
+    await this.runSync();
+    return this.syncStatus();
+  }
+
+  private runSync(): Promise<void> {
+    if (!this.syncing) {
+      this.syncing = this.syncOnce().finally(() => {
+        this.syncing = null;
+      });
+    }
+    return this.syncing;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const tenant = await this.tenant();
+    const store = await this.store();
+    const interval = syncIntervalSeconds(tenant.settings, readSettings(this.env).syncIntervalSeconds);
+    const log = createLogger({ level: readSettings(this.env).logLevel, fields: { tenant_id: tenant.id, component: "sync" } });
+    const source = syncSourceFor(this.env, tenant, (rejected) => this.getToken(rejected).then((r) => r.token));
+    const sink: SyncSink = {
+      commit: ({ found, missing, seenAt, updatedAt, next }) =>
+        this.ctx.storage.transactionSync(() => {
+          let contactChanged = false;
+          for (const details of found) {
+            const r = store.upsert(toPerson(details, { updatedAt }), seenAt, extrasOf(details));
+            contactChanged ||= r.contactChanged;
+          }
+          for (const id of missing) contactChanged = store.remove(id).contactChanged || contactChanged;
+          this.saveState(next);
+          return { contactChanged };
+        }),
+      dropUnseenSince: (time) => ({ contactChanged: store.removeSeenBefore(time).contactChanged }),
+    };
+
+    let state: SyncState = { ...this.state(), running: true };
+    this.saveState(state);
+    const started = Date.now();
+    let contactChanged = false;
+    let more = false;
+    let pages = 0;
+    try {
+      do {
+        pages++;
+        const step = state.phase === "backfill" ? await backfillPage(source, sink, state, Date.now()) : await incrementalWindow(source, sink, state, Date.now());
+        state = step.state;
+        more = step.more;
+        contactChanged ||= step.contactChanged;
+      } while (more && pages < BACKFILL_PAGES_PER_RUN && Date.now() - started < BACKFILL_BUDGET_MS);
+      state = { ...state, running: false };
+      this.saveState(state);
+      await this.ctx.storage.setAlarm(Date.now() + (more ? 0 : interval * 1000));
+    } catch (err) {
+      // The checkpoint/cursor in storage is the last durable step: nothing past unsynced changes.
+      const failures = this.state().failures + 1;
+      const reason = err instanceof Error ? err.message : "sync failed";
+      state = { ...this.state(), running: false, failures, lastError: reason };
+      this.saveState(state);
+      log.warn("sync failed", { reason, failures });
+      await this.ctx.storage.setAlarm(Date.now() + retryDelayMs(failures, interval));
+    } finally {
+      if (contactChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
+    }
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  private state(): SyncState {
+    return { ...INITIAL_SYNC_STATE, ...(this.ctx.storage.kv.get<SyncState>(SYNC_KEY) ?? {}) };
+  }
+
+  private saveState(state: SyncState): void {
+    this.ctx.storage.kv.put(SYNC_KEY, state);
+  }
+
+  private async tenant(): Promise<Tenant> {
+    const id = this.ctx.storage.kv.get<string>(TENANT_KEY);
+    const tenant = id ? await getTenant(this.env, id) : null;
+    if (!tenant) throw new Error("tenant not found");
+    return tenant;
+  }
+
+  private async store(): Promise<IndexStore> {
+    if (!this.indexStore) {
+      const tenant = await this.tenant().catch(() => null);
+      this.indexStore = new IndexStore(this.ctx.storage, tenant?.region ?? null);
+    }
+    return this.indexStore;
+  }
+}
+
+/** What Talkdesk contacts need beyond the person record. */
+function extrasOf(details: CandidateDetails): { address: string | null } {
+  return { address: details.address };
 }

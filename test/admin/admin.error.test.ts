@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { readSettings } from "../../src/env";
+import { patchTenant } from "../../src/tenants/store";
 import { adminFetch, createTenant } from "../helpers/tenants";
 
 type Problem = { type: string; status: number; errors?: Array<{ field: string; message: string }> };
@@ -109,5 +110,22 @@ describe("unknown tenants (404)", () => {
 
   it("404 for unknown admin routes once authenticated", async () => {
     await problemOf(await adminFetch("/admin/nothing-here"), 404);
+  });
+});
+
+describe("KV write throttling", () => {
+  it("becomes a retryable 429 rather than a 500", async () => {
+    const t = await createTenant();
+    const throttled = {
+      ...env,
+      KV: new Proxy(env.KV, {
+        get(target, prop) {
+          if (prop === "put") return async () => Promise.reject(new Error("KV PUT failed: 429 Too Many Requests"));
+          const value = Reflect.get(target, prop);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      }),
+    };
+    await expect(patchTenant(throttled, t.id, { name: "Too fast" })).rejects.toMatchObject({ code: "rate_limited", status: 429, retryAfter: 1 });
   });
 });

@@ -1,7 +1,7 @@
 // Cross-cutting HTTP behaviour of the app: request ids on every answer, problem+json shape, and errors
 // rendered in each caller's format (/talkdesk → {"message"}, /oauth → RFC 6749, else problem+json).
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { adminFetch } from "../helpers/tenants";
 
 const fetchBridge = (path: string, init?: RequestInit) => exports.default.fetch(`http://bridge${path}`, init);
@@ -74,5 +74,73 @@ describe("errors by caller", () => {
     const res = await fetchBridge("/oauth/token", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: "invalid_request", error_description: expect.any(String) });
+  });
+});
+
+describe("thrown errors, rendered by caller", () => {
+  let consoleError: ReturnType<typeof vi.spyOn>;
+  beforeEach(() => {
+    consoleError = vi.spyOn(console, "error").mockImplementation(() => {});
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  // Probe routes on the real app (same middleware and error handler as production).
+  async function call(path: string): Promise<Response> {
+    const { buildApp } = await import("../../src/app");
+    const { AppError } = await import("../../src/platform/errors");
+    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    const { env } = await import("cloudflare:workers");
+    const app = buildApp();
+    for (const prefix of ["/probe", "/talkdesk/probe", "/oauth/probe"]) {
+      app.get(`${prefix}/unavailable`, () => {
+        throw new AppError("upstream_unavailable", "The CRM is unavailable; retry later.", { retryAfter: 7 });
+      });
+      app.get(`${prefix}/crash`, () => {
+        throw new Error("database password hunter2 and key tlk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+      });
+    }
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request(`http://bridge${path}`), env, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  it("problem+json with Retry-After for a retryable error", async () => {
+    const res = await call("/probe/unavailable");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("7");
+    expect(await res.json()).toMatchObject({ type: "http://bridge/problems/upstream-unavailable", status: 503 });
+  });
+
+  it("{message} with Retry-After on /talkdesk", async () => {
+    const res = await call("/talkdesk/probe/unavailable");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("7");
+    expect(await res.json()).toEqual({ message: "The CRM is unavailable; retry later." });
+  });
+
+  it("RFC 6749 temporarily_unavailable on /oauth", async () => {
+    const res = await call("/oauth/probe/unavailable");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("7");
+    expect(await res.json()).toMatchObject({ error: "temporarily_unavailable" });
+  });
+
+  it("a safe 500 that never echoes the internal message, in every format", async () => {
+    for (const [path, expected] of [
+      ["/probe/crash", { type: "http://bridge/problems/internal", status: 500 }],
+      ["/talkdesk/probe/crash", { message: "Internal error." }],
+      ["/oauth/probe/crash", { error: "server_error" }],
+    ] as const) {
+      const res = await call(path);
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject(expected);
+      expect(text).not.toMatch(/hunter2|tlk_live_/);
+    }
+    // The reason is logged (the log level lets errors through), with the key scrubbed.
+    const logged = consoleError.mock.calls.map((args: unknown[]) => String(args[0])).join("\n");
+    expect(logged).toContain("hunter2");
+    expect(logged).not.toContain("tlk_live_AAAA");
   });
 });

@@ -1,0 +1,106 @@
+import type { CandidateDetails } from "../domain/person";
+import { INITIAL_SYNC_STATE, type SyncState } from "./sync-state";
+
+/**
+ * The directory's sync loop, independent of storage and transport so it reads like the algorithm:
+ *
+ * - Backfill: page through the Match API's `created` events up to a fixed upper bound, fetch details in
+ *   batches of ≤ 50, apply them and persist the cursor in the same transaction, a bounded number of
+ *   pages per invocation; the alarm continues until done. At the end, rows not seen during the pass
+ *   are dropped (they were deleted while nobody watched).
+ * - Incremental: poll `created`, `updated` and `deleted` since the checkpoint minus an overlap (a new
+ *   candidate is only promised under `created`; the overlap means no event at a window boundary is
+ *   missed), fetch the union, upsert what Talemetry returns and remove what it no longer has. The
+ *   checkpoint moves only after the whole window is applied.
+ */
+
+export type MatchEvent = "created" | "updated" | "deleted";
+
+export interface SyncSource {
+  listIds(p: { event: MatchEvent; from: string; to: string; pageSize: number; cursor: string | null }): Promise<{ ids: string[]; cursor: string | null }>;
+  /** Details of the ids that still exist (absent ids were deleted). */
+  fetchProfiles(ids: string[]): Promise<CandidateDetails[]>;
+}
+
+export interface SyncSink {
+  /**
+   * Applies one durable step atomically: upserts `found`, removes `missing`, and stores `next` state.
+   * Returns whether any candidate's phones or emails changed (the search generation must move).
+   */
+  commit(step: { found: CandidateDetails[]; missing: string[]; seenAt: string; updatedAt: string | null; next: SyncState }): { contactChanged: boolean };
+  /** Removes rows last seen before `time` (end of a full pass); returns whether contacts changed. */
+  dropUnseenSince(time: string): { contactChanged: boolean };
+}
+
+export const MATCH_PAGE_SIZE = 500;
+/** Incremental windows overlap by this much (Talemetry's event times may land late at a boundary). */
+export const WINDOW_OVERLAP_MS = 120_000;
+export const EPOCH = "1970-01-01T00:00:00Z";
+
+export interface StepResult {
+  state: SyncState;
+  /** True when more work remains right now (continue at once via alarm). */
+  more: boolean;
+  contactChanged: boolean;
+}
+
+/** Whole seconds, as the contract's samples write times (Talemetry may not accept fractions). */
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+/**
+ * A window's upper bound: `now` rounded UP to the second, so an event of this very second is inside the
+ * window (rounding down would leave it to the next window's overlap: correct, but a minute late).
+ */
+export const isoCeil = (ms: number) => iso(Math.ceil(ms / 1000) * 1000);
+
+/** Details for `ids` (the adapter batches ≤ 50 per call); ids Talemetry no longer has are `missing`. */
+export async function fetchAll(source: SyncSource, ids: string[]): Promise<{ found: CandidateDetails[]; missing: string[] }> {
+  const found = ids.length > 0 ? await source.fetchProfiles(ids) : [];
+  const present = new Set(found.map((d) => d.id));
+  return { found, missing: ids.filter((id) => !present.has(id)) };
+}
+
+/** One backfill page. */
+export async function backfillPage(source: SyncSource, sink: SyncSink, state: SyncState, now: number): Promise<StepResult> {
+  const to = state.backfillTo ?? isoCeil(now);
+  const page = await source.listIds({ event: "created", from: EPOCH, to, pageSize: MATCH_PAGE_SIZE, cursor: state.backfillCursor });
+  const unique = [...new Set(page.ids)];
+  const { found, missing } = await fetchAll(source, unique);
+  const done = page.cursor === null;
+  const next: SyncState = done
+    ? { ...state, phase: "incremental", backfillCursor: null, backfillTo: null, checkpoint: to, lastSuccessAt: iso(now), lastError: null, failures: 0 }
+    : { ...state, backfillCursor: page.cursor, backfillTo: to };
+  // Backfilled rows have no known change time: `updated_at` stays null (the contract says "null if unknown").
+  let { contactChanged } = sink.commit({ found, missing, seenAt: isoCeil(now), updatedAt: null, next });
+  if (done) {
+    // A pass just ended. Every row it saw has seen_at ≥ its start (`to`); older rows are gone upstream.
+    contactChanged = sink.dropUnseenSince(to).contactChanged || contactChanged;
+  }
+  return { state: next, more: !done, contactChanged };
+}
+
+/** One incremental window: all three events since the checkpoint (minus overlap) up to now. */
+export async function incrementalWindow(source: SyncSource, sink: SyncSink, state: SyncState, now: number): Promise<StepResult> {
+  const fromMs = Math.max(0, Date.parse(state.checkpoint ?? EPOCH) - WINDOW_OVERLAP_MS);
+  const from = iso(fromMs);
+  const to = isoCeil(now);
+  const ids = new Set<string>();
+  for (const event of ["created", "updated", "deleted"] as const) {
+    let cursor: string | null = null;
+    do {
+      const page = await source.listIds({ event, from, to, pageSize: MATCH_PAGE_SIZE, cursor });
+      page.ids.forEach((id) => ids.add(id));
+      cursor = page.cursor;
+    } while (cursor !== null);
+  }
+  const { found, missing } = await fetchAll(source, [...ids]);
+  const next: SyncState = { ...state, checkpoint: to, lastSuccessAt: iso(now), lastError: null, failures: 0 };
+  // A candidate seen in this window changed at most `now`; unchanged rows keep their old updated_at (the sink
+  // only applies updatedAt when the content changed).
+  const { contactChanged } = sink.commit({ found, missing, seenAt: to, updatedAt: to, next });
+  return { state: next, more: false, contactChanged };
+}
+
+/** A full re-read: start a new backfill pass; rows it does not see are dropped at its end. */
+export function restartFull(state: SyncState): SyncState {
+  return { ...INITIAL_SYNC_STATE, lastSuccessAt: state.lastSuccessAt, checkpoint: state.checkpoint };
+}

@@ -1,0 +1,15 @@
+import type { Env } from "./env";
+import { listTenantIds } from "./tenants/store";
+
+/**
+ * Cron safety net: every tenant's Durable Object keeps its own sync alarm, but an alarm can be lost
+ * (e.g. a deploy that deleted it, or a failure before it was re-armed). This re-arms any that is missing.
+ */
+export async function rearmSyncAlarms(env: Env): Promise<{ tenants: number; rearmed: number }> {
+  const ids = await listTenantIds(env);
+  let rearmed = 0;
+  for (const id of ids) {
+    if (await env.TENANT.get(env.TENANT.idFromName(id)).ensureScheduled(id)) rearmed++;
+  }
+  return { tenants: ids.length, rearmed };
+}

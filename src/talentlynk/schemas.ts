@@ -1,0 +1,62 @@
+import { z } from "@hono/zod-openapi";
+import { ProblemSchema } from "../platform/problem";
+
+/**
+ * Wire schemas of the /v1 contract (../shared/contracts/talentlynk-api.md), shared by validation and the
+ * OpenAPI document.
+ */
+
+export const PhoneSchema = z
+  .object({
+    number: z.string().openapi({ description: "E.164 when `valid`, else the raw text as stored", example: "+14155550142" }),
+    type: z.enum(["mobile", "home", "work", "fax", "pager", "other"]),
+    valid: z.boolean().openapi({ description: "libphonenumber found the number possible after resolving its region" }),
+    raw: z.string().openapi({ description: "The stored text as Talemetry holds it", example: "1 415 5550142" }),
+  })
+  .openapi("Phone");
+
+const ConsentValue = z.enum(["yes", "no"]).nullable();
+
+export const PersonSchema = z
+  .object({
+    id: z.string().openapi({ example: "0290bb50-7113-11ef-9c70-b6a35a531041" }),
+    entity: z.literal("candidate"),
+    name: z.string().openapi({ example: "Maya Ortiz" }),
+    first_name: z.string().nullable(),
+    last_name: z.string().nullable(),
+    emails: z.array(z.string()),
+    phones: z.array(PhoneSchema),
+    company: z.string().nullable(),
+    title: z.string().nullable(),
+    do_not_contact: z.boolean(),
+    consent: z.object({ sms: ConsentValue, email: ConsentValue }),
+    url: z.string().nullable().openapi({ description: "Link to the candidate in Talemetry, when the tenant configured a link template" }),
+    updated_at: z.string().nullable().openapi({ description: "When the bridge last saw the candidate change; null if unknown" }),
+  })
+  .openapi("Candidate");
+
+export const SearchResultSchema = PersonSchema.extend({ match: z.enum(["exact", "national", "partial"]) }).openapi("SearchResult");
+
+export const SearchResponseSchema = z
+  .object({ data: z.array(SearchResultSchema), count: z.number().int() })
+  .openapi("SearchResponse");
+
+/** problem+json responses, for the OpenAPI document. */
+export function problemResponses(...statuses: number[]) {
+  const descriptions: Record<number, string> = {
+    400: "Bad input (problem+json)",
+    401: "Missing or invalid bearer credential (problem+json, `WWW-Authenticate: Bearer`)",
+    404: "Not found (problem+json)",
+    409: "Conflict (problem+json)",
+    413: "Request body too large (problem+json)",
+    415: "Request body is not JSON (problem+json)",
+    422: "Invalid field values; `errors` names each (problem+json)",
+    429: "Over the tenant's rate limit (problem+json, `Retry-After`)",
+    501: "Entity type not supported by Talemetry (problem+json)",
+    502: "Talemetry rejected the tenant's stored credentials (problem+json)",
+    503: "Talemetry unavailable or throttling (problem+json, `Retry-After`)",
+  };
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } }]),
+  );
+}

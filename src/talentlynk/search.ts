@@ -1,0 +1,86 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { TenantEnv } from "../platform/context";
+import { AppError } from "../platform/errors";
+import { parsePhoneQuery, phoneQueryProblem } from "../phone/match";
+import { SearchCache, emailCacheQuery, getSearchGeneration, phoneCacheQuery, type SearchCacheQuery } from "../directory/search-cache";
+import type { Person } from "../domain/person";
+import { candidateUrl } from "../tenants/settings";
+import type { Tenant } from "../tenants/types";
+import { V1_SECURITY_SCHEME } from "./auth";
+import { SearchResponseSchema, problemResponses } from "./schemas";
+import type { V1Router } from "./v1";
+
+/**
+ * `GET /v1/search` — the caller-ID lookup (contracts/talentlynk-api.md, "Search"). The hot path: answered
+ * from the edge cache or the tenant's directory index; it never calls Talemetry.
+ */
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const SearchQuery = z.object({
+  phone: z.string().max(64).optional().openapi({ description: "E.164, international without `+`, `00…`, or national only", example: "4155550142" }),
+  email: z.string().max(320).optional().openapi({ example: "maya.ortiz@example.com" }),
+  region: z.string().optional().openapi({ description: "ISO 3166 alpha-2 country of a national number; else the tenant's default region", example: "US" }),
+  partial: z.enum(["true", "false"]).optional().openapi({ description: "Also return suffix matches (≥ 7 digits)" }),
+  entity: z.string().optional().openapi({ description: "Only `candidate` (the default) is supported" }),
+});
+
+export const searchRoute = createRoute({
+  method: "get",
+  path: "/search",
+  tags: ["Search"],
+  summary: "Caller-ID search by phone or email",
+  description:
+    "Zero, one or many candidates, ranked exact → national → partial, at most 50. `national` only when the query named no country; `partial` only with `partial=true`.",
+  security: [{ [V1_SECURITY_SCHEME]: [] }],
+  request: { query: SearchQuery },
+  responses: {
+    200: { description: "Matches (possibly none)", content: { "application/json": { schema: SearchResponseSchema } } },
+    ...problemResponses(400, 401, 429, 501),
+  },
+});
+
+type Parsed = { cacheQuery: SearchCacheQuery; run: (stub: DirectoryStub) => Promise<Array<{ person: Person; match: string }>> };
+type DirectoryStub = ReturnType<TenantEnv["Bindings"]["TENANT"]["get"]>;
+
+function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
+  if (q.entity !== undefined && q.entity !== "candidate") {
+    throw new AppError("entity_not_supported", `Talemetry has no searchable '${q.entity.slice(0, 40)}' entity; only 'candidate' is supported.`);
+  }
+  const hasPhone = q.phone !== undefined && q.phone.trim() !== "";
+  const hasEmail = q.email !== undefined && q.email.trim() !== "";
+  if (hasPhone === hasEmail) {
+    throw new AppError("bad_request", "Send exactly one of `phone` or `email`.", {
+      errors: [{ field: hasPhone ? "email" : "phone", message: hasPhone ? "Not allowed together with phone." : "Required (or email)." }],
+    });
+  }
+  if (hasEmail) {
+    const email = q.email!.trim();
+    if (!EMAIL.test(email)) throw new AppError("bad_request", "`email` is not an email address.", { errors: [{ field: "email", message: "Not an email address." }] });
+    return { cacheQuery: emailCacheQuery(email), run: (stub) => stub.searchEmail(email) };
+  }
+  const parsed = parsePhoneQuery(q.phone!, { region: q.region ?? null, tenantRegion: tenant.region });
+  if (!parsed.ok) throw phoneQueryProblem(parsed.error);
+  const partial = q.partial === "true";
+  return { cacheQuery: phoneCacheQuery(parsed.query, partial), run: (stub) => stub.searchPhone(parsed.query, partial) };
+}
+
+async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery>): Promise<Response> {
+  const tenant = c.get("tenant");
+  const parsed = parseSearch(q, tenant);
+  const cache = new SearchCache(tenant.id, await getSearchGeneration(c.env.KV, tenant.id));
+  const cached = await cache.get(parsed.cacheQuery);
+  if (cached !== null) return c.body(cached, 200, { "Content-Type": "application/json", "X-Search-Source": "cache" });
+
+  const hits = await parsed.run(c.env.TENANT.get(c.env.TENANT.idFromName(tenant.id)));
+  // The link template is tenant config, applied at read time so a template change needs no re-index.
+  const data = hits.map((h) => ({ ...h.person, url: candidateUrl(tenant.settings, h.person.id), match: h.match }));
+  const body = JSON.stringify({ data, count: data.length });
+  c.executionCtx.waitUntil(cache.put(parsed.cacheQuery, body, { hit: data.length > 0 }));
+  return c.body(body, 200, { "Content-Type": "application/json", "X-Search-Source": "index" });
+}
+
+export function registerSearch(app: V1Router): void {
+  app.openapi(searchRoute, (c) => handleSearch(c, c.req.valid("query")) as never);
+}

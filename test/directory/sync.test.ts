@@ -1,0 +1,151 @@
+// The directory's sync loop end to end against the simulator over HTTP: backfill, resume after a failure
+// and an eviction, incremental create/update/delete, unchanged rows keep their seq, cron re-arming.
+import { env, exports } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { rearmSyncAlarms } from "../../src/scheduled";
+import { clearFaults, createCandidate, deleteCandidate, getStats, resetStats, seedAccount, setFaults, uniqueClientId, updateCandidate } from "../helpers/sandbox";
+import { adminFetch, createTenant } from "../helpers/tenants";
+
+const stubOf = (tenantId: string) => env.TENANT.get(env.TENANT.idFromName(tenantId));
+
+/** Runs the tenant's alarm until the backfill is done (bounded). */
+async function drainBackfill(tenantId: string): Promise<void> {
+  const stub = stubOf(tenantId);
+  for (let i = 0; i < 50; i++) {
+    const status = await stub.syncStatus();
+    if (status.state === "idle" && status.checkpoint !== null) return;
+    if (status.state === "failing" && i > 3) throw new Error(`sync failing: ${status.last_error}`);
+    await runDurableObjectAlarm(stub);
+  }
+  throw new Error("backfill did not finish");
+}
+
+async function search(apiKey: string, query: string): Promise<{ data: Array<{ id: string; match: string; name: string }>; count: number }> {
+  const res = await exports.default.fetch(`http://bridge/v1/search?${query}`, { headers: { authorization: `Bearer ${apiKey}` } });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+describe("backfill", () => {
+  it("indexes every candidate with the expected number of upstream calls", async () => {
+    const clientId = uniqueClientId("bf");
+    await seedAccount(clientId, 1200);
+    await resetStats(clientId);
+    const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
+    await drainBackfill(tenant.id);
+
+    const status = await stubOf(tenant.id).syncStatus();
+    const stats = await getStats(clientId);
+    // The seed also holds some deleted candidates: they are listed under `created` but have no details.
+    expect(status.indexed).toBe(stats.candidates.current);
+    // 1200 ids in pages of 500 → 3 Match pages; 1200 / 50 → 24 profile calls; one authorization.
+    expect(stats.calls).toMatchObject({ authorize: 1, ids: 3, profiles: 24 });
+  });
+
+  it("resumes from its persisted cursor after a failure and an eviction, without re-reading pages", async () => {
+    const clientId = uniqueClientId("resume");
+    await seedAccount(clientId, 2600); // 6 Match pages; an alarm run does at most 4
+    const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
+    const stub = stubOf(tenant.id);
+    await runDurableObjectAlarm(stub);
+    const partial = await stub.syncStatus();
+    expect(partial.state).toBe("backfilling");
+    expect(partial.indexed).toBeGreaterThan(1800); // 4 pages of 500, minus the seed's deleted candidates
+
+    await evictDurableObject(stub);
+    await setFaults(clientId, [{ op: "profiles", status: 500 }]);
+    await resetStats(clientId);
+    await runDurableObjectAlarm(stub);
+    const failing = await stub.syncStatus();
+    expect(failing.state).toBe("failing");
+    expect(failing.last_error).toBeTruthy();
+    expect(failing.indexed).toBe(partial.indexed);
+
+    await clearFaults(clientId);
+    await drainBackfill(tenant.id);
+    expect((await stub.syncStatus()).indexed).toBe((await getStats(clientId)).candidates.current);
+    // Only the unfinished pages were listed again: the failed attempt's page 5, then pages 5 and 6.
+    expect((await getStats(clientId)).calls.ids).toBe(3);
+  });
+});
+
+describe("incremental sync", () => {
+  it("picks up created, updated and deleted candidates; unchanged rows keep their seq", async () => {
+    const clientId = uniqueClientId("inc");
+    await seedAccount(clientId, 60);
+    const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
+    await drainBackfill(tenant.id);
+    const stub = stubOf(tenant.id);
+    const before = await stub.changes(0, null, 1000);
+
+    const newId = await createCandidate(clientId, {
+      givenName: "Nora",
+      familyName: "Quinn",
+      emails: ["nora.quinn@example.com"],
+      phones: [{ kind: "Mobile", InternationalCountryCode: "1", AreaCityCode: "646", SubscriberNumber: "555-0199" }],
+    });
+    const victim = before.rows[0].person;
+    const changed = before.rows[1].person;
+    await deleteCandidate(clientId, victim.id);
+    await updateCandidate(clientId, changed.id, {
+      phones: [{ kind: "Mobile", InternationalCountryCode: "44", AreaCityCode: "7700", SubscriberNumber: "900456" }],
+    });
+    await stub.requestSync();
+
+    expect((await search(tenant.api_key, "phone=%2B16465550199")).data.map((d) => d.id)).toEqual([newId]);
+    expect((await search(tenant.api_key, "phone=%2B447700900456")).data.map((d) => d.id)).toEqual([changed.id]);
+    expect(await stub.getIndexed(victim.id)).toBeNull();
+
+    const after = await stub.changes(0, null, 1000);
+    const seqOf = (rows: typeof before.rows, id: string) => rows.find((r) => r.person.id === id)?.seq;
+    const untouched = before.rows.slice(2).map((r) => r.person.id);
+    for (const id of untouched) expect(seqOf(after.rows, id)).toBe(seqOf(before.rows, id));
+    expect(seqOf(after.rows, changed.id)!).toBeGreaterThan(seqOf(before.rows, changed.id)!);
+    expect(seqOf(after.rows, newId)!).toBeGreaterThan(before.highWater);
+    // The bridge saw these change just now: updated_at is set for them, not for backfilled rows.
+    expect((await stub.getIndexed(newId))?.updated_at).not.toBeNull();
+  });
+
+  it("does not advance the checkpoint past a failed window", async () => {
+    const clientId = uniqueClientId("incfail");
+    await seedAccount(clientId, 10);
+    const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
+    await drainBackfill(tenant.id);
+    const stub = stubOf(tenant.id);
+    const { checkpoint } = await stub.syncStatus();
+    const id = await createCandidate(clientId, { givenName: "Late", familyName: "Arrival", emails: ["late@example.com"] });
+    await setFaults(clientId, [{ op: "profiles", status: 503 }]);
+    await stub.requestSync();
+    const failed = await stub.syncStatus();
+    expect(failed.state).toBe("failing");
+    expect(failed.checkpoint).toBe(checkpoint);
+    await clearFaults(clientId);
+    await stub.requestSync();
+    expect((await stub.syncStatus()).state).toBe("idle");
+    expect(await stub.getIndexed(id)).not.toBeNull();
+  });
+});
+
+describe("admin sync control", () => {
+  it("reports status and runs a sync on request", async () => {
+    const tenant = await createTenant({ region: "US" });
+    await drainBackfill(tenant.id);
+    const status = await adminFetch(`/admin/tenants/${tenant.id}/sync`);
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ state: "idle", indexed: expect.any(Number), checkpoint: expect.any(String) });
+    const run = await adminFetch(`/admin/tenants/${tenant.id}/sync`, { method: "POST", body: { full: true } });
+    expect(run.status).toBe(202);
+    expect(await run.json()).toMatchObject({ state: expect.stringMatching(/idle|backfilling|running/) });
+  });
+
+  it("the cron re-arms a tenant whose alarm is missing", async () => {
+    const tenant = await createTenant({ region: "US" });
+    await drainBackfill(tenant.id);
+    const stub = stubOf(tenant.id);
+    await runInDurableObject(stub, (_instance, state) => state.storage.deleteAlarm());
+    const { rearmed } = await rearmSyncAlarms(env);
+    expect(rearmed).toBeGreaterThanOrEqual(1);
+    expect(await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm())).not.toBeNull();
+  });
+});
