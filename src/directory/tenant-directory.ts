@@ -14,6 +14,7 @@ import { INITIAL_SYNC_STATE, retryDelayMs, type SyncState } from "./sync-state";
 import { syncSourceFor, authorizeTenant } from "./upstream";
 import { TokenFlight, readCachedToken, writeCachedToken, type TokenRecord } from "./token-flight";
 import { purgeTenantKv } from "./purge";
+import { ActivityStore, CLAIM_LEASE_MS, ClaimSignals, type Activity, type ClaimOutcome, type StoredActivity } from "./activities";
 
 export interface SyncStatus {
   state: "idle" | "running" | "backfilling" | "failing";
@@ -247,6 +248,54 @@ export class TenantDirectory extends DurableObject<Env> {
       this.indexStore = new IndexStore(this.ctx.storage, tenant?.region ?? null);
     }
     return this.indexStore;
+  }
+
+  // ---- activities and idempotency (src/directory/activities.ts; used by src/talentlynk/activity-service.ts)
+
+  private activityStore: ActivityStore | null = null;
+  /** Wakes requests waiting on a busy idempotency key in this instance (instance state, not module state). */
+  private readonly claimSignals = new ClaimSignals();
+
+  private activities(): ActivityStore {
+    this.activityStore ??= new ActivityStore(this.ctx.storage);
+    return this.activityStore;
+  }
+
+  /**
+   * Claims an idempotency key (see `ActivityStore.claim`). While another attempt holds it, waits here —
+   * woken when that attempt completes or releases, or when its lease ends and this request may take
+   * over — so two identical requests at once create one note and the second gets the first's answer.
+   */
+  async claimActivity(keys: string[], bodyHash: string): Promise<ClaimOutcome> {
+    // Past one full lease, so a waiter always outlives the attempt it waits for (or takes over).
+    const giveUpAt = Date.now() + CLAIM_LEASE_MS + 1_000;
+    for (;;) {
+      const outcome = this.activities().claim(keys, bodyHash, Date.now());
+      if (outcome.kind !== "busy" || Date.now() >= giveUpAt) return outcome;
+      await this.claimSignals.wait(outcome.key, Math.min(outcome.leaseUntil, giveUpAt) - Date.now() + 1);
+    }
+  }
+
+  /** Stores a created activity and completes its claim; returns the answer (the first one, if raced). */
+  async completeActivity(activity: StoredActivity, claim: { key: string } | null): Promise<Activity> {
+    const answer = this.activities().complete(activity, claim);
+    if (claim) this.claimSignals.signal(claim.key);
+    return answer;
+  }
+
+  /** Gives a claim up after a failed attempt (see `ActivityStore.release`) and wakes its waiters. */
+  async releaseActivityClaim(key: string, owner: string, uncertain: boolean): Promise<void> {
+    this.activities().release(key, owner, uncertain);
+    this.claimSignals.signal(key);
+  }
+
+  async getActivity(id: string): Promise<StoredActivity | null> {
+    return this.activities().get(id);
+  }
+
+  /** Records a change of body/type after the note was rewritten. */
+  async updateActivityRecord(id: string, change: { body?: string; type?: string }, at: string): Promise<StoredActivity | null> {
+    return this.activities().update(id, change, at);
   }
 }
 

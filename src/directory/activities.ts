@@ -1,0 +1,327 @@
+/**
+ * Activity records and idempotency claims in the tenant's Durable Object SQLite
+ * (contracts/talentlynk-api.md, "Activities"; ARCHITECTURE.md: claims need strong consistency, so they
+ * live here and never in KV, which has no compare-and-set).
+ *
+ * Talemetry notes have no type, direction or duration: the activity record carries them and links the
+ * activity id to the note id, so a `PATCH` right after a `POST` finds the note. An idempotency claim
+ * pre-assigns the activity id; that id is written into the note text, so an attempt whose answer was
+ * lost can be recognised in Talemetry before a retry writes the note again.
+ *
+ * Every method is synchronous: the Durable Object runs one event at a time and only interleaves at
+ * awaits, so each call below is atomic against every other request to the tenant.
+ */
+import { randomHex } from "../platform/crypto";
+
+/** The activity record as `/v1/activities` returns it. */
+export interface Activity {
+  id: string;
+  entity: "candidate";
+  entity_id: string;
+  type: string;
+  body: string;
+  /** ISO 8601 UTC. */
+  occurred_at: string;
+  /** The Talemetry user who authored the note. */
+  user_id: string | null;
+  direction: ActivityDirection | null;
+  duration_seconds: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type ActivityDirection = "inbound" | "outbound";
+
+/** An activity as stored: the record plus the Talemetry note it is written to. */
+export interface StoredActivity extends Activity {
+  note_id: string;
+}
+
+/** What a claim attempt found. */
+export type ClaimOutcome =
+  /**
+   * The caller now holds the claim and must `complete` or `release` it. `recover`: an earlier attempt
+   * with this key may have written the note (its answer was lost, or its owner vanished): look for the
+   * activity id in Talemetry before writing.
+   */
+  | { kind: "claimed"; key: string; owner: string; activityId: string; firstAttemptAt: string; recover: boolean }
+  /** An earlier request with this key and body finished: its answer, to be returned again. */
+  | { kind: "done"; activity: Activity }
+  /** The key was used with another body. */
+  | { kind: "conflict" }
+  /** Another request with this key is in flight; its lease ends at `leaseUntil` (epoch ms). */
+  | { kind: "busy"; key: string; leaseUntil: number };
+
+/** The contract keeps a key's first answer for 24 hours. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How long a claim protects an attempt in flight. An attempt is bounded by the request's 10 s upstream
+ * deadline plus a few Durable Object round trips; after the lease a waiter takes over (checking
+ * Talemetry for the note first), so a request that died mid-way cannot block its key for 24 hours.
+ */
+export const CLAIM_LEASE_MS = 20_000;
+
+/** Activity ids: `act_` + 96 random bits, so the id in a note's text never matches another activity's. */
+export function newActivityId(): string {
+  return `act_${randomHex(12)}`;
+}
+
+const SCHEMA: readonly string[] = [
+  // `act_` prefix: the same database holds the directory index (`dir_` tables).
+  `CREATE TABLE IF NOT EXISTS act_activities (
+     id TEXT PRIMARY KEY,
+     entity_id TEXT NOT NULL,
+     note_id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     body TEXT NOT NULL,
+     occurred_at TEXT NOT NULL,
+     user_id TEXT,
+     direction TEXT,
+     duration_seconds INTEGER,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   )`,
+  // state: 'pending' (an attempt holds it until lease_until) or 'done' (response holds the answer).
+  // uncertain = 1 when a released attempt may have written the note. owner identifies the attempt
+  // holding the lease, so a late attempt cannot release a claim another one took over.
+  `CREATE TABLE IF NOT EXISTS act_idempotency (
+     key TEXT PRIMARY KEY,
+     body_hash TEXT NOT NULL,
+     activity_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     lease_until INTEGER NOT NULL,
+     uncertain INTEGER NOT NULL,
+     response TEXT,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   )`,
+  `CREATE INDEX IF NOT EXISTS act_idempotency_expires ON act_idempotency (expires_at)`,
+];
+
+interface ActivityRow extends Record<string, SqlStorageValue> {
+  id: string;
+  entity_id: string;
+  note_id: string;
+  type: string;
+  body: string;
+  occurred_at: string;
+  user_id: string | null;
+  direction: string | null;
+  duration_seconds: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface ClaimRow extends Record<string, SqlStorageValue> {
+  key: string;
+  body_hash: string;
+  activity_id: string;
+  state: string;
+  owner: string;
+  lease_until: number;
+  uncertain: number;
+  response: string | null;
+  created_at: number;
+}
+
+function toStored(row: ActivityRow): StoredActivity {
+  return {
+    id: row.id,
+    entity: "candidate",
+    entity_id: row.entity_id,
+    type: row.type,
+    body: row.body,
+    occurred_at: row.occurred_at,
+    user_id: row.user_id,
+    direction: row.direction === "inbound" || row.direction === "outbound" ? row.direction : null,
+    duration_seconds: row.duration_seconds,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    note_id: row.note_id,
+  };
+}
+
+/** The public record: the note id stays inside the bridge. */
+export function publicActivity(stored: StoredActivity): Activity {
+  const { note_id: _noteId, ...activity } = stored;
+  return activity;
+}
+
+/** Activity records and idempotency claims of one tenant. */
+export class ActivityStore {
+  private readonly storage: Pick<DurableObjectStorage, "sql" | "transactionSync">;
+
+  constructor(storage: Pick<DurableObjectStorage, "sql" | "transactionSync">) {
+    this.storage = storage;
+    for (const statement of SCHEMA) storage.sql.exec(statement);
+  }
+
+  private get sql(): SqlStorage {
+    return this.storage.sql;
+  }
+
+  /** One activity, or null. */
+  get(id: string): StoredActivity | null {
+    const rows = this.sql.exec<ActivityRow>(`SELECT * FROM act_activities WHERE id = ?`, id).toArray();
+    return rows.length > 0 ? toStored(rows[0]) : null;
+  }
+
+  /** Changes an activity's body and/or type (after its note was rewritten); null when unknown. */
+  update(id: string, change: { body?: string; type?: string }, at: string): StoredActivity | null {
+    const current = this.get(id);
+    if (!current) return null;
+    this.sql.exec(
+      `UPDATE act_activities SET body = ?, type = ?, updated_at = ? WHERE id = ?`,
+      change.body ?? current.body,
+      change.type ?? current.type,
+      at,
+      id,
+    );
+    return this.get(id);
+  }
+
+  /**
+   * Claims `keys[0]` for a request whose body hashes to `bodyHash`. `keys[1..]` are earlier spellings of
+   * the same request (Talkdesk's previous time bucket): looked up, never created. The first key with a
+   * live claim for the same body decides; a live claim on `keys[0]` for another body is a conflict.
+   */
+  claim(keys: readonly string[], bodyHash: string, now: number): ClaimOutcome {
+    return this.storage.transactionSync(() => {
+      this.sql.exec(`DELETE FROM act_idempotency WHERE expires_at <= ?`, now);
+      const primary = keys[0];
+      let row: ClaimRow | null = null;
+      for (const key of keys) {
+        const found = this.claimRow(key);
+        if (!found) continue;
+        if (found.body_hash === bodyHash) {
+          row = found;
+          break;
+        }
+        if (key === primary) return { kind: "conflict" };
+      }
+      const owner = randomHex(8);
+      if (!row) {
+        const activityId = newActivityId();
+        this.sql.exec(
+          `INSERT INTO act_idempotency (key, body_hash, activity_id, state, owner, lease_until, uncertain, response, created_at, expires_at)
+           VALUES (?, ?, ?, 'pending', ?, ?, 0, NULL, ?, ?)`,
+          primary,
+          bodyHash,
+          activityId,
+          owner,
+          now + CLAIM_LEASE_MS,
+          now,
+          now + IDEMPOTENCY_TTL_MS,
+        );
+        return { kind: "claimed", key: primary, owner, activityId, firstAttemptAt: new Date(now).toISOString(), recover: false };
+      }
+      if (row.state === "done" && row.response !== null) return { kind: "done", activity: JSON.parse(row.response) as Activity };
+      if (row.lease_until > now) return { kind: "busy", key: row.key, leaseUntil: row.lease_until };
+      // A released attempt, or one whose owner vanished: whether its note landed is unknown.
+      // Marked uncertain at once: should this attempt fail too, the claim must stay for the next check.
+      this.sql.exec(`UPDATE act_idempotency SET owner = ?, lease_until = ?, uncertain = 1 WHERE key = ?`, owner, now + CLAIM_LEASE_MS, row.key);
+      return {
+        kind: "claimed",
+        key: row.key,
+        owner,
+        activityId: row.activity_id,
+        firstAttemptAt: new Date(row.created_at).toISOString(),
+        recover: true,
+      };
+    });
+  }
+
+  /**
+   * Stores the activity and, with a claim, marks it done with the activity as its answer — in one
+   * transaction. If the claim was already completed by another attempt (a takeover raced a slow owner),
+   * that first answer wins and is returned; nothing new is stored.
+   */
+  complete(activity: StoredActivity, claim: { key: string } | null): Activity {
+    return this.storage.transactionSync(() => {
+      if (claim) {
+        const row = this.claimRow(claim.key);
+        if (row?.state === "done" && row.response !== null) return JSON.parse(row.response) as Activity;
+      }
+      const existing = this.get(activity.id);
+      if (!existing) {
+        this.sql.exec(
+          `INSERT INTO act_activities (id, entity_id, note_id, type, body, occurred_at, user_id, direction, duration_seconds, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          activity.id,
+          activity.entity_id,
+          activity.note_id,
+          activity.type,
+          activity.body,
+          activity.occurred_at,
+          activity.user_id,
+          activity.direction,
+          activity.duration_seconds,
+          activity.created_at,
+          activity.updated_at,
+        );
+      }
+      const answer = publicActivity(existing ?? activity);
+      if (claim) {
+        this.sql.exec(
+          `UPDATE act_idempotency SET state = 'done', response = ?, lease_until = 0 WHERE key = ?`,
+          JSON.stringify(answer),
+          claim.key,
+        );
+      }
+      return answer;
+    });
+  }
+
+  /**
+   * Gives a claim up after a failed attempt, if `owner` still holds it. `uncertain`: the note may have
+   * been written (no answer, 5xx, unreadable success) — the claim stays, free to take over, and the next
+   * attempt checks Talemetry first. Otherwise nothing was written and the key is forgotten, so a retry
+   * (even with another body) starts afresh.
+   */
+  release(key: string, owner: string, uncertain: boolean): void {
+    if (uncertain) {
+      this.sql.exec(`UPDATE act_idempotency SET lease_until = 0, uncertain = 1 WHERE key = ? AND owner = ? AND state = 'pending'`, key, owner);
+    } else {
+      this.sql.exec(`DELETE FROM act_idempotency WHERE key = ? AND owner = ? AND state = 'pending' AND uncertain = 0`, key, owner);
+      // A taken-over claim stays: an earlier attempt may have written the note, the next one checks again.
+      this.sql.exec(`UPDATE act_idempotency SET lease_until = 0 WHERE key = ? AND owner = ? AND state = 'pending'`, key, owner);
+    }
+  }
+
+  private claimRow(key: string): ClaimRow | null {
+    const rows = this.sql.exec<ClaimRow>(`SELECT * FROM act_idempotency WHERE key = ?`, key).toArray();
+    return rows.length > 0 ? rows[0] : null;
+  }
+}
+
+/**
+ * Wakes requests waiting on a busy key in this Durable Object instance. Instance state, not module
+ * state: it only shortens waits; the claim rows are the truth, and a waiter whose instance restarted
+ * still sees the lease end and takes over.
+ */
+export class ClaimSignals {
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  /** Resolves when `key` is signalled or after `ms`, whichever comes first. */
+  wait(key: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.waiters.get(key) ?? new Set<() => void>();
+      this.waiters.set(key, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0 && this.waiters.get(key) === set) this.waiters.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      set.add(done);
+    });
+  }
+
+  /** Wakes every waiter of `key`. */
+  signal(key: string): void {
+    for (const wake of [...(this.waiters.get(key) ?? [])]) wake();
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Activities (Talemetry notes with a type) for every caller: `/v1/activities` and the Talkdesk
+ * `log_call` / `add_note` actions (contracts/talentlynk-api.md, "Activities"). Callers hand in a generic
+ * input and get an `Activity` back, or an `AppError` / `UpstreamError` to render in their own format.
+ *
+ * How a create stays single under retries and races:
+ * 1. With an idempotency key, the tenant's Durable Object claims it first (synchronously in SQLite). A
+ *    finished key answers with its first result; one in flight makes this request wait for it; another
+ *    body under the key is a `409`. The claim pre-assigns the activity id.
+ * 2. The note text ends with that id (`renderActivityNote`). When an earlier attempt may have written the
+ *    note (its answer was lost, or it vanished), the candidate's notes are searched for the id first.
+ * 3. The activity record and the claim's answer are stored in one transaction. A failed write releases
+ *    the claim: forgotten when nothing can have been written, kept (to be checked) when it might have.
+ */
+import { isNoteOfActivity, renderActivityNote } from "./activity-note";
+import { ActivityInputSchema, PatchActivityBodySchema } from "./activity-schemas";
+import { resolveAuthor } from "./crm-users";
+import { canonicalJson } from "../directory/index-keys";
+import { newActivityId, type Activity, type ActivityDirection, type ClaimOutcome, type StoredActivity } from "../directory/activities";
+import { talemetryForRequest } from "../directory/upstream";
+import type { Env } from "../env";
+import { sha256Hex } from "../platform/crypto";
+import { AppError, UpstreamError } from "../platform/errors";
+import { validationError } from "../platform/validation";
+import type { TalemetryClient, UpstreamStats } from "../talemetry";
+import { activityTypesFor, type ActivityType } from "../tenants/activity-types";
+import type { Tenant } from "../tenants/types";
+
+export type { Activity } from "../directory/activities";
+
+/** A new activity, whoever asks for it. Field names are the /v1 body's, so errors name them alike. */
+export interface ActivityInput {
+  /** The candidate (Talemetry GUID). */
+  entity_id: string;
+  /** One of the tenant's activity types (`activityTypesFor`). */
+  type: string;
+  body: string;
+  /** ISO 8601 with offset; default: when the request (the first attempt, with a key) arrived. */
+  occurred_at?: string | null;
+  /** Author by Talemetry user id... */
+  user_id?: string | null;
+  /** ...or by email; with neither, the tenant's `default_author_email`. */
+  user_email?: string | null;
+  direction?: ActivityDirection | null;
+  duration_seconds?: number | null;
+}
+
+/** Options of `createActivity`. */
+export interface CreateActivityOptions {
+  /** The caller's idempotency key (claimed as given: prefix it per caller, e.g. `v1:`). */
+  idempotencyKey?: string;
+  /**
+   * Other keys that name the same request (Talkdesk's previous time bucket, see
+   * src/talkdesk/idempotency.ts): looked up, never claimed.
+   */
+  previousIdempotencyKeys?: readonly string[];
+  /** What a retry under the same key must equal (as canonical JSON); default: the input. */
+  fingerprint?: unknown;
+  /** Upstream counters, shared with the caller's request log. */
+  stats?: UpstreamStats;
+}
+
+/** A created (or replayed) activity. */
+export interface ActivityResult {
+  activity: Activity;
+  /** True when an earlier request with the same key made it and this is its answer again. */
+  replayed: boolean;
+}
+
+/** Options of `updateActivity`. */
+export interface UpdateActivityOptions {
+  stats?: UpstreamStats;
+}
+
+function directoryOf(env: Env, tenant: Tenant) {
+  return env.TENANT.get(env.TENANT.idFromName(tenant.id));
+}
+
+/** ISO 8601 UTC without milliseconds when they are zero, the contract's style (`2026-11-22T10:03:00Z`). */
+function isoUtc(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+}
+
+function typeOf(tenant: Tenant, id: string): ActivityType {
+  const type = activityTypesFor(tenant).find((t) => t.id === id);
+  if (!type) {
+    throw new AppError("invalid", "Unknown activity type.", {
+      errors: [{ field: "type", message: `'${id.slice(0, 64)}' is not one of this tenant's activity types (see GET /v1/activity-types).` }],
+    });
+  }
+  return type;
+}
+
+/** Validates a service input by the /v1 body's rules (Talkdesk inputs included). */
+function parseInput(input: ActivityInput): ActivityInput {
+  const parsed = ActivityInputSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error, "json");
+  if (parsed.data.user_id && parsed.data.user_email) {
+    throw new AppError("invalid", "Name the author once.", { errors: [{ field: "user_email", message: "Send user_id or user_email, not both." }] });
+  }
+  return parsed.data;
+}
+
+/**
+ * True unless the error proves the note was not written: Talemetry answered 4xx (including 429) or
+ * refused our credentials. No answer, a 5xx, or a success we could not read may hide a written note.
+ */
+function mayHaveWritten(err: unknown): boolean {
+  return !(err instanceof UpstreamError) || err.kind === "unavailable";
+}
+
+async function claimOf(env: Env, tenant: Tenant, input: ActivityInput, options: CreateActivityOptions): Promise<ClaimOutcome | null> {
+  if (!options.idempotencyKey) return null;
+  const bodyHash = await sha256Hex(canonicalJson(options.fingerprint ?? input));
+  const keys = [options.idempotencyKey, ...(options.previousIdempotencyKeys ?? [])];
+  return directoryOf(env, tenant).claimActivity(keys, bodyHash);
+}
+
+/** The note of `activityId` among the candidate's notes in Talemetry, if an earlier attempt wrote it. */
+async function findWrittenNote(client: TalemetryClient, candidateId: string, activityId: string): Promise<{ id: string } | null> {
+  const [details] = await client.fetchProfiles([candidateId], ["notes"]);
+  const note = details?.notes.find((n) => isNoteOfActivity(n.text, activityId));
+  return note ? { id: note.id } : null;
+}
+
+/**
+ * Creates an activity: a Talemetry note on the candidate plus the bridge's record of it.
+ * @param options an idempotency key string, or `CreateActivityOptions`.
+ * @throws AppError `422` (type, author, fields), `409` (key reused with another body, or still in flight
+ *   after a full lease); `UpstreamError` for Talemetry failures (`404` unknown candidate, `503`, `502`).
+ */
+export async function createActivity(
+  env: Env,
+  tenant: Tenant,
+  input: ActivityInput,
+  options: string | CreateActivityOptions = {},
+): Promise<ActivityResult> {
+  const opts: CreateActivityOptions = typeof options === "string" ? { idempotencyKey: options } : options;
+  const arrivedAt = Date.now();
+  // The key is checked before anything else: a replay answers as the first time did, even if the
+  // tenant's types or users changed since.
+  const outcome = await claimOf(env, tenant, input, opts);
+  if (outcome?.kind === "done") return { activity: outcome.activity, replayed: true };
+  if (outcome?.kind === "conflict") {
+    throw new AppError("conflict", "This Idempotency-Key was already used with another request body.", {
+      errors: [{ field: "Idempotency-Key", message: "Use a new key for a different activity." }],
+    });
+  }
+  if (outcome?.kind === "busy") {
+    throw new AppError("conflict", "A request with this Idempotency-Key is still in progress; retry shortly.", { retryAfter: 1 });
+  }
+  const claim = outcome;
+  const directory = directoryOf(env, tenant);
+  let writing = false;
+  try {
+    const data = parseInput(input);
+    const type = typeOf(tenant, data.type);
+    const client = talemetryForRequest(env, tenant, opts.stats);
+    const author = await resolveAuthor(env, tenant, client, { userId: data.user_id, userEmail: data.user_email });
+    const activityId = claim?.activityId ?? newActivityId();
+    const occurredAt = data.occurred_at ? isoUtc(Date.parse(data.occurred_at)) : (claim?.firstAttemptAt ?? isoUtc(arrivedAt));
+    const direction = data.direction ?? null;
+    const durationSeconds = data.duration_seconds ?? null;
+
+    writing = true;
+    let note = claim?.recover ? await findWrittenNote(client, data.entity_id, activityId) : null;
+    note ??= await client.createNote(data.entity_id, {
+      text: renderActivityNote({ activityId, typeName: type.name, direction, durationSeconds, body: data.body }),
+      dateTime: occurredAt,
+      authorEmail: author.email,
+    });
+    const now = isoUtc(Date.now());
+    const stored: StoredActivity = {
+      id: activityId,
+      entity: "candidate",
+      entity_id: data.entity_id,
+      type: type.id,
+      body: data.body,
+      occurred_at: occurredAt,
+      user_id: author.id,
+      direction,
+      duration_seconds: durationSeconds,
+      created_at: now,
+      updated_at: now,
+      note_id: note.id,
+    };
+    const activity = await directory.completeActivity(stored, claim?.kind === "claimed" ? { key: claim.key } : null);
+    return { activity, replayed: false };
+  } catch (err) {
+    if (claim?.kind === "claimed") {
+      // Best effort: if this fails too, the claim's lease runs out and the next attempt checks Talemetry.
+      await directory.releaseActivityClaim(claim.key, claim.owner, writing && mayHaveWritten(err)).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+/** One activity of the tenant. @throws AppError `404`. */
+export async function getActivity(env: Env, tenant: Tenant, id: string): Promise<Activity> {
+  const stored = await directoryOf(env, tenant).getActivity(id);
+  if (!stored) throw new AppError("not_found", "No such activity.");
+  const { note_id: _noteId, ...activity } = stored;
+  return activity;
+}
+
+/**
+ * Changes an activity's body and/or type: rewrites its Talemetry note, then the record. Repeating the
+ * same change is harmless, so a retry after a lost answer needs no idempotency key.
+ * @throws AppError `404` unknown activity, `422` unknown type; `UpstreamError` for Talemetry failures.
+ */
+export async function updateActivity(
+  env: Env,
+  tenant: Tenant,
+  id: string,
+  change: { body?: string; type?: string },
+  options: UpdateActivityOptions = {},
+): Promise<Activity> {
+  const parsed = PatchActivityBodySchema.safeParse(change);
+  if (!parsed.success) throw validationError(parsed.error, "json");
+  const directory = directoryOf(env, tenant);
+  const current = await directory.getActivity(id);
+  if (!current) throw new AppError("not_found", "No such activity.");
+  const body = parsed.data.body ?? current.body;
+  // The current type may have been hidden since; only a new type must be one of today's.
+  const type = parsed.data.type !== undefined && parsed.data.type !== current.type ? typeOf(tenant, parsed.data.type) : null;
+  if (body === current.body && type === null) return getActivity(env, tenant, id);
+
+  const typeName = type?.name ?? activityTypesFor(tenant).find((t) => t.id === current.type)?.name ?? current.type;
+  const client = talemetryForRequest(env, tenant, options.stats);
+  await client.updateNote(current.entity_id, current.note_id, {
+    text: renderActivityNote({ activityId: id, typeName, direction: current.direction, durationSeconds: current.duration_seconds, body }),
+  });
+  const updated = await directory.updateActivityRecord(id, { body, type: type?.id ?? current.type }, isoUtc(Date.now()));
+  if (!updated) throw new AppError("not_found", "No such activity.");
+  const { note_id: _noteId, ...activity } = updated;
+  return activity;
+}
