@@ -18,6 +18,8 @@ export default defineConfig({
           CREDENTIALS_KEY: TEST_SECRETS.CREDENTIALS_KEY,
           SANDBOX_CONTROL_TOKEN: TEST_SECRETS.SANDBOX_CONTROL_TOKEN,
           LOG_LEVEL: "warn",
+          // Small Talkdesk pages (contacts and agents), so paging is exercised on small seeded accounts.
+          TALKDESK_PAGE_SIZE: "4",
         },
         workers: [
           {

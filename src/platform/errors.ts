@@ -135,10 +135,31 @@ const HTTP_STATUS_CODE: Partial<Record<number, ErrorCode>> = {
   429: "rate_limited",
 };
 
+const UPSTREAM_KINDS: readonly UpstreamKind[] = ["auth", "not_found", "conflict", "invalid", "throttled", "unavailable"];
+
+/**
+ * `err` as an `UpstreamError`, also when it crossed a Durable Object RPC boundary: workerd rethrows a
+ * remote error as a plain `Error` that keeps `name` and own properties (`kind`, `retryAfter`, …) but not
+ * the class, so `instanceof` alone would turn a rejected credential or an outage into a 500.
+ */
+export function asUpstreamError(err: unknown): UpstreamError | null {
+  if (err instanceof UpstreamError) return err;
+  if (!(err instanceof Error) || err.name !== "UpstreamError") return null;
+  const remote = err as Error & { kind?: unknown; upstreamStatus?: unknown; retryAfter?: unknown; upstreamDetail?: unknown };
+  if (typeof remote.kind !== "string" || !UPSTREAM_KINDS.includes(remote.kind as UpstreamKind)) return null;
+  return new UpstreamError(remote.kind as UpstreamKind, remote.message, {
+    upstreamStatus: typeof remote.upstreamStatus === "number" ? remote.upstreamStatus : undefined,
+    retryAfter: typeof remote.retryAfter === "number" ? remote.retryAfter : undefined,
+    upstreamDetail: typeof remote.upstreamDetail === "string" ? remote.upstreamDetail : undefined,
+    cause: err,
+  });
+}
+
 /** Normalizes anything thrown into an AppError (unknown errors become a safe 500). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof UpstreamError) return upstreamToAppError(err);
+  const upstream = asUpstreamError(err);
+  if (upstream) return upstreamToAppError(upstream);
   if (err instanceof HTTPException) {
     // Hono's own messages ("Malformed JSON in request body", "Unsupported Media Type") are safe for the wire.
     const code = HTTP_STATUS_CODE[err.status];

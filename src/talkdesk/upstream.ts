@@ -1,0 +1,37 @@
+/**
+ * What the Talkdesk routes reach beyond the request: the tenant's directory (its Durable Object) and
+ * Talemetry through the adapter, under the request's one 10 s deadline.
+ */
+import type { Context } from "hono";
+import type { IndexChange } from "../directory/index-store";
+import type { TokenRecord } from "../directory/token-flight";
+import { talemetryForRequest } from "../directory/upstream";
+import { countUpstreamCall } from "../platform/context";
+import { createStats, type TalemetryClient } from "../talemetry";
+import type { ContactDirectory } from "./contact-lookup";
+import type { TalkdeskEnv } from "./envelope";
+
+/**
+ * The tenant Durable Object methods the Talkdesk routes call. Named here rather than inferred from the
+ * stub: the inferred RPC types of the whole class are deeper than the compiler will follow.
+ */
+export interface TalkdeskDirectory extends ContactDirectory {
+  getToken(): Promise<TokenRecord>;
+  changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }>;
+}
+
+/** The authenticated tenant's directory. */
+export function tenantDirectory(c: Context<TalkdeskEnv>): TalkdeskDirectory {
+  const env = c.env;
+  return env.TENANT.get(env.TENANT.idFromName(c.get("tenant").id)) as unknown as TalkdeskDirectory;
+}
+
+/** Runs `task` with a Talemetry client for this request; its upstream attempts go to the request log. */
+export async function withTalemetry<T>(c: Context<TalkdeskEnv>, task: (talemetry: TalemetryClient) => Promise<T>): Promise<T> {
+  const stats = createStats();
+  try {
+    return await task(talemetryForRequest(c.env, c.get("tenant"), stats));
+  } finally {
+    countUpstreamCall(c, stats.calls);
+  }
+}
