@@ -20,7 +20,7 @@ import { newActivityId, type Activity, type ActivityDirection, type ClaimOutcome
 import { talemetryForRequest } from "../directory/upstream";
 import type { Env } from "../env";
 import { sha256Hex } from "../platform/crypto";
-import { AppError, UpstreamError } from "../platform/errors";
+import { AppError, asUpstreamError } from "../platform/errors";
 import { validationError } from "../platform/validation";
 import type { TalemetryClient, UpstreamStats } from "../talemetry";
 import { activityTypesFor, type ActivityType } from "../tenants/activity-types";
@@ -106,7 +106,9 @@ function parseInput(input: ActivityInput): ActivityInput {
  * refused our credentials. No answer, a 5xx, or a success we could not read may hide a written note.
  */
 function mayHaveWritten(err: unknown): boolean {
-  return !(err instanceof UpstreamError) || err.kind === "unavailable";
+  // asUpstreamError: a token failure comes from the Durable Object, where RPC drops the error's class.
+  const upstream = asUpstreamError(err);
+  return upstream === null || upstream.kind === "unavailable";
 }
 
 async function claimOf(env: Env, tenant: Tenant, input: ActivityInput, options: CreateActivityOptions): Promise<ClaimOutcome | null> {

@@ -6,6 +6,12 @@ import { AppError } from "../platform/errors";
 import { createRouter } from "../platform/validation";
 import { tenantAuth } from "./auth";
 import { registerSearch } from "./search";
+import { registerCandidates } from "./candidates";
+import { registerUnsupportedEntities } from "./unsupported-entities";
+import { registerCapabilities } from "./capabilities";
+import { registerActivities } from "./activities";
+import { registerUsers } from "./users";
+import { registerActivityTypes } from "./activity-types";
 
 export type V1Router = OpenAPIHono<TenantEnv>;
 
@@ -34,5 +40,11 @@ export function v1Routes(): V1Router {
   app.use("*", tenantAuth());
   app.use("*", tenantRateLimit());
   registerSearch(app);
+  registerCandidates(app);
+  registerUnsupportedEntities(app);
+  registerCapabilities(app);
+  registerActivities(app);
+  registerUsers(app);
+  registerActivityTypes(app);
   return app;
 }

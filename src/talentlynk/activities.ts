@@ -1,0 +1,103 @@
+import { createRoute } from "@hono/zod-openapi";
+import { jsonBody } from "../platform/body";
+import { AppError } from "../platform/errors";
+import {
+  ActivityIdParamsSchema,
+  ActivitySchema,
+  CreateActivityBodySchema,
+  IdempotencyHeadersSchema,
+  PatchActivityBodySchema,
+} from "./activity-schemas";
+import { createActivity, getActivity, updateActivity } from "./activity-service";
+import { V1_SECURITY_SCHEME } from "./auth";
+import { problemResponses } from "./schemas";
+import { withUpstreamStats } from "./upstream-stats";
+import type { V1Router } from "./v1";
+
+/**
+ * `POST /v1/activities`, `GET` and `PATCH /v1/activities/{id}` (contracts/talentlynk-api.md,
+ * "Activities"): a note on the candidate in Talemetry, with its type, direction and duration kept by the
+ * bridge. The work is in activity-service.ts, shared with the Talkdesk actions.
+ */
+
+const security = [{ [V1_SECURITY_SCHEME]: [] }];
+const activity = { "application/json": { schema: ActivitySchema } };
+
+/** `Idempotency-Key`s of /v1 live apart from the keys other callers (Talkdesk) derive. */
+const KEY_NAMESPACE = "v1:";
+
+export const createActivityRoute = createRoute({
+  method: "post",
+  path: "/activities",
+  tags: ["Activities"],
+  summary: "Log an activity (a note on the candidate)",
+  description:
+    "`type` must be one of `GET /v1/activity-types`; the author (`user_id` or `user_email`) a CRM user, else the tenant's default author. With `Idempotency-Key`, the same key and the same body (compared as parsed JSON) within 24 h return the first result (`201`, same id, `Idempotent-Replayed: true`) and create nothing — also when both arrive at once (the second waits for the first); the same key with another body → `409`.",
+  security,
+  middleware: [jsonBody()],
+  request: {
+    headers: IdempotencyHeadersSchema,
+    body: { required: true, content: { "application/json": { schema: CreateActivityBodySchema } } },
+  },
+  responses: {
+    201: { description: "The activity (new, or the first result of this Idempotency-Key)", content: activity },
+    ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 501, 502, 503),
+  },
+});
+
+export const getActivityRoute = createRoute({
+  method: "get",
+  path: "/activities/{id}",
+  tags: ["Activities"],
+  summary: "One activity",
+  security,
+  request: { params: ActivityIdParamsSchema },
+  responses: {
+    200: { description: "The activity", content: activity },
+    ...problemResponses(400, 401, 404, 429),
+  },
+});
+
+export const patchActivityRoute = createRoute({
+  method: "patch",
+  path: "/activities/{id}",
+  tags: ["Activities"],
+  summary: "Change an activity's body or type",
+  description: "Rewrites the Talemetry note. Repeating the same change is harmless.",
+  security,
+  middleware: [jsonBody()],
+  request: {
+    params: ActivityIdParamsSchema,
+    body: { required: true, content: { "application/json": { schema: PatchActivityBodySchema } } },
+  },
+  responses: {
+    200: { description: "The updated activity", content: activity },
+    ...problemResponses(400, 401, 404, 413, 415, 422, 429, 502, 503),
+  },
+});
+
+export function registerActivities(app: V1Router): void {
+  app.openapi(createActivityRoute, async (c) => {
+    const { entity, ...input } = c.req.valid("json");
+    if (entity !== "candidate") {
+      throw new AppError("entity_not_supported", `Talemetry has no '${entity.slice(0, 40)}' entity to log activities on; only 'candidate' is supported.`);
+    }
+    const key = c.req.valid("header")["idempotency-key"];
+    // The contract compares bodies "as parsed JSON": the body as sent (cached by the validator), not the defaults filled in.
+    const sent: unknown = await c.req.json();
+    const result = await withUpstreamStats(c, (stats) =>
+      createActivity(c.env, c.get("tenant"), input, key ? { idempotencyKey: KEY_NAMESPACE + key, fingerprint: sent, stats } : { stats }),
+    );
+    if (result.replayed) c.header("Idempotent-Replayed", "true");
+    return c.json(result.activity, 201);
+  });
+
+  app.openapi(getActivityRoute, async (c) => c.json(await getActivity(c.env, c.get("tenant"), c.req.valid("param").id), 200));
+
+  app.openapi(patchActivityRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const change = c.req.valid("json");
+    const updated = await withUpstreamStats(c, (stats) => updateActivity(c.env, c.get("tenant"), id, change, { stats }));
+    return c.json(updated, 200);
+  });
+}

@@ -1,0 +1,42 @@
+import { z } from "@hono/zod-openapi";
+
+/** Wire schemas of `/v1/candidates/{id}` (contracts/talentlynk-api.md, "Entities"). */
+
+/** More than a person plausibly has; keeps one PATCH well inside the body limit and Talemetry's patience. */
+export const MAX_CONTACT_ITEMS = 20;
+
+/** Talemetry GUIDs, and any other id shape it may use, without path or control characters. */
+const CANDIDATE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export const CandidateIdParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(CANDIDATE_ID, "Not a candidate id.")
+    .openapi({ param: { name: "id", in: "path" }, example: "0290bb50-7113-11ef-9c70-b6a35a531041" }),
+});
+
+/** The phone types Talemetry can store (§4 `use`); `fax` and `pager` are read-only. */
+export const WRITABLE_PHONE_TYPES = ["mobile", "home", "work", "other"] as const;
+
+export const PhoneInputSchema = z
+  .object({
+    number: z.string().min(1).max(64).openapi({ description: "E.164, `00…`, or national (then `region`, else the tenant's region)", example: "07700 900123" }),
+    type: z.enum(WRITABLE_PHONE_TYPES).optional().openapi({ description: "Default `other`" }),
+    region: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, "An ISO 3166 alpha-2 country code.")
+      .optional()
+      .openapi({ description: "Country of a national number", example: "GB" }),
+  })
+  .strict()
+  .openapi("PhoneInput");
+
+export const PatchCandidateBodySchema = z
+  .object({
+    emails: z.array(z.email().max(254)).max(MAX_CONTACT_ITEMS).optional().openapi({ description: "Replaces every email", example: ["maya.ortiz@example.com"] }),
+    phones: z.array(PhoneInputSchema).max(MAX_CONTACT_ITEMS).optional().openapi({ description: "Replaces every phone" }),
+  })
+  .strict()
+  .openapi("CandidateContactChange");
+
+export type PatchCandidateBody = z.infer<typeof PatchCandidateBodySchema>;

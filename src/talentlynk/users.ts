@@ -1,0 +1,42 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { talemetryForRequest } from "../directory/upstream";
+import { V1_SECURITY_SCHEME } from "./auth";
+import { listCrmUsers } from "./crm-users";
+import { problemResponses } from "./schemas";
+import { withUpstreamStats } from "./upstream-stats";
+import type { V1Router } from "./v1";
+
+/**
+ * `GET /v1/users` (contracts/talentlynk-api.md, "Metadata"): the CRM users, which TalentLynk matches to
+ * its own users by email. From a short KV cache, else Talemetry (see crm-users.ts).
+ */
+
+export const UserSchema = z
+  .object({
+    id: z.string().openapi({ example: "u-123" }),
+    name: z.string().openapi({ example: "Amy Recruiter" }),
+    email: z.string().openapi({ example: "amy@agency.example" }),
+    active: z.boolean(),
+  })
+  .openapi("User");
+
+export const usersRoute = createRoute({
+  method: "get",
+  path: "/users",
+  tags: ["Metadata"],
+  summary: "The CRM users",
+  description: "Cached for up to two minutes. Use an `id` as `user_id` (or the `email` as `user_email`) when creating activities.",
+  security: [{ [V1_SECURITY_SCHEME]: [] }],
+  responses: {
+    200: { description: "Users", content: { "application/json": { schema: z.object({ data: z.array(UserSchema) }) } } },
+    ...problemResponses(401, 429, 502, 503),
+  },
+});
+
+export function registerUsers(app: V1Router): void {
+  app.openapi(usersRoute, async (c) => {
+    const tenant = c.get("tenant");
+    const users = await withUpstreamStats(c, (stats) => listCrmUsers(c.env, tenant, talemetryForRequest(c.env, tenant, stats)));
+    return c.json({ data: users.map(({ id, name, email, active }) => ({ id, name, email, active })) }, 200);
+  });
+}
