@@ -1,0 +1,133 @@
+// Benchmark plumbing: runs the bridge and the simulator as two `wrangler dev` processes (the bridge
+// reaches the simulator over HTTP, the production code path for an http(s) Talemetry host), with fresh
+// local state, and offers admin/control/load helpers. Nothing here is imported by the Worker.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ensureDevVars } from "../scripts/dev-vars.mjs";
+
+export const BRIDGE_PORT = 8788;
+export const SANDBOX_PORT = 8789;
+export const BRIDGE = `http://127.0.0.1:${BRIDGE_PORT}`;
+export const SANDBOX = `http://127.0.0.1:${SANDBOX_PORT}`;
+const STATE = ".wrangler/bench-state";
+
+/**
+ * The bench drives one tenant far beyond the production per-tenant budget, so it runs the bridge with a
+ * copy of wrangler.toml whose local rate-limit binding allows it (the only difference).
+ */
+function benchConfig() {
+  const root = resolve(".");
+  let toml = readFileSync("wrangler.toml", "utf8");
+  toml = toml.replace('main = "src/index.ts"', `main = "${root}/src/index.ts"`);
+  toml = toml.replace("simple = { limit = 600, period = 60 }", "simple = { limit = 100000000, period = 60 }");
+  toml = toml.replace('RATE_LIMIT_REQUESTS = "600"', 'RATE_LIMIT_REQUESTS = "100000000"');
+  mkdirSync(".build/bench", { recursive: true });
+  writeFileSync(".build/bench/wrangler.toml", toml);
+  // wrangler reads .dev.vars next to the config file.
+  writeFileSync(".build/bench/.dev.vars", readFileSync(".dev.vars"));
+  return ".build/bench/wrangler.toml";
+}
+
+export async function startStack() {
+  const secrets = ensureDevVars();
+  rmSync(STATE, { recursive: true, force: true });
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+  const common = ["--ip", "127.0.0.1", "--persist-to", STATE, "--log-level", "error"];
+  const procs = [
+    spawn("wrangler", ["dev", "-c", "sandbox/wrangler.toml", "--port", String(SANDBOX_PORT), "--inspector-port", "9330", ...common], { env, stdio: "ignore" }),
+    spawn(
+      "wrangler",
+      [
+        "dev", "-c", benchConfig(), "--port", String(BRIDGE_PORT), "--inspector-port", "9331",
+        "--var", `TALEMETRY_MATCH_URL:${SANDBOX}`, "--var", `TALEMETRY_PROFILES_URL:${SANDBOX}`, "--var", "LOG_LEVEL:error",
+        ...common,
+      ],
+      { env, stdio: "ignore" },
+    ),
+  ];
+  const stop = () => procs.forEach((p) => p.kill("SIGTERM"));
+  process.on("exit", stop);
+  await waitFor(`${BRIDGE}/healthz`);
+  await waitFor(`${SANDBOX}/healthz`);
+  return { secrets, stop };
+}
+
+async function waitFor(url) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await sleep(500);
+  }
+  throw new Error(`${url} did not answer within 2 minutes`);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function admin(secrets) {
+  return async (method, path, body) => {
+    const res = await fetch(`${BRIDGE}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+}
+
+export function control(secrets) {
+  return async (method, path, body) => {
+    const res = await fetch(`${SANDBOX}/__control${path}`, {
+      method,
+      headers: { authorization: `Bearer ${secrets.SANDBOX_CONTROL_TOKEN}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`control ${method} ${path} → ${res.status} ${text}`);
+    return JSON.parse(text).result;
+  };
+}
+
+export const totalCalls = (stats) => Object.values(stats.calls).reduce((a, b) => a + b, 0);
+
+/**
+ * Closed-loop load: `concurrency` workers each send `next()`'s request back to back for `seconds`
+ * (after a short warm-up). Returns latency percentiles (ms), requests/s and non-2xx count.
+ */
+export async function load({ seconds, concurrency, next, warmupSeconds = 1 }) {
+  const latencies = [];
+  let errors = 0;
+  let measuring = false;
+  const end = Date.now() + (warmupSeconds + seconds) * 1000;
+  setTimeout(() => (measuring = true), warmupSeconds * 1000);
+  let started = 0;
+  const worker = async () => {
+    while (Date.now() < end) {
+      const { url, init } = next();
+      const t0 = performance.now();
+      const res = await fetch(url, init);
+      await res.arrayBuffer();
+      const ms = performance.now() - t0;
+      if (measuring) {
+        if (!started) started = performance.now();
+        latencies.push(ms);
+        if (res.status >= 400) errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { n: latencies.length, p50: pct(50), p95: pct(95), p99: pct(99), rps: latencies.length / elapsed, errors };
+}
+
+export function table(headers, rows) {
+  const cells = [headers, ...rows].map((r) => r.map(String));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) => "| " + r.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
+  return [line(cells[0]), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...cells.slice(1).map(line)].join("\n");
+}
