@@ -1,10 +1,19 @@
-// The admin and token routes join the app's OpenAPI document: paths, "Admin"/"Authentication" tags,
-// security schemes and the problem schema (the docs page serves this document).
+// The admin and token routers document themselves when mounted the way app.ts mounts them: paths,
+// "Admin"/"Authentication" tags, security schemes and the problem schema (the docs page serves the
+// whole app's document; this file covers the routers it owns).
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app";
+import { adminRoutes } from "../../src/admin/routes";
+import type { AppEnv } from "../../src/platform/context";
+import { createRouter } from "../../src/platform/validation";
+import { registerV1SecurityScheme } from "../../src/talentlynk/auth";
+import { oauthRoutes } from "../../src/talentlynk/oauth";
 
 describe("OpenAPI document", () => {
-  const doc = buildApp().getOpenAPI31Document({ openapi: "3.1.0", info: { title: "bridge", version: "1" } });
+  const app = createRouter<AppEnv>();
+  registerV1SecurityScheme(app);
+  app.route("/admin", adminRoutes());
+  app.route("/oauth", oauthRoutes());
+  const doc = app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "bridge", version: "1" } });
 
   it("describes every admin route under the Admin tag with the admin bearer scheme", () => {
     const expected: Array<[string, string]> = [
