@@ -30,7 +30,9 @@ export function talkdeskError(component: TalkdeskComponent, thrown: unknown): Ap
   if (component === "interactions" && upstream?.kind === "not_found") return null;
   const err = toAppError(upstream ?? thrown);
   if (component === "actions" && ACTION_REFUSALS.has(err.status)) {
-    return new AppError("bad_request", err.detail, { cause: thrown });
+    // Talkdesk shows only `message`: the field-level reasons (already wire-safe) go into it.
+    const reasons = (err.errors ?? []).slice(0, 3).map((e) => `${e.field}: ${e.message}`);
+    return new AppError("bad_request", reasons.length > 0 ? `${err.detail} (${reasons.join("; ")})` : err.detail, { cause: thrown });
   }
   return err;
 }

@@ -6,6 +6,7 @@
 import type { Hono } from "hono";
 import { createRouter } from "../platform/validation";
 import { talkdeskEnvelope, type TalkdeskEnv } from "./envelope";
+import { registerActionExecutor } from "./routes/actions";
 import { registerAgentRetriever } from "./routes/agents";
 import { registerAuthValidator } from "./routes/auth";
 import { registerContactRetriever } from "./routes/contacts";
@@ -22,5 +23,6 @@ export function talkdeskRoutes(): Hono<TalkdeskEnv> {
   registerContactRetriever(app);
   registerInteractionRetriever(app);
   registerAgentRetriever(app);
+  registerActionExecutor(app);
   return app;
 }

@@ -3,11 +3,12 @@
  * Talemetry through the adapter, under the request's one 10 s deadline.
  */
 import type { Context } from "hono";
+import type { StoredActivity } from "../directory/activities";
 import type { IndexChange } from "../directory/index-store";
 import type { TokenRecord } from "../directory/token-flight";
 import { talemetryForRequest } from "../directory/upstream";
-import { countUpstreamCall } from "../platform/context";
-import { createStats, type TalemetryClient } from "../talemetry";
+import type { TalemetryClient } from "../talemetry";
+import { withUpstreamStats } from "../talentlynk/upstream-stats";
 import type { ContactDirectory } from "./contact-lookup";
 import type { TalkdeskEnv } from "./envelope";
 
@@ -18,6 +19,7 @@ import type { TalkdeskEnv } from "./envelope";
 export interface TalkdeskDirectory extends ContactDirectory {
   getToken(): Promise<TokenRecord>;
   changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }>;
+  getActivity(id: string): Promise<StoredActivity | null>;
 }
 
 /** The authenticated tenant's directory. */
@@ -27,11 +29,6 @@ export function tenantDirectory(c: Context<TalkdeskEnv>): TalkdeskDirectory {
 }
 
 /** Runs `task` with a Talemetry client for this request; its upstream attempts go to the request log. */
-export async function withTalemetry<T>(c: Context<TalkdeskEnv>, task: (talemetry: TalemetryClient) => Promise<T>): Promise<T> {
-  const stats = createStats();
-  try {
-    return await task(talemetryForRequest(c.env, c.get("tenant"), stats));
-  } finally {
-    countUpstreamCall(c, stats.calls);
-  }
+export function withTalemetry<T>(c: Context<TalkdeskEnv>, task: (talemetry: TalemetryClient) => Promise<T>): Promise<T> {
+  return withUpstreamStats(c, (stats) => task(talemetryForRequest(c.env, c.get("tenant"), stats)));
 }
