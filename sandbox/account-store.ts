@@ -6,6 +6,7 @@
  */
 import { faultAnswer, pickRule, type Decision, type FaultRule, type Op, type StoredRule, OPS } from "./faults";
 import { emailsOf, type CandidateRecord, type SeededCandidate } from "./records";
+import { BatchInsert } from "./batch-insert";
 import { ACCOUNT_TABLES } from "./schema";
 import { seedCandidates, type SeedOptions } from "./seed";
 import { DEFAULT_TOKEN_TTL_SECONDS } from "./tokens";
@@ -189,16 +190,27 @@ export class AccountStore {
     this.sql.exec("DELETE FROM candidates");
     this.sql.exec("DELETE FROM events");
     this.sql.exec("DELETE FROM emails");
+    const rows = new BatchInsert(this.sql, "INSERT INTO candidates (id, data, lifecycle, source, created_at, deleted_at)", 6);
+    const events = new BatchInsert(this.sql, "INSERT OR IGNORE INTO events (kind, at, id)", 3);
+    const emails = new BatchInsert(this.sql, "INSERT OR IGNORE INTO emails (email, id)", 2);
     let count = 0;
     for (const c of candidates) {
-      this.insertCandidate(c);
+      const { record } = c;
+      rows.add(record.id, JSON.stringify(record), record.lifecycle, record.source, c.createdAt, c.deletedAt);
+      events.add("created", c.createdAt, record.id);
+      for (const at of c.updatedAt) events.add("updated", at, record.id);
+      if (c.deletedAt === null) for (const email of emailsOf(record)) emails.add(email, record.id);
+      else events.add("deleted", c.deletedAt, record.id);
       count++;
     }
+    rows.flush();
+    events.flush();
+    emails.flush();
     return count;
   }
 
-  /** Inserts a candidate with its whole timeline (created, updated…, deleted). Call inside a transaction. */
-  insertCandidate(c: SeededCandidate): void {
+  /** Inserts one candidate with its whole timeline (created, updated…, deleted). Call inside a transaction. */
+  private insertCandidate(c: SeededCandidate): void {
     const { record } = c;
     this.sql.exec(
       "INSERT INTO candidates (id, data, lifecycle, source, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?)",

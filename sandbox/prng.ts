@@ -82,10 +82,11 @@ export class Rng {
     return out.slice(0, n);
   }
 
+  /** `n` lower-case hex digits, eight per draw. */
   hex(n: number): string {
     let out = "";
-    while (out.length < n) out += this.int(0, 15).toString(16);
-    return out;
+    while (out.length < n) out += Math.floor(this.next() * 4294967296).toString(16).padStart(8, "0");
+    return out.slice(0, n);
   }
 }
 

@@ -52,9 +52,25 @@ export interface SeedOptions {
   demo?: boolean;
 }
 
+type Weights<T> = ReadonlyArray<readonly [T, number]>;
+
+/** How many of each thing a generated candidate has, and how likely each kind is (hoisted: hot loop). */
+const PHONE_COUNT: Weights<number> = [[0, 10], [1, 50], [2, 30], [3, 10]];
+const PHONE_SLOT: Weights<PhoneSlot> = [["Mobile", 50], ["Telephone", 44], ["Fax", 4], ["Pager", 2]];
+const PHONE_USE: Weights<string | null> = [["personal", 60], ["business", 25], ["home", 8], [null, 7]];
+const EMAIL_COUNT: Weights<number> = [[0, 8], [1, 77], [2, 15]];
+const JOB_COUNT: Weights<number> = [[0, 20], [1, 40], [2, 25], [3, 10], [4, 5]];
+const SCHOOL_COUNT: Weights<number> = [[0, 40], [1, 45], [2, 15]];
+const APP_COUNT: Weights<number> = [[0, 45], [1, 35], [2, 15], [3, 5]];
+const UPDATE_COUNT: Weights<number> = [[0, 40], [1, 35], [2, 15], [3, 10]];
+const NOTE_COUNT: Weights<number> = [[0, 45], [1, 30], [2, 15], [3, 10]];
+const TAG_COUNT: Weights<number> = [[0, 40], [1, 30], [2, 20], [4, 10]];
+
 interface SeedState {
   rng: Rng;
   emails: Set<string>;
+  /** Next numeric suffix to try per base address, so finding a free address stays O(1). */
+  emailSuffix: Map<string, number>;
   /** Recent real numbers per country: a few candidates reuse one (households, shared office lines). */
   phonePool: Map<Country, PhoneParts[]>;
 }
@@ -70,6 +86,7 @@ export function* seedCandidates(options: SeedOptions): Generator<SeededCandidate
     // Demo emails are reserved whether or not the demo candidates are seeded, so generated data does
     // not depend on the `demo` flag and a demo candidate can always be added later without a conflict.
     emails: new Set(DEMO_CANDIDATES.flatMap((d) => emailsOf(d.record))),
+    emailSuffix: new Map(),
     phonePool: new Map(),
   };
   for (let i = demo.length; i < options.count; i++) yield generateCandidate(state);
@@ -81,20 +98,34 @@ function timeBetween(rng: Rng, from: number, to: number): number {
   return seconds(from + rng.next() * Math.max(0, to - from));
 }
 
+/** Memoized: the same few dozen names come back thousands of times when seeding 10,000 candidates. */
+const slugs = new Map<string, string>();
+
 function asciiSlug(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z]+/g, "");
+  let slug = slugs.get(text);
+  if (slug === undefined) {
+    slug = text
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z]+/g, "");
+    slugs.set(text, slug);
+  }
+  return slug;
 }
 
 function uniqueEmail(state: SeedState, given: string, family: string, domains: readonly string[]): string {
   const { rng } = state;
   const local = `${asciiSlug(given)}${rng.pick([".", "_", ""])}${asciiSlug(family)}` || "candidate";
   const domain = rng.pick(domains);
-  let email = `${local}@${domain}`;
-  for (let n = 2; state.emails.has(email); n++) email = `${local}${n}@${domain}`;
+  const base = `${local}@${domain}`;
+  let email = base;
+  if (state.emails.has(base)) {
+    let n = state.emailSuffix.get(base) ?? 2;
+    while (state.emails.has(`${local}${n}@${domain}`)) n++;
+    email = `${local}${n}@${domain}`;
+    state.emailSuffix.set(base, n + 1);
+  }
   state.emails.add(email);
   // Some CRMs keep whatever case was typed; uniqueness is case-insensitive all the same.
   if (!rng.chance(0.12)) return email;
@@ -122,26 +153,11 @@ function address(rng: Rng, country: Country): PostalAddress {
 /** Phones with their HR-XML slot and Use. A few are copied from an earlier candidate (shared numbers). */
 function phones(state: SeedState, country: Country): Array<{ slot: PhoneSlot; use: string | null; parts: PhoneParts }> {
   const { rng } = state;
-  const count = rng.weighted([
-    [0, 10],
-    [1, 50],
-    [2, 30],
-    [3, 10],
-  ]);
+  const count = rng.weighted(PHONE_COUNT);
   const out: Array<{ slot: PhoneSlot; use: string | null; parts: PhoneParts }> = [];
   for (let i = 0; i < count; i++) {
-    const slot = rng.weighted<PhoneSlot>([
-      ["Mobile", 50],
-      ["Telephone", 44],
-      ["Fax", 4],
-      ["Pager", 2],
-    ]);
-    const use = rng.weighted<string | null>([
-      ["personal", 60],
-      ["business", 25],
-      ["home", 8],
-      [null, 7],
-    ]);
+    const slot = rng.weighted(PHONE_SLOT);
+    const use = rng.weighted(PHONE_USE);
     const pool = state.phonePool.get(country) ?? [];
     state.phonePool.set(country, pool);
     let parts: PhoneParts;
@@ -164,11 +180,7 @@ function phones(state: SeedState, country: Country): Array<{ slot: PhoneSlot; us
 function contactMethods(state: SeedState, country: Country, given: string, family: string): ContactMethodRecord[] {
   const { rng } = state;
   if (rng.chance(0.05)) return [];
-  const emailCount = rng.weighted([
-    [0, 8],
-    [1, 77],
-    [2, 15],
-  ]);
+  const emailCount = rng.weighted(EMAIL_COUNT);
   const emails = Array.from({ length: emailCount }, () => uniqueEmail(state, given, family, WORDS[country].domains));
   const list = phones(state, country);
   const addr = rng.chance(0.7) ? address(rng, country) : undefined;
@@ -196,13 +208,7 @@ function yearMonth(ms: number): string {
 }
 
 function jobs(rng: Rng, country: Country): JobRecord[] {
-  const count = rng.weighted([
-    [0, 20],
-    [1, 40],
-    [2, 25],
-    [3, 10],
-    [4, 5],
-  ]);
+  const count = rng.weighted(JOB_COUNT);
   const out: JobRecord[] = [];
   let end = SEED_WINDOW.to;
   for (let i = 0; i < count; i++) {
@@ -223,11 +229,7 @@ function jobs(rng: Rng, country: Country): JobRecord[] {
 }
 
 function schools(rng: Rng): SchoolRecord[] {
-  const count = rng.weighted([
-    [0, 40],
-    [1, 45],
-    [2, 15],
-  ]);
+  const count = rng.weighted(SCHOOL_COUNT);
   return Array.from({ length: count }, () => {
     const [degree, major] = rng.pick(DEGREES);
     const to = rng.int(1995, 2024);
@@ -244,12 +246,7 @@ function schools(rng: Rng): SchoolRecord[] {
 }
 
 function applications(rng: Rng, createdAt: number): ApplicationRecord[] {
-  const count = rng.weighted([
-    [0, 45],
-    [1, 35],
-    [2, 15],
-    [3, 5],
-  ]);
+  const count = rng.weighted(APP_COUNT);
   return Array.from({ length: count }, () => {
     const [id, title, department] = rng.pick(POSTINGS);
     const [code, name] = rng.pick(DISPOSITIONS);
@@ -286,7 +283,7 @@ function generateCandidate(state: SeedState): SeededCandidate {
   const createdAt = timeBetween(rng, SEED_WINDOW.from, SEED_WINDOW.to - 30 * 86_400_000);
   const id = uuidV1(rng, createdAt);
 
-  const updatedAt = Array.from({ length: rng.weighted([[0, 40], [1, 35], [2, 15], [3, 10]]) }, () =>
+  const updatedAt = Array.from({ length: rng.weighted(UPDATE_COUNT) }, () =>
     timeBetween(rng, createdAt + 1000, SEED_WINDOW.to),
   ).sort((a, b) => a - b);
   const deletedAt = rng.chance(0.03) ? timeBetween(rng, createdAt + 1000, SEED_WINDOW.to) : null;
@@ -300,7 +297,7 @@ function generateCandidate(state: SeedState): SeededCandidate {
         family,
       };
 
-  const noteCount = rng.weighted([[0, 45], [1, 30], [2, 15], [3, 10]]);
+  const noteCount = rng.weighted(NOTE_COUNT);
   const notes = Array.from({ length: noteCount }, () => ({
     Id: uuidV4(rng),
     Text: rng.pick(NOTE_TEXTS),
@@ -310,7 +307,7 @@ function generateCandidate(state: SeedState): SeededCandidate {
   })).sort((a, b) => a.DateTime.localeCompare(b.DateTime));
 
   const tags: string[] = [];
-  for (let n = rng.weighted([[0, 40], [1, 30], [2, 20], [4, 10]]); tags.length < n; ) {
+  for (let n = rng.weighted(TAG_COUNT); tags.length < n; ) {
     const tag = rng.pick(TAGS);
     if (!tags.includes(tag)) tags.push(tag);
   }
