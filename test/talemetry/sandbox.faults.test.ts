@@ -1,0 +1,75 @@
+// The adapter's resilience against the simulator's fault injection, over the same HTTP path production
+// uses: 429 with Retry-After, 5xx bursts, a hung upstream answered within the request deadline, and a
+// rejected credential — each counted at the simulator.
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { DEMO } from "../../sandbox/demo-data";
+import { UpstreamError } from "../../src/platform/errors";
+import { createDeadline, createTalemetryClient, hostsFromEnv } from "../../src/talemetry";
+import { getStats, resetStats, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { testTokens } from "./setup";
+
+let clientId: string;
+
+function client(deadlineMs = 10_000, secretKey = `sandbox-secret-${clientId}`) {
+  const hosts = hostsFromEnv(env);
+  const tokens = testTokens(hosts, { clientId, secretKey });
+  return createTalemetryClient({ hosts, tokens: tokens.source, defaultRegion: "US", deadline: createDeadline(deadlineMs), retry: { baseDelayMs: 20, maxDelayMs: 100 } });
+}
+
+const maya = DEMO.maya.record.id;
+
+beforeEach(async () => {
+  clientId = uniqueClientId("faults");
+  await client().fetchProfiles([maya]); // account seeded, token issued
+  await resetStats(clientId);
+});
+
+describe("adapter under simulator faults", () => {
+  it("waits out a 429's Retry-After (seconds) and succeeds", async () => {
+    await setFaults(clientId, [{ op: "profiles", status: 429, retryAfter: "1", times: 1 }]);
+    const t0 = Date.now();
+    const [person] = await client().fetchProfiles([maya]);
+    expect(person.name).toBe("Maya Ortiz");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    expect((await getStats(clientId)).calls.profiles).toBe(2);
+  });
+
+  it("fails fast as throttled when Retry-After exceeds the request's budget", async () => {
+    await setFaults(clientId, [{ op: "profiles", status: 429, retryAfter: "120" }]);
+    const err = await client().fetchProfiles([maya]).catch((e) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err).toMatchObject({ kind: "throttled", retryAfter: 120 });
+    expect((await getStats(clientId)).calls.profiles).toBe(1);
+  });
+
+  it("retries a burst of 5xx on reads and succeeds", async () => {
+    await setFaults(clientId, [{ op: "profiles", status: 502, times: 2 }]);
+    const [person] = await client().fetchProfiles([maya]);
+    expect(person.id).toBe(maya);
+    expect((await getStats(clientId)).calls.profiles).toBe(3);
+  });
+
+  it("answers a hung upstream within its deadline as unavailable", async () => {
+    await setFaults(clientId, [{ op: "profiles", hang: true }]);
+    const t0 = Date.now();
+    const err = await client(1_500).fetchProfiles([maya]).catch((e) => e);
+    const elapsed = Date.now() - t0;
+    expect(err).toMatchObject({ kind: "unavailable" });
+    expect(elapsed).toBeLessThan(3_000);
+  });
+
+  it("does not repeat a write that hit a 5xx (it may have landed)", async () => {
+    await setFaults(clientId, [{ op: "note_create", status: 500, afterApply: true }]);
+    const err = await client()
+      .createNote(maya, { text: "hello", dateTime: "2026-11-25T10:00:00Z", authorEmail: "amy@agency.example" })
+      .catch((e) => e);
+    expect(err).toMatchObject({ kind: "unavailable" });
+    expect((await getStats(clientId)).calls.note_create).toBe(1);
+  });
+
+  it("classifies rejected credentials as auth", async () => {
+    const err = await client(10_000, "wrong-secret").fetchProfiles([maya]).catch((e) => e);
+    expect(err).toMatchObject({ kind: "auth" });
+  });
+});
