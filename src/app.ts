@@ -14,6 +14,7 @@ import { createRouter } from "./platform/validation";
 import { registerV1SecurityScheme } from "./talentlynk/auth";
 import { oauthRoutes, renderOAuthError } from "./talentlynk/oauth";
 import { v1Routes } from "./talentlynk/v1";
+import { registerDocs } from "./docs/routes";
 import { talkdeskRoutes } from "./talkdesk/routes";
 
 /** Who is calling, by path: each caller gets errors in the format its contract fixes. */
@@ -81,6 +82,9 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route("/v1", v1Routes());
 
   app.route("/talkdesk", talkdeskRoutes());
+
+  // /openapi.json and /docs describe every router above (the document is built per request).
+  registerDocs(app);
 
   return app;
 }

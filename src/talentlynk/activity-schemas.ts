@@ -59,7 +59,8 @@ export const IdempotencyHeadersSchema = z.object({
     .regex(/^[\x21-\x7e]{1,255}$/, "1 to 255 printable ASCII characters without spaces.")
     .optional()
     .openapi({
-      param: { name: "Idempotency-Key", in: "header" },
+      // Listed under the validator's lower-case key: header names are case-insensitive (RFC 9110 §5.1).
+      param: { in: "header" },
       description: "Recommended. The same key with the same body within 24 h returns the first result and creates nothing; with another body: `409`.",
       example: "3f1c9a52-8c1e-4b9f-a3f4-2d7c6a0b9e11",
     }),
