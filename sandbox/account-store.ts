@@ -75,7 +75,11 @@ export class AccountStore {
   }
 
   private setMeta(key: string, value: string): void {
-    this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      key,
+      value,
+    );
   }
 
   settings(): AccountSettings {
@@ -138,9 +142,10 @@ export class AccountStore {
   replaceFaults(rules: readonly FaultRule[]): void {
     this.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM faults");
-      rules.forEach((rule, ord) =>
-        this.sql.exec("INSERT INTO faults (ord, rule, remaining) VALUES (?, ?, ?)", ord, JSON.stringify(rule), rule.times ?? null),
-      );
+      rules.forEach((rule, ord) => {
+        const remaining = rule.times ?? null;
+        this.sql.exec("INSERT INTO faults (ord, rule, remaining) VALUES (?, ?, ?)", ord, JSON.stringify(rule), remaining);
+      });
     });
   }
 
@@ -234,7 +239,9 @@ export class AccountStore {
 
   private indexEmails(record: CandidateRecord): void {
     this.sql.exec("DELETE FROM emails WHERE id = ?", record.id);
-    for (const email of emailsOf(record)) this.sql.exec("INSERT OR IGNORE INTO emails (email, id) VALUES (?, ?)", email, record.id);
+    for (const email of emailsOf(record)) {
+      this.sql.exec("INSERT OR IGNORE INTO emails (email, id) VALUES (?, ?)", email, record.id);
+    }
   }
 
   /** A candidate by id; deleted ones only when `includeDeleted`. */

@@ -9,7 +9,6 @@ import { decodeCursor, encodeCursor, listingQuery } from "./match";
 import type { NoteRecord } from "./records";
 import { renderCandidate, renderCandidates } from "./render-hrxml";
 import { fail, ok, type Reply } from "./reply";
-import { sameSecret } from "./secure";
 import { noteTime, parseInstant } from "./time";
 import { mintToken } from "./tokens";
 import type { ContactPatch, IdsRequest, NoteCreate, ProfilesRequest } from "./upstream-schemas";
@@ -26,9 +25,13 @@ export interface AuthorizeResult {
   expiresAt?: number;
 }
 
-/** §1: a token for valid credentials, with the account's configured lifetime. */
-export async function authorize(store: AccountStore, secret: string, now: number): Promise<AuthorizeResult> {
-  if (!(await sameSecret(secret, sandboxSecret(store.clientId())))) {
+/**
+ * §1: a token for valid credentials, with the account's configured lifetime. Synchronous on purpose:
+ * an await here would let another request (a revoke) run between the check and storing the token.
+ * A plain comparison is enough — the simulator's secret is derivable from the client id by design.
+ */
+export function authorize(store: AccountStore, secret: string, now: number): AuthorizeResult {
+  if (secret !== sandboxSecret(store.clientId())) {
     return { reply: fail(401, "invalid_credentials", "Invalid client id or secret key") };
   }
   const ttl = store.settings().tokenTtlSeconds;

@@ -39,7 +39,7 @@ export class SimulatorAccount extends DurableObject<SandboxEnv> {
     return this.account(clientId).begin(op, token, Date.now());
   }
 
-  authorize(clientId: string, secret: string): Promise<upstream.AuthorizeResult> {
+  authorize(clientId: string, secret: string): upstream.AuthorizeResult {
     return upstream.authorize(this.account(clientId), secret, Date.now());
   }
 

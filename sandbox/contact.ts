@@ -32,7 +32,12 @@ export function e164Parts(number: string): PhoneParts | null {
   const cc = parsed.countryCallingCode;
   const nsn = parsed.nationalNumber;
   if (cc === "1") {
-    return { InternationalCountryCode: cc, AreaCityCode: nsn.slice(0, 3), SubscriberNumber: nsn.slice(3), FormattedNumber: number };
+    return {
+      InternationalCountryCode: cc,
+      AreaCityCode: nsn.slice(0, 3),
+      SubscriberNumber: nsn.slice(3),
+      FormattedNumber: number,
+    };
   }
   return { InternationalCountryCode: cc, SubscriberNumber: nsn, FormattedNumber: number };
 }

@@ -26,7 +26,12 @@ export class RegistryStore {
   register(token: string, clientId: string, expiresAt: number, now: number): void {
     this.ensure();
     this.sql.exec("DELETE FROM registry_tokens WHERE expires_at < ?", now - KEEP_AFTER_EXPIRY_MS);
-    this.sql.exec("INSERT OR REPLACE INTO registry_tokens (token, client_id, expires_at) VALUES (?, ?, ?)", token, clientId, expiresAt);
+    this.sql.exec(
+      "INSERT OR REPLACE INTO registry_tokens (token, client_id, expires_at) VALUES (?, ?, ?)",
+      token,
+      clientId,
+      expiresAt,
+    );
     this.noteAccount(clientId);
   }
 

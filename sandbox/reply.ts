@@ -15,17 +15,19 @@ export function ok(result: unknown, status = 200): Reply {
   return { status, body: JSON.stringify({ result }), headers: { ...JSON_TYPE } };
 }
 
-/** The machine codes this simulator answers with (the contract names the first five). */
+/** The machine codes this simulator answers with (the contract names the first four). */
 export type ErrorCode =
   | "invalid_credentials"
-  | "invalid_token"
   | "not_found"
   | "invalid"
   | "conflict"
+  | "invalid_token"
+  | "unauthorized"
   | "bad_request"
-  | "unauthorized";
+  | "gateway_timeout"
+  | "server_error";
 
-export function fail(status: number, code: ErrorCode | string, message: string): Reply {
+export function fail(status: number, code: ErrorCode, message: string): Reply {
   return { status, body: JSON.stringify({ error: { code, message } }), headers: { ...JSON_TYPE } };
 }
 

@@ -22,9 +22,12 @@ authRoutes.post("/v1/authorization", async (c) => {
     clientId,
     token: null,
     input: { value: parsed.data.secret_key },
-    perform: async (account, _clientId, secret) => {
-      const result = await account.authorize(clientId, secret);
-      if (result.token && result.expiresAt) await registryStub(c.env).registerToken(result.token, clientId, result.expiresAt);
+    perform: async (account, id, secret) => {
+      const result = await account.authorize(id, secret);
+      // Registered before the answer leaves, so the token works on the very next call.
+      if (result.token && result.expiresAt) {
+        await registryStub(c.env).registerToken(result.token, id, result.expiresAt);
+      }
       return result.reply;
     },
   });
