@@ -1,5 +1,7 @@
 // The control API: its protection (Bearer token compared in constant time; 404 when no token is
-// configured), candidates created/changed/deleted with their events, settings, and resets.
+// configured), candidates created/changed/deleted with their events, settings, and resets — and that
+// all of it lives in Durable Object storage, not in instance or module memory.
+import { abortAllDurableObjects } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../sandbox/app";
@@ -207,5 +209,22 @@ describe("settings and resets", () => {
     expect((await control("/reset", { method: "POST" })).status).toBe(200);
     for (const token of tokens) expect((await upstreamJson("/v1/users", { token })).status).toBe(401);
     expect((await control(`/accounts/${b}/candidates/to-be-wiped`)).status).toBe(404);
+  });
+});
+
+describe("storage", () => {
+  it("keeps candidates, tokens, faults, settings and counters across a restart of every object", async () => {
+    const clientId = uniqueClientId("ctl-persist");
+    const token = await sandboxToken(clientId);
+    const id = await createCandidate(clientId, { givenName: "Persisted" });
+    await setFaults(clientId, [{ op: "users", status: 503, times: 1 }]);
+    await setSettings(clientId, { tokenTtlSeconds: 600 });
+    await abortAllDurableObjects();
+    expect((await upstreamJson("/v1/users", { token })).status).toBe(503);
+    expect((await upstreamJson("/v1/users", { token })).status).toBe(200);
+    expect((await getCandidate(clientId, id)).record.name?.given).toBe("Persisted");
+    expect((await getStats(clientId)).calls).toMatchObject({ authorize: 1, users: 2 });
+    const res = await upstreamJson("/v1/authorization", { body: { client_id: clientId, secret_key: `sandbox-secret-${clientId}` } });
+    expect(res.json.result.expires_in).toBe(600);
   });
 });
