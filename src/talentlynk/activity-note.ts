@@ -21,6 +21,14 @@ export function activityMarker(activityId: string): string {
   return `[talentlynk activity ${activityId}]`;
 }
 
+// The marker as the last line, whatever the activity (ids are `act_` + 24 hex digits, see newActivityId).
+const TRAILING_MARKER = /\n?\[talentlynk activity act_[0-9a-f]{24}\]\s*$/;
+
+/** A note's text without its trailing activity marker, for readers it means nothing to (Talkdesk agents). */
+export function withoutActivityMarker(noteText: string): string {
+  return noteText.replace(TRAILING_MARKER, "");
+}
+
 /** True when a note's text is the one written for this activity. */
 export function isNoteOfActivity(noteText: string, activityId: string): boolean {
   return noteText.includes(activityMarker(activityId));

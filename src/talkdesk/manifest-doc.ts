@@ -13,8 +13,9 @@ import {
   SAMPLE_PERSON,
   SAMPLE_PERSON_MINIMAL,
   SAMPLE_USERS,
+  sampleCallNoteText,
 } from "./manifest-samples";
-import { renderCallNote, toAgentPage, toInteractions, toTalkdeskContact, TALKDESK_INTERACTION_TYPES } from "./mapping";
+import { toAgentPage, toInteractions, toTalkdeskContact, TALKDESK_INTERACTION_TYPES } from "./mapping";
 import { parseActionInput } from "./schemas";
 
 export interface TechnicalContact {
@@ -189,6 +190,13 @@ function configuration(input: ManifestDocumentInput, manifest: TalkdeskManifest)
   ].join("\n");
 }
 
+/** The candidate every action's `201` names (src/talkdesk/actions/context.ts, `actionResult`). */
+const SAMPLE_CONTACT_REF = {
+  contact_external_id: SAMPLE_PERSON.id,
+  contact_external_type: "candidate",
+  contact_external_url: SAMPLE_PERSON.url ?? "",
+};
+
 /** Sample `data` per action: realistic values that pass the bridge's own input validation. */
 const ACTION_SAMPLES: Record<TalkdeskActionName, { data: Record<string, unknown>; response: Record<string, string>; invalid: Record<string, unknown> }> = {
   log_call: {
@@ -199,22 +207,17 @@ const ACTION_SAMPLES: Record<TalkdeskActionName, { data: Record<string, unknown>
       call_id: "6f1d3b2a9c8e4f7a",
       phone: "+14155550142",
     },
-    response: { message: "Call logged in Talemetry.", external_id: "note:9d2b6f10-a9b3-11ef-8d2c-0242ac120002" },
+    response: { message: "Call logged in Talemetry.", external_id: "note:9d2b6f10-a9b3-11ef-8d2c-0242ac120002", ...SAMPLE_CONTACT_REF },
     invalid: { direction: "inbound", duration: "four minutes" },
   },
   add_note: {
     data: { text: "Sent the ICU night-shift job description by email.\nFollow up on Friday." },
-    response: { message: "Note added in Talemetry.", external_id: "note:b41e7a9c-a9b3-11ef-8d2c-0242ac120002" },
+    response: { message: "Note added in Talemetry.", external_id: "note:b41e7a9c-a9b3-11ef-8d2c-0242ac120002", ...SAMPLE_CONTACT_REF },
     invalid: { text: "" },
   },
   update_contact: {
     data: { phones: "+1 415 555 0142, +1 510 555 0175", emails: "maya.ortiz@example.net" },
-    response: {
-      message: "Candidate updated in Talemetry.",
-      contact_external_id: SAMPLE_PERSON.id,
-      contact_external_type: "candidate",
-      contact_external_url: SAMPLE_PERSON.url ?? "",
-    },
+    response: { message: "Candidate updated in Talemetry.", external_id: SAMPLE_PERSON.id, ...SAMPLE_CONTACT_REF },
     invalid: { emails: "maya.ortiz@example.net, not-an-email" },
   },
 };
@@ -225,12 +228,12 @@ function sampleMessage(action: TalkdeskActionName, data: Record<string, unknown>
   return result.error.message;
 }
 
-/** The sample `log_call` as `renderCallNote` writes it, authored by the sample agent. */
+/** The note the sample `log_call` writes in Talemetry, authored by the sample agent. */
 function sampleCallNote(): string {
   const parsed = parseActionInput("log_call", ACTION_SAMPLES.log_call.data);
   if (!parsed.success) throw new Error(`manifest sample for log_call is invalid: ${parsed.error.message}`);
   const agent = SAMPLE_USERS[0]!;
-  return renderCallNote({
+  return sampleCallNoteText({
     direction: parsed.data.direction,
     duration_seconds: parsed.data.duration,
     summary: parsed.data.summary,

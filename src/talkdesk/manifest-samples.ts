@@ -5,7 +5,28 @@
  * responses are exactly what the bridge would answer. Fictional people, `example` domains only.
  */
 import { toPerson, type CandidateDetails, type Person, type TalemetryUser } from "../domain/person";
-import { renderCallNote } from "./mapping";
+import { renderActivityNote } from "../talentlynk/activity-note";
+import { DEFAULT_ACTIVITY_TYPES } from "../tenants/activity-types";
+import { toCallActivity, type CallNoteInput } from "./mapping";
+
+/** The activity id the sample call note carries (the shape `newActivityId` issues). */
+export const SAMPLE_ACTIVITY_ID = "act_5f0c6a1e9b2d4c7a8e3f1b6d";
+
+/**
+ * The whole text of a logged call's note as it lands in Talemetry: the activity service's heading and
+ * marker around `renderCallNote`'s body, under the built-in name of the `call` type.
+ */
+export function sampleCallNoteText(input: CallNoteInput & { duration_seconds: number }): string {
+  const activity = toCallActivity(input);
+  const typeName = DEFAULT_ACTIVITY_TYPES.find((t) => t.id === activity.type)?.name ?? activity.type;
+  return renderActivityNote({
+    activityId: SAMPLE_ACTIVITY_ID,
+    typeName,
+    direction: activity.direction,
+    durationSeconds: activity.duration_seconds,
+    body: activity.body,
+  });
+}
 
 /** A tenant's `candidate_url_template` (reserved `.example` domain). */
 export const SAMPLE_CANDIDATE_URL_TEMPLATE = "https://talemetry.example/candidates/{id}";
@@ -31,7 +52,7 @@ export const SAMPLE_DETAILS: CandidateDetails = {
   notes: [
     {
       id: "5b0c7f24-a8e1-11ef-8d2c-0242ac120002",
-      text: renderCallNote({
+      text: sampleCallNoteText({
         direction: "inbound",
         duration_seconds: 252,
         summary: "Asked about the ICU night-shift posting; prefers three 12-hour shifts a week.",

@@ -3,6 +3,7 @@
  * interactions ("Contact Activity"), agents (agent sync), and the note text a logged call becomes.
  * Field rules are those of ../shared/contracts/talkdesk-bridge.md §2–§5; no I/O happens here.
  */
+import { withoutActivityMarker } from "../talentlynk/activity-note";
 import type { CallDirection } from "./actions-def";
 import type { CandidateDetails, Person, TalemetryUser } from "../domain/person";
 
@@ -224,7 +225,8 @@ export function toInteractions(
   };
 
   if (wanted.has("note")) {
-    for (const note of details.notes) push("note", note.id, note.date_time, noteSubjectAndDescription(note.text));
+    // The bridge's own notes end with an activity marker (for lost-answer recovery): noise to an agent.
+    for (const note of details.notes) push("note", note.id, note.date_time, noteSubjectAndDescription(withoutActivityMarker(note.text)));
   }
   if (wanted.has("application")) {
     for (const app of details.applications) {
@@ -274,21 +276,10 @@ export function toAgentPage(
 /** What `renderCallNote` needs; the agent is whoever `meta.agent_external_id` resolved to, if anyone. */
 export interface CallNoteInput {
   direction: CallDirection;
-  duration_seconds: number;
   summary?: string | null;
   agent?: { name?: string | null; email?: string | null } | null;
   call_id?: string | null;
   phone?: string | null;
-}
-
-/** `95` → `1 min 35 s`; `3600` → `1 h`. */
-export function formatCallDuration(seconds: number): string {
-  const total = Math.max(0, Math.round(Number.isFinite(seconds) ? seconds : 0));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const parts = [h ? `${h} h` : "", m ? `${m} min` : "", s || total === 0 ? `${s} s` : ""].filter(Boolean);
-  return parts.join(" ");
 }
 
 // Control characters other than tab and newline would show up as garbage in Talemetry's note view.
@@ -298,22 +289,14 @@ function sanitize(text: string | null | undefined): string {
   return (text ?? "").replace(/\r\n?/g, "\n").replace(CONTROL, "").trim();
 }
 
-const DIRECTION_LABEL: Record<CallDirection, string> = {
-  inbound: "Inbound call",
-  outbound: "Outbound call",
-  missed: "Missed call",
-};
-
 /**
- * The note a recruiter reads in Talemetry for a logged call. Its first line is a short headline (it
- * becomes the interaction subject in Talkdesk); then the summary; then the facts. A missed call shows
- * no duration: Talkdesk's duration there is ringing time, not talk time.
+ * The body of the note a logged call becomes. The activity service writes it under a heading that
+ * already names the type, direction and duration (`Phone call · Inbound · 4 min 12 s`) and ends it with
+ * the activity marker, so the body starts with what the heading cannot say — that the call came through
+ * Talkdesk, and whether it was missed — then the summary, then the facts.
  */
 export function renderCallNote(input: CallNoteInput): string {
-  const headline =
-    input.direction === "missed"
-      ? `${DIRECTION_LABEL.missed} via Talkdesk`
-      : `${DIRECTION_LABEL[input.direction]} via Talkdesk (${formatCallDuration(input.duration_seconds)})`;
+  const headline = input.direction === "missed" ? "Missed call in Talkdesk" : "Call in Talkdesk";
   const lines = [headline];
   const summary = sanitize(input.summary);
   if (summary) lines.push(summary);
@@ -330,4 +313,25 @@ export function renderCallNote(input: CallNoteInput): string {
   if (callId) facts.push(`Talkdesk call ID: ${callId}`);
   if (facts.length > 0) lines.push("", ...facts);
   return lines.join("\n");
+}
+
+/** What a logged call becomes in the activity service: a `call` activity (candidate and author aside). */
+export interface CallActivity {
+  type: "call";
+  body: string;
+  direction: "inbound" | "outbound";
+  duration_seconds: number | null;
+}
+
+/**
+ * Maps a `log_call` to its activity. A missed call came in (`inbound`) and has no duration: Talkdesk's
+ * duration there is ringing time, not a conversation.
+ */
+export function toCallActivity(input: CallNoteInput & { duration_seconds: number }): CallActivity {
+  return {
+    type: "call",
+    body: renderCallNote(input),
+    direction: input.direction === "outbound" ? "outbound" : "inbound",
+    duration_seconds: input.direction === "missed" ? null : input.duration_seconds,
+  };
 }

@@ -55,7 +55,7 @@ describe("log_call", () => {
 
     const note = (await notesOf(MAYA)).find((n) => n.Text.includes(summary));
     expect(note?.AuthorEmail).toBe(AMY.email);
-    expect(note?.Text).toContain("Inbound call via Talkdesk (1 min 35 s)");
+    expect(note?.Text).toMatch(/^Phone call · Inbound · 1 min 35 s\nCall in Talkdesk\n/);
     expect(note?.Text).toContain("Agent: Amy Recruiter <amy@agency.example>");
     expect(note?.Text).toContain("Talkdesk call ID: CA1");
     expect(res.body.external_id).toBe(`note:${note!.Id}`);
@@ -99,8 +99,7 @@ describe("log_call", () => {
     expect(res.status).toBe(201);
     expect(res.body.contact_external_id).toBe(MAYA);
     const note = (await notesOf(MAYA)).find((n) => n.Text.includes(summary));
-    expect(note?.Text).toContain("Missed call via Talkdesk");
-    expect(note?.Text).not.toMatch(/\d+ s\b/);
+    expect(note?.Text).toMatch(/^Phone call · Inbound\nMissed call in Talkdesk\n/); // no talk duration
   });
 
   it("refuses what it cannot log with 400 {message} naming the reason", async () => {

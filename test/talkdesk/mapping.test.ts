@@ -3,12 +3,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CandidateDetails, Person, TalemetryUser } from "../../src/domain/person";
-import { SAMPLE_DETAILS, SAMPLE_PERSON } from "../../src/talkdesk/manifest-samples";
+import { SAMPLE_DETAILS, SAMPLE_PERSON, sampleCallNoteText } from "../../src/talkdesk/manifest-samples";
 import {
-  formatCallDuration,
   formatTalkdeskDate,
   MAX_INTERACTIONS,
   renderCallNote,
+  toCallActivity,
   toAgent,
   toAgentPage,
   toInteractions,
@@ -267,7 +267,7 @@ describe("toInteractions", () => {
 
   it("maps the manifest's sample candidate (call note first)", () => {
     const items = toInteractions(SAMPLE_DETAILS, ["note", "application"], { candidateUrl: SAMPLE_PERSON.url });
-    expect(items[0]).toMatchObject({ type: "note", subject: "Inbound call via Talkdesk (4 min 12 s)" });
+    expect(items[0]).toMatchObject({ type: "note", subject: "Phone call · Inbound · 4 min 12 s" });
     expect(items.every((i) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/.test(i.date))).toBe(true);
   });
 });
@@ -325,50 +325,40 @@ describe("agents", () => {
 });
 
 describe("renderCallNote", () => {
-  it("writes a headline, the summary, then the facts", () => {
+  it("writes where the call came from, the summary, then the facts", () => {
     expect(
       renderCallNote({
         direction: "inbound",
-        duration_seconds: 95,
         summary: "  Discussed the night shift.\r\nWill send CV.  ",
         agent: { name: "Ana Silva", email: "ana@example.com" },
         phone: "+14155550142",
         call_id: "CA1",
       }),
-    ).toBe(
-      "Inbound call via Talkdesk (1 min 35 s)\nDiscussed the night shift.\nWill send CV.\n\nAgent: Ana Silva <ana@example.com>\nPhone: +14155550142\nTalkdesk call ID: CA1",
-    );
+    ).toBe("Call in Talkdesk\nDiscussed the night shift.\nWill send CV.\n\nAgent: Ana Silva <ana@example.com>\nPhone: +14155550142\nTalkdesk call ID: CA1");
   });
 
-  it("shows no duration for a missed call and nothing for absent facts", () => {
-    expect(renderCallNote({ direction: "missed", duration_seconds: 12 })).toBe("Missed call via Talkdesk");
-    expect(renderCallNote({ direction: "outbound", duration_seconds: 0, summary: "", agent: { email: "a@example.com" } })).toBe(
-      "Outbound call via Talkdesk (0 s)\n\nAgent: a@example.com",
-    );
+  it("says when a call was missed, and nothing for absent facts", () => {
+    expect(renderCallNote({ direction: "missed" })).toBe("Missed call in Talkdesk");
+    expect(renderCallNote({ direction: "outbound", summary: "", agent: { email: "a@example.com" } })).toBe("Call in Talkdesk\n\nAgent: a@example.com");
   });
 
   it("strips control characters", () => {
-    expect(renderCallNote({ direction: "outbound", duration_seconds: 60, summary: "ok\u0000\u0007 done" })).toBe(
-      "Outbound call via Talkdesk (1 min)\nok done",
-    );
+    expect(renderCallNote({ direction: "outbound", summary: "ok\u0000\u0007 done" })).toBe("Call in Talkdesk\nok done");
+  });
+});
+
+describe("toCallActivity", () => {
+  it("maps a call to a call activity; a missed call is inbound without a talk duration", () => {
+    expect(toCallActivity({ direction: "outbound", duration_seconds: 95 })).toEqual({ type: "call", body: "Call in Talkdesk", direction: "outbound", duration_seconds: 95 });
+    expect(toCallActivity({ direction: "inbound", duration_seconds: 95 })).toMatchObject({ direction: "inbound", duration_seconds: 95 });
+    expect(toCallActivity({ direction: "missed", duration_seconds: 12 })).toEqual({ type: "call", body: "Missed call in Talkdesk", direction: "inbound", duration_seconds: null });
   });
 
-  it("gives interactions a short subject: the headline", () => {
-    const text = renderCallNote({ direction: "inbound", duration_seconds: 3725, summary: "x".repeat(500) });
+  it("gives interactions the activity heading as subject and hides the activity marker", () => {
+    const text = sampleCallNoteText({ direction: "inbound", duration_seconds: 3725, summary: "x".repeat(500) });
+    expect(text).toContain("[talentlynk activity act_");
     const [item] = toInteractions(details({ notes: [{ id: "n", text, date_time: null, author_email: null }] }), ["note"]);
-    expect(item!.subject).toBe("Inbound call via Talkdesk (1 h 2 min 5 s)");
-  });
-
-  it("formats durations", () => {
-    expect([0, 45, 60, 95, 3600, 3725, -5, Number.NaN].map(formatCallDuration)).toEqual([
-      "0 s",
-      "45 s",
-      "1 min",
-      "1 min 35 s",
-      "1 h",
-      "1 h 2 min 5 s",
-      "0 s",
-      "0 s",
-    ]);
+    expect(item!.subject).toBe("Phone call · Inbound · 1 h 2 min 5 s");
+    expect(item!.description).toBe(`Call in Talkdesk\n${"x".repeat(500)}`);
   });
 });

@@ -14,7 +14,7 @@ import { activityTypesFor } from "../../tenants/activity-types";
 import type { TalkdeskActionName } from "../actions-def";
 import { findContactId } from "../contact-lookup";
 import { actionIdempotencyKeys } from "../idempotency";
-import { renderCallNote } from "../mapping";
+import { toCallActivity } from "../mapping";
 import { parseActionInput, type ActionInput } from "../schemas";
 import { tenantDirectory } from "../upstream";
 import { actionResult, requireContactId, resolveAgent, type ActionContext, type ActionResult } from "./context";
@@ -75,26 +75,19 @@ export async function logCall(action: ActionContext): Promise<ActionResult> {
   const input = actionInput("log_call", action.request.data);
   const contactId = await callContactId(action, input.phone);
   const agent = await resolveAgent(action);
-  const missed = input.direction === "missed";
   return writeNote(action, {
     name: "log_call",
     input,
     contactId,
     agent,
-    activity: {
-      type: "call",
-      body: renderCallNote({
-        direction: input.direction,
-        duration_seconds: input.duration,
-        summary: input.summary,
-        agent,
-        call_id: input.call_id,
-        phone: input.phone,
-      }),
-      // A missed call came in; its Talkdesk duration is ringing time, not a conversation.
-      direction: input.direction === "outbound" ? "outbound" : "inbound",
-      duration_seconds: missed ? null : input.duration,
-    },
+    activity: toCallActivity({
+      direction: input.direction,
+      duration_seconds: input.duration,
+      summary: input.summary,
+      agent,
+      call_id: input.call_id,
+      phone: input.phone,
+    }),
     message: "Call logged in Talemetry.",
   });
 }
