@@ -12,7 +12,7 @@ import { IndexStore, type EmailHit, type IndexChange, type PhoneHit } from "./in
 import { backfillPage, incrementalWindow, isoCeil, restartFull, type SyncSink } from "./sync";
 import { INITIAL_SYNC_STATE, retryDelayMs, type SyncState } from "./sync-state";
 import { syncSourceFor, authorizeTenant } from "./upstream";
-import { TokenFlight, readCachedToken, writeCachedToken, type TokenRecord } from "./token-flight";
+import { TokenFlight, readCachedToken, tokenOutcome, writeCachedToken, type TokenOutcome, type TokenRecord } from "./token-flight";
 import { purgeTenantKv } from "./purge";
 import { ActivityStore, CLAIM_LEASE_MS, ClaimSignals, type Activity, type ClaimOutcome, type StoredActivity } from "./activities";
 
@@ -94,7 +94,11 @@ export class TenantDirectory extends DurableObject<Env> {
    * A usable Talemetry token for this tenant. `rejected`: a token that just got a 401 — if it is still
    * current, authorize again; concurrent callers share that one authorization.
    */
-  async getToken(rejected?: string): Promise<TokenRecord> {
+  async getToken(rejected?: string): Promise<TokenOutcome> {
+    return tokenOutcome(this.currentToken(rejected));
+  }
+
+  private async currentToken(rejected?: string): Promise<TokenRecord> {
     const tenant = await this.tenant();
     const version = tenant.talemetry.credentials_version;
     if (!this.flight || this.flightVersion !== version) {
@@ -179,7 +183,7 @@ export class TenantDirectory extends DurableObject<Env> {
     const store = await this.store();
     const interval = syncIntervalSeconds(tenant.settings, readSettings(this.env).syncIntervalSeconds);
     const log = createLogger({ level: readSettings(this.env).logLevel, fields: { tenant_id: tenant.id, component: "sync" } });
-    const source = syncSourceFor(this.env, tenant, (rejected) => this.getToken(rejected).then((r) => r.token));
+    const source = syncSourceFor(this.env, tenant, (rejected) => this.currentToken(rejected).then((r) => r.token));
     const sink: SyncSink = {
       commit: ({ found, missing, seenAt, updatedAt, next }) =>
         this.ctx.storage.transactionSync(() => {
@@ -289,6 +293,7 @@ export class TenantDirectory extends DurableObject<Env> {
     this.claimSignals.signal(key);
   }
 
+  /** One activity record with its note id, or null. */
   async getActivity(id: string): Promise<StoredActivity | null> {
     return this.activities().get(id);
   }

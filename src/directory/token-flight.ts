@@ -1,4 +1,5 @@
 import { decryptSecret, encryptSecret } from "../platform/crypto";
+import { UpstreamError, type UpstreamKind } from "../platform/errors";
 
 /**
  * Talemetry access tokens, shared by every isolate of a tenant.
@@ -16,6 +17,31 @@ export interface TokenRecord {
   token: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+}
+
+/**
+ * What the Durable Object answers over RPC. A failure travels as data, not as a thrown error: an error
+ * thrown across RPC loses its class (and workerd reports it as an uncaught rejection in the object),
+ * while the caller needs the upstream kind to answer its own caller truthfully.
+ */
+export type TokenOutcome =
+  | ({ ok: true } & TokenRecord)
+  | { ok: false; kind: UpstreamKind; message: string; retryAfter?: number };
+
+/** The token of an outcome, or the UpstreamError it stands for. */
+export function unwrapToken(outcome: TokenOutcome): TokenRecord {
+  if (outcome.ok) return { token: outcome.token, expiresAt: outcome.expiresAt };
+  throw new UpstreamError(outcome.kind, outcome.message, { retryAfter: outcome.retryAfter });
+}
+
+/** Captures a token attempt as a `TokenOutcome`; anything that is not an UpstreamError is a bug and rethrown. */
+export async function tokenOutcome(attempt: Promise<TokenRecord>): Promise<TokenOutcome> {
+  try {
+    return { ok: true, ...(await attempt) };
+  } catch (err) {
+    if (!(err instanceof UpstreamError)) throw err;
+    return { ok: false, kind: err.kind, message: err.message, ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}) };
+  }
 }
 
 /** Refresh this long before expiry, so a token never expires mid-request. */

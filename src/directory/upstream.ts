@@ -12,7 +12,7 @@ import {
 import { decryptTalemetryCredentials } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 import type { SyncSource } from "./sync";
-import { isUsable, readCachedToken, type TokenRecord } from "./token-flight";
+import { isUsable, readCachedToken, unwrapToken, type TokenRecord } from "./token-flight";
 
 /** The Talemetry authorization for a tenant's stored credentials (only the tenant's DO calls this). */
 export async function authorizeTenant(env: Env, tenant: Tenant): Promise<TokenRecord> {
@@ -32,10 +32,10 @@ export function workerTokenSource(env: Env, tenant: Tenant): TokenSource {
     async get() {
       const cached = await readCachedToken(env.KV, env.CREDENTIALS_KEY, tenant.id, version);
       if (isUsable(cached)) return cached.token;
-      return (await stub().getToken()).token;
+      return unwrapToken(await stub().getToken()).token;
     },
     async refresh(rejected) {
-      return (await stub().getToken(rejected)).token;
+      return unwrapToken(await stub().getToken(rejected)).token;
     },
   };
 }

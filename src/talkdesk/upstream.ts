@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import type { StoredActivity } from "../directory/activities";
 import type { IndexChange } from "../directory/index-store";
-import type { TokenRecord } from "../directory/token-flight";
+import type { TokenOutcome } from "../directory/token-flight";
 import { talemetryForRequest } from "../directory/upstream";
 import type { TalemetryClient } from "../talemetry";
 import { withUpstreamStats } from "../talentlynk/upstream-stats";
@@ -17,7 +17,7 @@ import type { TalkdeskEnv } from "./envelope";
  * stub: the inferred RPC types of the whole class are deeper than the compiler will follow.
  */
 export interface TalkdeskDirectory extends ContactDirectory {
-  getToken(): Promise<TokenRecord>;
+  getToken(): Promise<TokenOutcome>;
   changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }>;
   getActivity(id: string): Promise<StoredActivity | null>;
 }

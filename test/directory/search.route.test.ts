@@ -67,7 +67,7 @@ describe("phone search", () => {
   it("resolves a national number with the tenant region, and E.164, 00 and punctuation alike", async () => {
     for (const q of ["07700%20900123", "%2B447700900123", "00447700900123", "447700900123", "(07700)-900-123"]) {
       const body = await searchOk(gb.api_key, `phone=${q}`);
-      expect(body.data.map((d) => [d.name, d.match])).toEqual([[DEMO.oliver.record.name.formatted, "exact"]]);
+      expect(body.data.map((d) => [d.name, d.match])).toEqual([[DEMO.oliver.record.name!.formatted, "exact"]]);
     }
   });
 
@@ -119,7 +119,7 @@ describe("bad input", () => {
   it("another entity type → 501 entity-not-supported", async () => {
     const res = await search(us.api_key, "phone=4155550142&entity=company");
     expect(res.status).toBe(501);
-    expect((await res.json()).type).toMatch(/\/problems\/entity-not-supported$/);
+    expect(((await res.json()) as { type: string }).type).toMatch(/\/problems\/entity-not-supported$/);
   });
 
   it("no credential → 401 with WWW-Authenticate", async () => {

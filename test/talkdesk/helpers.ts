@@ -3,6 +3,8 @@
 // backfilled, a contact-sync walker, and Talkdesk's own sample payloads from the contract file.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import type { SyncStatus } from "../../src/directory/tenant-directory";
+import type { TalkdeskDirectory } from "../../src/talkdesk/upstream";
 import { expect } from "vitest";
 import { seedAccount, uniqueClientId } from "../helpers/sandbox";
 import { BRIDGE, createTenant, type TestTenant } from "../helpers/tenants";
@@ -30,9 +32,9 @@ export async function talkdesk<T = any>(path: string, body: unknown, headers: Re
   return { status: res.status, headers: res.headers, body: (await res.json()) as T };
 }
 
-/** The tenant's Durable Object. */
-export function directoryOf(tenantId: string) {
-  return env.TENANT.get(env.TENANT.idFromName(tenantId));
+/** The tenant's Durable Object, typed by the methods these tests call (the inferred RPC types are too deep for tsc). */
+export function directoryOf(tenantId: string): DurableObjectStub & TalkdeskDirectory & { syncStatus(): Promise<SyncStatus>; requestSync(opts?: { full?: boolean }): Promise<SyncStatus> } {
+  return env.TENANT.get(env.TENANT.idFromName(tenantId)) as never;
 }
 
 /** Runs the tenant's alarm until its directory backfill is done (bounded). */

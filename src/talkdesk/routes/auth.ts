@@ -10,6 +10,7 @@ import type { TalkdeskEnv } from "../envelope";
 import { readEnvelope } from "../envelope";
 import { talkdeskCall } from "../errors";
 import { authValidationRequestSchema } from "../schemas";
+import { unwrapToken } from "../../directory/token-flight";
 import { tenantDirectory } from "../upstream";
 
 /** Registers `POST /auth`. */
@@ -18,7 +19,7 @@ export function registerAuthValidator(app: Hono<TalkdeskEnv>): void {
     readEnvelope(c, authValidationRequestSchema);
     // The tenant's Durable Object hands out its cached token, or authorizes once (single-flight): an
     // operator pressing "validate" repeatedly never costs more than one Talemetry authorization.
-    await talkdeskCall("auth", () => tenantDirectory(c).getToken());
+    await talkdeskCall("auth", async () => unwrapToken(await tenantDirectory(c).getToken()));
     return c.json({}, 200);
   });
 }
