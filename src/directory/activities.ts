@@ -30,6 +30,7 @@ export interface Activity {
   updated_at: string;
 }
 
+/** Who called or wrote first, as TalentLynk reports it. */
 export type ActivityDirection = "inbound" | "outbound";
 
 /** An activity as stored: the record plus the Talemetry note it is written to. */

@@ -26,6 +26,7 @@ const activity = { "application/json": { schema: ActivitySchema } };
 /** `Idempotency-Key`s of /v1 live apart from the keys other callers (Talkdesk) derive. */
 const KEY_NAMESPACE = "v1:";
 
+/** `POST /v1/activities`. */
 export const createActivityRoute = createRoute({
   method: "post",
   path: "/activities",
@@ -45,6 +46,7 @@ export const createActivityRoute = createRoute({
   },
 });
 
+/** `GET /v1/activities/{id}`. */
 export const getActivityRoute = createRoute({
   method: "get",
   path: "/activities/{id}",
@@ -58,6 +60,7 @@ export const getActivityRoute = createRoute({
   },
 });
 
+/** `PATCH /v1/activities/{id}`. */
 export const patchActivityRoute = createRoute({
   method: "patch",
   path: "/activities/{id}",
@@ -76,6 +79,7 @@ export const patchActivityRoute = createRoute({
   },
 });
 
+/** Registers the activity routes on the /v1 router. */
 export function registerActivities(app: V1Router): void {
   app.openapi(createActivityRoute, async (c) => {
     const { entity, ...input } = c.req.valid("json");

@@ -48,6 +48,7 @@ export const PatchActivityBodySchema = z
   .strict()
   .openapi("ActivityChange");
 
+/** `{id}` of `/v1/activities/{id}`: `act_` + 24 hex. */
 export const ActivityIdParamsSchema = z.object({
   id: z.string().regex(ACTIVITY_ID, "Not an activity id.").openapi({ param: { name: "id", in: "path" }, example: "act_5f0c6a1e9b2d4c7a8e3f1b6d" }),
 });
@@ -66,6 +67,7 @@ export const IdempotencyHeadersSchema = z.object({
     }),
 });
 
+/** The activity record (contracts/talentlynk-api.md, "Activities"). */
 export const ActivitySchema = z
   .object({
     id: z.string().openapi({ example: "act_5f0c6a1e9b2d4c7a8e3f1b6d" }),

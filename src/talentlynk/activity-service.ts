@@ -26,6 +26,7 @@ import type { TalemetryClient, UpstreamStats } from "../talemetry";
 import { activityTypesFor, type ActivityType } from "../tenants/activity-types";
 import type { Tenant } from "../tenants/types";
 
+/** The activity record, re-exported for callers of the service. */
 export type { Activity } from "../directory/activities";
 
 /** A new activity, whoever asks for it. Field names are the /v1 body's, so errors name them alike. */

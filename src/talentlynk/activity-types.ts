@@ -9,8 +9,10 @@ import type { V1Router } from "./v1";
  * added to or hidden by the tenant's settings. Pure configuration: no upstream call.
  */
 
+/** An activity type as `/v1/activity-types` lists it. */
 export const ActivityTypeSchema = z.object({ id: z.string().openapi({ example: "call" }), name: z.string().openapi({ example: "Phone call" }) }).openapi("ActivityType");
 
+/** `GET /v1/activity-types`. */
 export const activityTypesRoute = createRoute({
   method: "get",
   path: "/activity-types",
@@ -23,6 +25,7 @@ export const activityTypesRoute = createRoute({
   },
 });
 
+/** Registers `GET /v1/activity-types` on the /v1 router. */
 export function registerActivityTypes(app: V1Router): void {
   app.openapi(activityTypesRoute, (c) => c.json({ data: activityTypesFor(c.get("tenant")) }, 200));
 }

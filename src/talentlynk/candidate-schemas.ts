@@ -8,6 +8,7 @@ export const MAX_CONTACT_ITEMS = 20;
 /** Talemetry GUIDs, and any other id shape it may use, without path or control characters. */
 const CANDIDATE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
+/** `{id}` of `/v1/candidates/{id}`. */
 export const CandidateIdParamsSchema = z.object({
   id: z
     .string()
@@ -18,6 +19,7 @@ export const CandidateIdParamsSchema = z.object({
 /** The phone types Talemetry can store (§4 `use`); `fax` and `pager` are read-only. */
 export const WRITABLE_PHONE_TYPES = ["mobile", "home", "work", "other"] as const;
 
+/** One phone of a `PATCH /v1/candidates/{id}` body. */
 export const PhoneInputSchema = z
   .object({
     number: z.string().min(1).max(64).openapi({ description: "E.164, `00…`, or national (then `region`, else the tenant's region)", example: "07700 900123" }),
@@ -31,6 +33,7 @@ export const PhoneInputSchema = z
   .strict()
   .openapi("PhoneInput");
 
+/** `PATCH /v1/candidates/{id}` body: each list given replaces that list; unknown keys are refused. */
 export const PatchCandidateBodySchema = z
   .object({
     emails: z.array(z.email().max(254)).max(MAX_CONTACT_ITEMS).optional().openapi({ description: "Replaces every email", example: ["maya.ortiz@example.com"] }),
@@ -39,4 +42,5 @@ export const PatchCandidateBodySchema = z
   .strict()
   .openapi("CandidateContactChange");
 
+/** A validated `PATCH /v1/candidates/{id}` body. */
 export type PatchCandidateBody = z.infer<typeof PatchCandidateBodySchema>;

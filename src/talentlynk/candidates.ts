@@ -16,6 +16,7 @@ import type { V1Router } from "./v1";
 const security = [{ [V1_SECURITY_SCHEME]: [] }];
 const candidate = { "application/json": { schema: PersonSchema } };
 
+/** `GET /v1/candidates/{id}`. */
 export const getCandidateRoute = createRoute({
   method: "get",
   path: "/candidates/{id}",
@@ -30,6 +31,7 @@ export const getCandidateRoute = createRoute({
   },
 });
 
+/** `PATCH /v1/candidates/{id}`. */
 export const patchCandidateRoute = createRoute({
   method: "patch",
   path: "/candidates/{id}",
@@ -49,6 +51,7 @@ export const patchCandidateRoute = createRoute({
   },
 });
 
+/** Registers the candidate routes on the /v1 router. */
 export function registerCandidates(app: V1Router): void {
   app.openapi(getCandidateRoute, async (c) => {
     const { id } = c.req.valid("param");

@@ -12,6 +12,7 @@ import type { V1Router } from "./v1";
 
 const Operation = z.enum(["read", "update", "search", "activities"]);
 
+/** The capabilities document. */
 export const CapabilitiesSchema = z
   .object({
     crm: z.literal("talemetry"),
@@ -26,6 +27,7 @@ export const CapabilitiesSchema = z
   })
   .openapi("Capabilities");
 
+/** `GET /v1/capabilities`. */
 export const capabilitiesRoute = createRoute({
   method: "get",
   path: "/capabilities",
@@ -38,6 +40,7 @@ export const capabilitiesRoute = createRoute({
   },
 });
 
+/** Registers `GET /v1/capabilities` on the /v1 router. */
 export function registerCapabilities(app: V1Router): void {
   app.openapi(capabilitiesRoute, (c) => {
     const { requests, periodSeconds } = readSettings(c.env).rateLimit;

@@ -17,6 +17,7 @@ const ENTITIES = [
 
 const IdParams = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 
+/** Registers the `501` routes of contacts and companies on the /v1 router. */
 export function registerUnsupportedEntities(app: V1Router): void {
   for (const { path, entity, what } of ENTITIES) {
     const refuse = (): never => {

@@ -11,6 +11,7 @@ import type { V1Router } from "./v1";
  * its own users by email. From a short KV cache, else Talemetry (see crm-users.ts).
  */
 
+/** A CRM user as `/v1/users` lists it. */
 export const UserSchema = z
   .object({
     id: z.string().openapi({ example: "u-123" }),
@@ -20,6 +21,7 @@ export const UserSchema = z
   })
   .openapi("User");
 
+/** `GET /v1/users`. */
 export const usersRoute = createRoute({
   method: "get",
   path: "/users",
@@ -33,6 +35,7 @@ export const usersRoute = createRoute({
   },
 });
 
+/** Registers `GET /v1/users` on the /v1 router. */
 export function registerUsers(app: V1Router): void {
   app.openapi(usersRoute, async (c) => {
     const tenant = c.get("tenant");
