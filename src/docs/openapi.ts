@@ -93,7 +93,7 @@ function withCommonHeaders(doc: OpenApiDocument): OpenApiDocument {
       for (const [status, response] of Object.entries(op.responses)) {
         if ("$ref" in response) continue;
         const headers: Record<string, unknown> = { ...(response.headers ?? {}), "X-Request-Id": ref("X-Request-Id") };
-        if (path.startsWith("/v1/") && status !== "401") {
+        if (path.startsWith("/v1/")) {
           headers["RateLimit-Limit"] = ref("RateLimit-Limit");
           headers["RateLimit-Policy"] = ref("RateLimit-Policy");
         }

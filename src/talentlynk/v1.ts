@@ -16,27 +16,38 @@ import { registerActivityTypes } from "./activity-types";
 export type V1Router = OpenAPIHono<TenantEnv>;
 
 /**
- * Per-tenant request budget (contracts/talentlynk-api.md, "Rate limits"): the Workers rate-limiting
- * binding, keyed by tenant. It only says allowed or not, so we send `RateLimit-Limit` and
- * `RateLimit-Policy` (IETF draft) and never invent a remaining count.
+ * `RateLimit-Limit` and `RateLimit-Policy` (IETF RateLimit headers draft) on EVERY /v1 answer — errors,
+ * 401s and 429s included (contracts/talentlynk-api.md, "Rate limits"). The budget is per tenant but the
+ * same for all tenants of an environment, so it can be announced before authentication.
  */
-export function tenantRateLimit(): MiddlewareHandler<TenantEnv> {
-  return async function tenantRateLimit(c, next) {
-    const { requests, periodSeconds } = readSettings(c.env).rateLimit;
-    const headers = { "RateLimit-Limit": String(requests), "RateLimit-Policy": `"tenant";q=${requests};w=${periodSeconds}` };
-    const { success } = await c.env.TENANT_RATE_LIMIT.limit({ key: c.get("tenant").id });
-    if (!success) {
-      for (const [k, v] of Object.entries(headers)) c.header(k, v);
-      throw new AppError("rate_limited", `Over this tenant's budget of ${requests} requests per ${periodSeconds} s.`, { retryAfter: periodSeconds });
-    }
+export function rateLimitHeaders(): MiddlewareHandler<TenantEnv> {
+  return async function rateLimitHeaders(c, next) {
     await next();
-    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+    const { requests, periodSeconds } = readSettings(c.env).rateLimit;
+    c.res.headers.set("RateLimit-Limit", String(requests));
+    c.res.headers.set("RateLimit-Policy", `"tenant";q=${requests};w=${periodSeconds}`);
   };
 }
 
-/** The /v1 router: authentication, then the tenant's rate limit, then the routes of the contract. */
+/**
+ * Per-tenant request budget: the Workers rate-limiting binding, keyed by tenant. It only says allowed or
+ * not (counted per Cloudflare location), so the bridge never invents a remaining count.
+ */
+export function tenantRateLimit(): MiddlewareHandler<TenantEnv> {
+  return async function tenantRateLimit(c, next) {
+    const { success } = await c.env.TENANT_RATE_LIMIT.limit({ key: c.get("tenant").id });
+    if (!success) {
+      const { requests, periodSeconds } = readSettings(c.env).rateLimit;
+      throw new AppError("rate_limited", `Over this tenant's budget of ${requests} requests per ${periodSeconds} s.`, { retryAfter: periodSeconds });
+    }
+    await next();
+  };
+}
+
+/** The /v1 router: limit headers, authentication, then the tenant's rate limit, then the routes of the contract. */
 export function v1Routes(): V1Router {
   const app = createRouter<TenantEnv>();
+  app.use("*", rateLimitHeaders());
   app.use("*", tenantAuth());
   app.use("*", tenantRateLimit());
   registerSearch(app);

@@ -122,10 +122,12 @@ describe("bad input", () => {
     expect(((await res.json()) as { type: string }).type).toMatch(/\/problems\/entity-not-supported$/);
   });
 
-  it("no credential → 401 with WWW-Authenticate", async () => {
+  it("no credential → 401 with WWW-Authenticate, still announcing the rate limit", async () => {
     const res = await exports.default.fetch("http://bridge/v1/search?phone=4155550142");
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(res.headers.get("ratelimit-limit")).toBe("600");
+    expect(res.headers.get("ratelimit-policy")).toBe('"tenant";q=600;w=60');
   });
 });
 

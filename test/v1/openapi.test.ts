@@ -56,8 +56,8 @@ describe("/openapi.json", () => {
         expect(op.security, `${method} ${path}`).toEqual([{ TenantBearer: [] }]);
         expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(["401", "429"]));
         expect(op.responses["429"].headers).toMatchObject({ "Retry-After": expect.anything(), "RateLimit-Limit": expect.anything(), "RateLimit-Policy": expect.anything() });
-        // 401 comes before the tenant (and its budget) is known.
-        expect(op.responses["401"].headers).not.toHaveProperty("RateLimit-Limit");
+        // The budget is the same for every tenant of a deployment, so even a 401 announces it.
+        expect(op.responses["401"].headers).toMatchObject({ "RateLimit-Limit": expect.anything() });
       }
     }
   });
