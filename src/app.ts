@@ -43,7 +43,8 @@ export function renderError(c: Context, err: AppError): Response {
 function logError(c: Context<AppEnv>, thrown: unknown, err: AppError): void {
   const logger = c.get("logger");
   if (!logger) return;
-  if (err.status >= 500) {
+  // 501 answers a request for an entity Talemetry does not have: the caller's choice, not a failure.
+  if (err.status >= 500 && err.code !== "entity_not_supported") {
     const fields: Record<string, unknown> = { code: err.code, status: err.status, error: thrown };
     // A stack helps only for the unexpected; our own errors say what happened in their code and detail.
     const expected = thrown instanceof AppError || thrown instanceof UpstreamError;

@@ -80,6 +80,7 @@ export class TenantDirectory extends DurableObject<Env> {
       const done = await purgeTenantKv(this.env.KV, tenantId);
       if (!done) return void (await this.ctx.storage.setAlarm(Date.now()));
       this.indexStore = null;
+      this.activityStore = null;
       this.flight = null;
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
