@@ -9,7 +9,7 @@ import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
 import { V1_SECURITY_SCHEME } from "./auth";
 import { SearchResponseSchema, problemResponses } from "./schemas";
-import type { V1Router } from "./v1";
+import { enforceRateLimit, type V1Router } from "./v1";
 
 /**
  * `GET /v1/search` — the caller-ID lookup (contracts/talentlynk-api.md, "Search"). The hot path: answered
@@ -68,9 +68,13 @@ function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
 
 async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery>): Promise<Response> {
   const tenant = c.get("tenant");
+  const allowed = c.env.TENANT_RATE_LIMIT.limit({ key: tenant.id });
   const parsed = parseSearch(q, tenant);
+  // The caller is authenticated; the limiter decides while the cache is read. Nothing is answered
+  // (and nothing written) before the decision.
   const cache = new SearchCache(tenant.id, await getSearchGeneration(c.env.KV, tenant.id));
   const cached = await cache.get(parsed.cacheQuery);
+  await enforceRateLimit(c, allowed);
   if (cached !== null) return c.body(cached, 200, { "Content-Type": "application/json", "X-Search-Source": "cache" });
 
   const hits = await parsed.run(c.env.TENANT.get(c.env.TENANT.idFromName(tenant.id)));

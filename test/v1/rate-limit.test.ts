@@ -54,5 +54,10 @@ describe("rate limiting", () => {
     expect(limited!.headers.get("ratelimit-policy")).toBe(`"tenant";q=${LIMIT};w=${WINDOW}`);
 
     expect((await v1(quiet.api_key, "/activity-types")).status).toBe(200);
+    // Search enforces the same budget itself (it overlaps the limiter with its cache lookup).
+    const search = await v1Fetch(busy.api_key, "/search?phone=4155550142");
+    expect(search.status).toBe(429);
+    expect(search.headers.get("retry-after")).toBe(String(WINDOW));
+    expect(search.headers.get("ratelimit-limit")).toBe(String(LIMIT));
   });
 });
