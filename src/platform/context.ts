@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
+import type { Deadline } from "../talemetry/transport";
 import type { Tenant } from "../tenants/types";
 import type { Logger } from "./logger";
 
@@ -13,6 +14,11 @@ export interface RequestMeta {
   upstreamCalls: number;
   /** The tenant the request acts for, once known. */
   tenantId: string | null;
+  /**
+   * The request's one Talemetry deadline (10 s over every upstream attempt of the request), started by
+   * its first upstream work (`requestDeadline` in src/talentlynk/upstream-stats.ts).
+   */
+  upstreamDeadline?: Deadline;
 }
 
 /** Context variables every request has (set by the request-id and logging middleware). */

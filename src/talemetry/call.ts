@@ -33,6 +33,12 @@ export interface UpstreamStats {
   reauths: number;
   /** Profile records dropped for lack of a GUID. */
   rejectedCandidates: number;
+  /**
+   * The request's one deadline (ARCHITECTURE.md "Deadlines and upstream errors"), when the counters
+   * belong to a request: every client built with them stops there, so a request that needs two clients
+   * (a read, then a write) still answers within 10 s. Set by `withUpstreamStats`.
+   */
+  deadline?: Deadline;
 }
 
 /** A zeroed counter object. */
@@ -65,11 +71,16 @@ export interface CallContext {
   tokens?: TokenSource;
 }
 
+/** The deadline that ends first (a client never outlives the request it works for). */
+function earliest(a: Deadline, b: Deadline | undefined): Deadline {
+  return b === undefined || a.at <= b.at ? a : b;
+}
+
 /** Fills the defaults of `CallOptions`. */
 export function callContext(options: CallOptions, tokens?: TokenSource): CallContext {
   return {
     hosts: options.hosts,
-    deadline: options.deadline ?? createDeadline(),
+    deadline: earliest(options.deadline ?? createDeadline(), options.stats?.deadline),
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     stats: options.stats ?? createStats(),
     random: options.random ?? Math.random,
@@ -139,6 +150,23 @@ function parseSuccess<T>(spec: CallSpec<T>, status: number, body: string, secret
   throw toError(spec, failure, secrets);
 }
 
+/**
+ * `work()` (getting a token: a Durable Object round trip that may authorize with Talemetry under its own
+ * deadline), abandoned with `timedOut()` when the request's deadline ends first. The authorization
+ * itself goes on in the Durable Object and serves the next request.
+ */
+async function withinDeadline<T>(ctx: CallContext, work: () => Promise<T>, timedOut: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ctx.deadline.remainingMs());
+  });
+  try {
+    return await Promise.race([work(), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Runs one call under the rules above. */
 export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T> {
   const host = resolveHost(spec.host === "match" ? ctx.hosts.matchUrl : ctx.hosts.profilesUrl, ctx.hosts);
@@ -148,9 +176,12 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
   let attempts = 0;
   const spent = (): UpstreamError =>
     toError(spec, { kind: "unavailable", detail: `request deadline spent before attempt ${attempts + 1}`, retryAfterMs: null }, secrets);
+  const noToken = (what: string): UpstreamError =>
+    toError(spec, { kind: "unavailable", detail: `no ${what} within the request deadline (authorization still running)`, retryAfterMs: null }, secrets);
   // Checked before asking for a token too: getting one may itself cost a round trip.
   if (ctx.deadline.remainingMs() < MIN_ATTEMPT_MS) throw spent();
-  let token = spec.authenticated && ctx.tokens ? await ctx.tokens.get() : undefined;
+  const tokens = ctx.tokens;
+  let token = spec.authenticated && tokens ? await withinDeadline(ctx, () => tokens.get(), () => noToken("a token")) : undefined;
   if (token !== undefined) secrets.push(token);
 
   for (;;) {
@@ -164,11 +195,12 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
     if (outcome.type === "response") {
       const { status } = outcome;
       if (status >= 200 && status < 300) return parseSuccess(spec, status, outcome.body, secrets);
-      if (status === 401 && spec.authenticated && ctx.tokens && token !== undefined && !reauthorized) {
+      if (status === 401 && spec.authenticated && tokens && token !== undefined && !reauthorized) {
         // A 401 proves the call was not processed: a fresh token and one more try (contract §1).
         reauthorized = true;
         ctx.stats.reauths += 1;
-        token = await ctx.tokens.refresh(token);
+        const rejected = token;
+        token = await withinDeadline(ctx, () => tokens.refresh(rejected), () => noToken("a fresh token after a 401"));
         secrets.push(token);
         // The re-auth retry is extra: it does not use up the retry budget.
         attempts -= 1;

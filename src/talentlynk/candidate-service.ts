@@ -19,6 +19,13 @@ export interface CandidateCallOptions {
   stats?: UpstreamStats;
   /** For failures of the bridge's own index, which do not fail the request. */
   logger?: Logger;
+  /**
+   * `readCandidate` only: when the directory's phones or emails differ from this fresh read, write the
+   * read through. For callers about to act on those lists — a Talkdesk `update_contact` retried after a
+   * write whose answer was lost finds its change already in Talemetry, but that write's write-through
+   * never ran, and searches would miss it until the next sync.
+   */
+  repairIndex?: boolean;
 }
 
 function directoryOf(env: Env, tenant: Tenant) {
@@ -48,23 +55,43 @@ function personOf(tenant: Tenant, details: CandidateDetails, updatedAt: string |
   };
 }
 
-/** When the bridge last saw the candidate change, from its index; null when unknown (or unreadable). */
-async function indexedUpdatedAt(env: Env, tenant: Tenant, id: string, logger?: Logger): Promise<string | null> {
+/** The candidate as the bridge's index holds it; null when not indexed (or unreadable). */
+async function indexedPerson(env: Env, tenant: Tenant, id: string, logger?: Logger): Promise<Person | null> {
   try {
-    return (await directoryOf(env, tenant).getIndexed(id))?.updated_at ?? null;
+    return await directoryOf(env, tenant).getIndexed(id);
   } catch (err) {
     logger?.warn("directory read failed; updated_at unknown", { error: err });
     return null;
   }
 }
 
+/** True when the index holds the same emails and phones as Talemetry. */
+function sameContact(indexed: Person, details: CandidateDetails): boolean {
+  return JSON.stringify([indexed.emails, indexed.phones]) === JSON.stringify([details.emails, details.phones]);
+}
+
+/** Writes a candidate the bridge changed (or found changed) through to its directory; failures only logged. */
+async function writeThrough(env: Env, tenant: Tenant, details: CandidateDetails, at: string, logger?: Logger): Promise<void> {
+  try {
+    await directoryOf(env, tenant).writeThrough(details, at);
+  } catch (err) {
+    // Talemetry has the change; the next sync indexes it. Failing here would invite a needless retry.
+    logger?.warn("directory write-through failed; sync will catch up", { error: err, candidate_id: details.id });
+  }
+}
+
 /** The candidate fresh from Talemetry. @throws AppError `404` when Talemetry has no such candidate. */
 export async function readCandidate(env: Env, tenant: Tenant, id: string, options: CandidateCallOptions = {}): Promise<Person> {
   const client = talemetryForRequest(env, tenant, options.stats);
-  const [found, updatedAt] = await Promise.all([client.fetchProfiles([id], PERSON_INCLUDE), indexedUpdatedAt(env, tenant, id, options.logger)]);
+  const [found, indexed] = await Promise.all([client.fetchProfiles([id], PERSON_INCLUDE), indexedPerson(env, tenant, id, options.logger)]);
   const details = found.find((d) => d.id === id);
   if (!details) throw new AppError("not_found", "No such candidate.");
-  return personOf(tenant, details, updatedAt);
+  if (options.repairIndex && (!indexed || !sameContact(indexed, details))) {
+    const at = isoUtc(Date.now());
+    await writeThrough(env, tenant, details, at, options.logger);
+    return personOf(tenant, details, at);
+  }
+  return personOf(tenant, details, indexed?.updated_at ?? null);
 }
 
 /**
@@ -121,11 +148,6 @@ export async function updateCandidateContact(
   const written = await client.updateContact(id, change);
   const at = isoUtc(Date.now());
   const details: CandidateDetails = { ...before, emails: written.emails, phones: written.phones, address: written.address ?? before.address };
-  try {
-    await directoryOf(env, tenant).writeThrough(details, at);
-  } catch (err) {
-    // Talemetry has the change; the next sync indexes it. Failing here would invite a needless retry.
-    options.logger?.warn("directory write-through failed; sync will catch up", { error: err, candidate_id: id });
-  }
+  await writeThrough(env, tenant, details, at, options.logger);
   return personOf(tenant, details, at);
 }

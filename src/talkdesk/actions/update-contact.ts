@@ -59,7 +59,9 @@ export async function updateContact(action: ActionContext): Promise<ActionResult
 
   return withUpstreamStats(c, async (stats) => {
     const options = { stats, logger: c.get("logger") };
-    const person = await readCandidate(c.env, tenant, contactId, options);
+    // repairIndex: a retry after a write whose answer was lost finds the values in Talemetry already;
+    // the index gets them now, not at the next sync.
+    const person = await readCandidate(c.env, tenant, contactId, { ...options, repairIndex: true });
     const change: PatchCandidateBody = {};
 
     const emailKeys = new Set(person.emails.map((e) => e.trim().toLowerCase()));
