@@ -83,9 +83,15 @@ export function searchGenerationKey(tenantId: string): string {
   return `tenant:${tenantId}:search-gen`;
 }
 
-/** The tenant's current search generation ("0" before the first bump). */
+/** The generation of a tenant whose phones and emails never changed since its creation. */
+export const INITIAL_SEARCH_GENERATION = "0";
+
+/**
+ * The tenant's current search generation. On /v1 it is normally already on the context: `tenantAuth`
+ * reads it in the same bulk KV get as the auth records (edge-cached like them, 60 s).
+ */
 export async function getSearchGeneration(kv: KVNamespace, tenantId: string): Promise<string> {
-  return (await kv.get(searchGenerationKey(tenantId), { cacheTtl: GENERATION_CACHE_TTL_SECONDS })) ?? "0";
+  return (await kv.get(searchGenerationKey(tenantId), { cacheTtl: GENERATION_CACHE_TTL_SECONDS })) ?? INITIAL_SEARCH_GENERATION;
 }
 
 /**

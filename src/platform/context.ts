@@ -31,6 +31,8 @@ export interface AppVariables {
 /** Context variables of routes behind tenant authentication (`/v1`, `/talkdesk`). */
 export interface TenantVariables extends AppVariables {
   tenant: Tenant;
+  /** The tenant's search generation, read with the auth records (see tenantAuth). */
+  searchGeneration: string;
 }
 
 /** Hono env type of the bridge app and of sub-apps that need no tenant. */

@@ -9,7 +9,8 @@ import type { Env } from "../env";
 import { bearerToken } from "../platform/authorization";
 import { setRequestTenant, type TenantEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
-import { ACCESS_TOKEN_PREFIX, resolveAccessToken, resolveApiKey } from "../tenants/store";
+import { INITIAL_SEARCH_GENERATION, searchGenerationKey } from "../directory/search-cache";
+import { ACCESS_TOKEN_PREFIX, resolveAccessToken, resolveApiKey, type RideAlong } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 
 /** Name of the `/v1` security scheme in the OpenAPI document; routes declare `security: [{ [V1_SECURITY_SCHEME]: [] }]`. */
@@ -30,8 +31,8 @@ export async function authenticateApiKey(env: Env, apiKey: string): Promise<Tena
 }
 
 /** The tenant of a bearer credential: an access token (by its prefix) or else an API key. */
-export async function authenticateBearer(env: Env, credential: string): Promise<Tenant | null> {
-  return credential.startsWith(ACCESS_TOKEN_PREFIX) ? resolveAccessToken(env, credential) : resolveApiKey(env, credential);
+export async function authenticateBearer(env: Env, credential: string, ride?: RideAlong): Promise<Tenant | null> {
+  return credential.startsWith(ACCESS_TOKEN_PREFIX) ? resolveAccessToken(env, credential, ride) : resolveApiKey(env, credential, ride);
 }
 
 /**
@@ -43,9 +44,13 @@ export function tenantAuth(): MiddlewareHandler<TenantEnv> {
   return async function tenantAuth(c, next) {
     const credential = bearerToken(c.req.header("authorization"));
     if (!credential) throw new AppError("unauthorized", "Send Authorization: Bearer <access token or API key>.");
-    const tenant = await authenticateBearer(c.env, credential);
+    // The search generation rides along with the auth records (same KV round trip): search, the hot
+    // path, then needs no read of its own, and other routes pay nothing for it.
+    const ride: RideAlong = { keysFor: (id) => [searchGenerationKey(id)], values: new Map() };
+    const tenant = await authenticateBearer(c.env, credential, ride);
     if (!tenant) throw new AppError("unauthorized", "The access token or API key is invalid, expired or revoked.");
     c.set("tenant", tenant);
+    c.set("searchGeneration", ride.values.get(searchGenerationKey(tenant.id)) ?? INITIAL_SEARCH_GENERATION);
     setRequestTenant(c, tenant.id);
     await next();
   };

@@ -72,7 +72,7 @@ async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery
   const parsed = parseSearch(q, tenant);
   // The caller is authenticated; the limiter decides while the cache is read. Nothing is answered
   // (and nothing written) before the decision.
-  const cache = new SearchCache(tenant.id, await getSearchGeneration(c.env.KV, tenant.id));
+  const cache = new SearchCache(tenant.id, c.get("searchGeneration") ?? (await getSearchGeneration(c.env.KV, tenant.id)));
   const cached = await cache.get(parsed.cacheQuery);
   await enforceRateLimit(c, allowed);
   if (cached !== null) return c.body(cached, 200, { "Content-Type": "application/json", "X-Search-Source": "cache" });

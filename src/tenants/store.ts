@@ -222,18 +222,35 @@ export async function decryptTalemetryCredentials(tenant: Tenant, env: Env): Pro
   };
 }
 
-/** Reads the tenant and its credential record together (both edge-cached): the two facts every auth check needs. */
-async function tenantWithCredentials(env: Env, tenantId: string, clientId: string): Promise<[Tenant | null, CredentialRecord | null]> {
-  return Promise.all([getTenant(env, tenantId, { cached: true }), kvGetJson<CredentialRecord>(env, oauthClientKey(clientId), true)]);
+/**
+ * Extra tenant-scoped keys a hot path wants read in the same KV round trip as the auth records (e.g.
+ * search reads its generation this way): named once the tenant id is known, values left in `values`.
+ */
+export interface RideAlong {
+  keysFor(tenantId: string): string[];
+  values: Map<string, string | null>;
+}
+
+/**
+ * Reads the tenant and its credential record together — the two facts every auth check needs — in one
+ * edge-cached bulk get, with any ride-along keys.
+ */
+async function tenantWithCredentials(env: Env, tenantId: string, clientId: string, ride?: RideAlong): Promise<[Tenant | null, CredentialRecord | null]> {
+  if (!TENANT_ID.test(tenantId)) return [null, null];
+  const keys = [tenantKey(tenantId), oauthClientKey(clientId), ...(ride?.keysFor(tenantId) ?? [])];
+  const values = await env.KV.get(keys, { type: "text", cacheTtl: AUTH_CACHE_TTL_SECONDS });
+  for (const key of keys.slice(2)) ride?.values.set(key, values.get(key) ?? null);
+  const parse = <T>(text: string | null | undefined): T | null => (text ? (JSON.parse(text) as T) : null);
+  return [parse<Tenant>(values.get(keys[0])), parse<CredentialRecord>(values.get(keys[1]))];
 }
 
 /** The tenant an API key belongs to, or null when the key is unknown, rotated away or its tenant deleted. */
-export async function resolveApiKey(env: Env, apiKey: string): Promise<Tenant | null> {
+export async function resolveApiKey(env: Env, apiKey: string, ride?: RideAlong): Promise<Tenant | null> {
   if (!ISSUED_SECRET.test(apiKey) || apiKey.startsWith(ACCESS_TOKEN_PREFIX) || apiKey.startsWith(CLIENT_SECRET_PREFIX)) return null;
   const hash = await sha256Hex(apiKey);
   const record = await kvGetJson<ApiKeyRecord>(env, apiKeyKey(hash), true);
   if (!record) return null;
-  const [tenant, credential] = await tenantWithCredentials(env, record.tenant_id, record.client_id);
+  const [tenant, credential] = await tenantWithCredentials(env, record.tenant_id, record.client_id, ride);
   if (!tenant || !credential || credential.tenant_id !== tenant.id) return null;
   // The credential record names the one current key: a key record left behind by a rotation never counts.
   return (await timingSafeEqualStrings(credential.api_key_hash, hash)) ? tenant : null;
@@ -273,11 +290,11 @@ export async function issueAccessToken(env: Env, tenant: Tenant): Promise<{ acce
 }
 
 /** The tenant of a valid access token, or null when unknown, expired, issued before a rotation, or its tenant deleted. */
-export async function resolveAccessToken(env: Env, token: string): Promise<Tenant | null> {
+export async function resolveAccessToken(env: Env, token: string, ride?: RideAlong): Promise<Tenant | null> {
   if (!token.startsWith(ACCESS_TOKEN_PREFIX) || !ISSUED_SECRET.test(token)) return null;
   const record = await kvGetJson<AccessTokenRecord>(env, accessTokenKey(await sha256Hex(token)), true);
   if (!record || record.expires_at <= Date.now() / 1000) return null;
-  const [tenant, credential] = await tenantWithCredentials(env, record.tenant_id, record.client_id);
+  const [tenant, credential] = await tenantWithCredentials(env, record.tenant_id, record.client_id, ride);
   if (!tenant || !credential || credential.tenant_id !== tenant.id) return null;
   return credential.key_version === record.key_version ? tenant : null;
 }
