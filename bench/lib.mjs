@@ -29,7 +29,11 @@ function benchConfig() {
   return ".build/bench/wrangler.toml";
 }
 
-export async function startStack() {
+/**
+ * Starts the pair. `logLevel: "info"` keeps the bridge's JSON request lines (route, status,
+ * upstream_calls, duration_ms) in `requestLines`, for per-route upstream-call counts.
+ */
+export async function startStack({ logLevel = "error" } = {}) {
   const secrets = ensureDevVars();
   rmSync(STATE, { recursive: true, force: true });
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
@@ -40,17 +44,32 @@ export async function startStack() {
       "wrangler",
       [
         "dev", "-c", benchConfig(), "--port", String(BRIDGE_PORT), "--inspector-port", "9331",
-        "--var", `TALEMETRY_MATCH_URL:${SANDBOX}`, "--var", `TALEMETRY_PROFILES_URL:${SANDBOX}`, "--var", "LOG_LEVEL:error",
+        "--var", `TALEMETRY_MATCH_URL:${SANDBOX}`, "--var", `TALEMETRY_PROFILES_URL:${SANDBOX}`, "--var", `LOG_LEVEL:${logLevel}`,
         ...common,
       ],
-      { env, stdio: "ignore" },
+      { env, stdio: ["ignore", "pipe", "ignore"] },
     ),
   ];
+  const requestLines = [];
+  let pending = "";
+  procs[1].stdout.on("data", (chunk) => {
+    pending += chunk.toString();
+    const lines = pending.split("\n");
+    pending = lines.pop();
+    for (const line of lines) {
+      const start = line.indexOf("{");
+      if (start < 0) continue;
+      try {
+        const entry = JSON.parse(line.slice(start));
+        if (entry.route !== undefined && entry.status !== undefined) requestLines.push(entry);
+      } catch {}
+    }
+  });
   const stop = () => procs.forEach((p) => p.kill("SIGTERM"));
   process.on("exit", stop);
   await waitFor(`${BRIDGE}/healthz`);
   await waitFor(`${SANDBOX}/healthz`);
-  return { secrets, stop };
+  return { secrets, stop, requestLines };
 }
 
 async function waitFor(url) {
@@ -123,6 +142,42 @@ export async function load({ seconds, concurrency, next, warmupSeconds = 1 }) {
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   return { n: latencies.length, p50: pct(50), p95: pct(95), p99: pct(99), rps: latencies.length / elapsed, errors };
+}
+
+/**
+ * Like `load`, but for several scenarios at once, interleaved in short slices (A, B, C, A, B, C, …), so
+ * that whatever else the machine does in the meantime weighs on every scenario alike and their ratios
+ * stay meaningful. Returns one result per scenario, in order.
+ */
+export async function loadInterleaved({ scenarios, seconds, concurrency, sliceMs = 500, warmupSeconds = 1 }) {
+  for (const s of scenarios) await load({ seconds: 0, warmupSeconds, concurrency, next: s.next });
+  const samples = scenarios.map(() => ({ latencies: [], errors: 0, busyMs: 0 }));
+  const rounds = Math.max(1, Math.round((seconds * 1000) / (sliceMs * scenarios.length)));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < scenarios.length; i++) {
+      const sample = samples[i];
+      const end = Date.now() + sliceMs;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (Date.now() < end) {
+            const { url, init } = scenarios[i].next();
+            const start = performance.now();
+            const res = await fetch(url, init);
+            await res.arrayBuffer();
+            sample.latencies.push(performance.now() - start);
+            if (res.status >= 400) sample.errors++;
+          }
+        }),
+      );
+      sample.busyMs += performance.now() - t0;
+    }
+  }
+  return samples.map(({ latencies, errors, busyMs }) => {
+    latencies.sort((a, b) => a - b);
+    const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+    return { n: latencies.length, p50: pct(50), p95: pct(95), p99: pct(99), rps: latencies.length / (busyMs / 1000), errors };
+  });
 }
 
 export function table(headers, rows) {
