@@ -54,6 +54,20 @@ export function apiKeyPrefix(env: Pick<Env, "ENVIRONMENT">): string {
   return env.ENVIRONMENT === "production" ? "tlk_live_" : "tlk_test_";
 }
 
+/**
+ * An API key names where its records are: `tlk_test_<tenant hex><client hex>_<256-bit secret>`. The ids
+ * are not secret; naming them lets authentication read the tenant and its credential record in ONE
+ * bulk KV get (every /v1 and Talkdesk request pays for authentication), instead of first looking the
+ * key's hash up. The secret part alone carries the entropy; the whole key's hash must equal the one the
+ * credential record holds.
+ */
+const LOCATED_API_KEY = /^tlk_(?:live|test)_([0-9a-f]{24})([0-9a-f]{32})_[A-Za-z0-9_-]{43}$/;
+
+function newApiKey(env: Pick<Env, "ENVIRONMENT">, tenantId: string, clientId: string): string {
+  const locator = `${tenantId.slice("ten_".length)}${clientId.slice(CLIENT_ID_PREFIX.length)}_`;
+  return randomSecret(apiKeyPrefix(env) + locator);
+}
+
 /** The tenant's Durable Object (owned by the directory module). */
 function directory(env: Env, tenantId: string) {
   return env.TENANT.get(env.TENANT.idFromName(tenantId));
@@ -93,9 +107,10 @@ function nowIso(): string {
 export async function createTenant(env: Env, input: NewTenant): Promise<{ tenant: Tenant; credentials: IssuedCredentials }> {
   const id = `ten_${randomHex(12)}`;
   const now = nowIso();
+  const clientId = `${CLIENT_ID_PREFIX}${randomHex(16)}`;
   const credentials: IssuedCredentials = {
-    api_key: randomSecret(apiKeyPrefix(env)),
-    client_id: `${CLIENT_ID_PREFIX}${randomHex(16)}`,
+    api_key: newApiKey(env, id, clientId),
+    client_id: clientId,
     client_secret: randomSecret(CLIENT_SECRET_PREFIX),
   };
   const tenant: Tenant = {
@@ -201,7 +216,7 @@ export async function rotateTenantKeys(env: Env, id: string): Promise<{ api_key:
   if (!tenant) return null;
   const current = await getCredentialRecord(env, tenant);
   if (!current) return null;
-  const api_key = randomSecret(apiKeyPrefix(env));
+  const api_key = newApiKey(env, id, tenant.oauth_client_id);
   const client_secret = randomSecret(CLIENT_SECRET_PREFIX);
   const [apiKeyHash, secretHash] = await Promise.all([sha256Hex(api_key), sha256Hex(client_secret)]);
   const keyVersion = current.key_version + 1;
@@ -248,6 +263,13 @@ async function tenantWithCredentials(env: Env, tenantId: string, clientId: strin
 export async function resolveApiKey(env: Env, apiKey: string, ride?: RideAlong): Promise<Tenant | null> {
   if (!ISSUED_SECRET.test(apiKey) || apiKey.startsWith(ACCESS_TOKEN_PREFIX) || apiKey.startsWith(CLIENT_SECRET_PREFIX)) return null;
   const hash = await sha256Hex(apiKey);
+  const located = LOCATED_API_KEY.exec(apiKey);
+  if (located) {
+    const clientId = `${CLIENT_ID_PREFIX}${located[2]}`;
+    const [tenant, credential] = await tenantWithCredentials(env, `ten_${located[1]}`, clientId, ride);
+    if (!tenant || !credential || credential.tenant_id !== tenant.id || tenant.oauth_client_id !== clientId) return null;
+    return (await timingSafeEqualStrings(credential.api_key_hash, hash)) ? tenant : null;
+  }
   const record = await kvGetJson<ApiKeyRecord>(env, apiKeyKey(hash), true);
   if (!record) return null;
   const [tenant, credential] = await tenantWithCredentials(env, record.tenant_id, record.client_id, ride);

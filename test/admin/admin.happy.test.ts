@@ -16,7 +16,8 @@ describe("POST /admin/tenants", () => {
     const body = (await res.json()) as Record<string, string>;
     expect(Object.keys(body).sort()).toEqual(["api_key", "client_id", "client_secret", "id"]);
     expect(body.id).toMatch(/^ten_[0-9a-f]{24}$/);
-    expect(body.api_key).toMatch(/^tlk_test_[A-Za-z0-9_-]{43}$/);
+    // Names its tenant and client (not secret) before a 256-bit secret: see LOCATED_API_KEY.
+    expect(body.api_key).toMatch(new RegExp(`^tlk_test_${body.id.slice(4)}${body.client_id.slice(7)}_[A-Za-z0-9_-]{43}$`));
     expect(body.client_id).toMatch(/^tlk_ci_[0-9a-f]{32}$/);
     expect(body.client_secret).toMatch(/^tlk_cs_[A-Za-z0-9_-]{43}$/);
     expect(await listTenantIds(env)).toContain(body.id);
