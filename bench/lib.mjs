@@ -37,7 +37,7 @@ export async function startStack({ logLevel = "error" } = {}) {
   const secrets = ensureDevVars();
   rmSync(STATE, { recursive: true, force: true });
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
-  const common = ["--ip", "127.0.0.1", "--persist-to", STATE, "--log-level", "error"];
+  const common = ["--ip", "127.0.0.1", "--persist-to", STATE];
   const procs = [
     spawn("wrangler", ["dev", "-c", "sandbox/wrangler.toml", "--port", String(SANDBOX_PORT), "--inspector-port", "9330", ...common], { env, stdio: "ignore" }),
     spawn(
