@@ -79,11 +79,11 @@ export interface TalemetryUser {
   active: boolean;
 }
 
-/** Builds the public person record from adapter details plus what only the bridge knows. */
-export function toPerson(
-  details: CandidateDetails,
-  extra: { urlTemplate?: string | null; updatedAt?: string | null },
-): Person {
+/**
+ * Builds the public person record from adapter details plus what only the bridge knows: the link (from
+ * the tenant's template, see `candidateUrl`) and when the bridge saw the candidate change.
+ */
+export function toPerson(details: CandidateDetails, extra: { url?: string | null; updatedAt?: string | null }): Person {
   return {
     id: details.id,
     entity: "candidate",
@@ -96,7 +96,7 @@ export function toPerson(
     title: details.title,
     do_not_contact: details.do_not_contact,
     consent: details.consent,
-    url: extra.urlTemplate ? extra.urlTemplate.replaceAll("{id}", encodeURIComponent(details.id)) : null,
+    url: extra.url ?? null,
     updated_at: extra.updatedAt ?? null,
   };
 }

@@ -3,7 +3,7 @@
  * through the adapter; a change is written to Talemetry, then through to the tenant's directory so the
  * next search finds the new phones and emails at once.
  */
-import type { CandidateDetails, Person } from "../domain/person";
+import { toPerson, type CandidateDetails, type Person } from "../domain/person";
 import { talemetryForRequest } from "../directory/upstream";
 import type { Env } from "../env";
 import { AppError, type FieldError } from "../platform/errors";
@@ -37,22 +37,8 @@ function isoUtc(ms: number): string {
 }
 
 function personOf(tenant: Tenant, details: CandidateDetails, updatedAt: string | null): Person {
-  return {
-    id: details.id,
-    entity: "candidate",
-    name: details.name,
-    first_name: details.first_name,
-    last_name: details.last_name,
-    emails: details.emails,
-    phones: details.phones,
-    company: details.company,
-    title: details.title,
-    do_not_contact: details.do_not_contact,
-    consent: details.consent,
-    // Tenant config, applied at read time (as search does) so a template change needs no re-index.
-    url: candidateUrl(tenant.settings, details.id),
-    updated_at: updatedAt,
-  };
+  // The link is tenant config, applied at read time (as search does) so a template change needs no re-index.
+  return toPerson(details, { url: candidateUrl(tenant.settings, details.id), updatedAt });
 }
 
 /** The candidate as the bridge's index holds it; null when not indexed (or unreadable). */

@@ -7,6 +7,7 @@
 import { toPerson, type CandidateDetails, type Person, type TalemetryUser } from "../domain/person";
 import { renderActivityNote } from "../talentlynk/activity-note";
 import { DEFAULT_ACTIVITY_TYPES } from "../tenants/activity-types";
+import { candidateUrl } from "../tenants/settings";
 import { toCallActivity, type CallNoteInput } from "./mapping";
 
 /** The activity id the sample call note carries (the shape `newActivityId` issues). */
@@ -90,7 +91,7 @@ export const SAMPLE_DETAILS: CandidateDetails = {
 
 /** The directory's person record of `SAMPLE_DETAILS`. */
 export const SAMPLE_PERSON: Person = toPerson(SAMPLE_DETAILS, {
-  urlTemplate: SAMPLE_CANDIDATE_URL_TEMPLATE,
+  url: candidateUrl({ candidate_url_template: SAMPLE_CANDIDATE_URL_TEMPLATE }, SAMPLE_DETAILS.id),
   updatedAt: "2026-11-22T10:03:00Z",
 });
 
