@@ -79,7 +79,7 @@ function printBanner(t) {
 Talemetry edge bridge listening on ${BASE}  (Talemetry simulator bound as "sandbox")
 Demo tenant ${t.id}: api_key, client_id and client_secret are in ${DEMO_FILE}
 
-  export BRIDGE=${BASE} KEY=${k} CLIENT_ID=${t.client_id} CLIENT_SECRET=${t.client_secret}
+  export BRIDGE=${BASE} TENANT=${t.id} KEY=${k} CLIENT_ID=${t.client_id} CLIENT_SECRET=${t.client_secret}
 
   # caller-ID search (TalentLynk)
   curl -s "$BRIDGE/v1/search?phone=4155550142" -H "Authorization: Bearer $KEY"
@@ -88,7 +88,7 @@ Demo tenant ${t.id}: api_key, client_id and client_secret are in ${DEMO_FILE}
   # Talkdesk contact sync, first page
   curl -s -X POST $BRIDGE/talkdesk/contacts -H 'content-type: application/json' -d '{"auth":{"api_key":"'$KEY'"}}'
   # sync status (operators; ADMIN_TOKEN is in .dev.vars)
-  curl -s $BRIDGE/admin/tenants/${t.id}/sync -H "Authorization: Bearer ${"$"}(grep ADMIN_TOKEN .dev.vars | cut -d= -f2)"
+  curl -s $BRIDGE/admin/tenants/$TENANT/sync -H "Authorization: Bearer ${"$"}(grep ADMIN_TOKEN .dev.vars | cut -d= -f2)"
 
 More in README.md ("Walkthrough").  API docs: ${BASE}/docs   OpenAPI: ${BASE}/openapi.json   Ctrl+C stops.
 `);
