@@ -257,6 +257,7 @@ describe("a tenant's life with every secret in play", () => {
   });
 
   it("logs: structured lines from every route family at debug level, none holding any secret", () => {
+    for (const line of life.lines) expect(() => JSON.parse(line.slice(line.indexOf(" ") + 1)), line.slice(0, 200)).not.toThrow();
     const requestLines = life.lines.filter((l) => l.includes('"msg":"request"'));
     for (const route of ["/admin/tenants", "/oauth/token", "/v1/candidates/:id", "/v1/search", "/talkdesk/interactions", "/talkdesk/actions/:name"]) {
       expect(requestLines.some((l) => l.includes(`"route":"${route}"`)), route).toBe(true);
