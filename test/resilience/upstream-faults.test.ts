@@ -87,8 +87,8 @@ describe("Talemetry token revoked in the middle of traffic", () => {
     expect(answers.filter((a) => !a.ok).map((a) => a.what)).toEqual([]);
     const stats = await getStats(clientId);
     expect(stats.calls.authorize).toBe(1);
-    // At least the second wave saw the revoked token once; nobody retried more than once per read.
-    expect(stats.calls.profiles).toBeGreaterThanOrEqual(100 + 60);
+    // Some requests met the revoked token (and retried once with the new one); none retried twice.
+    expect(stats.calls.profiles).toBeGreaterThan(100);
     expect(stats.calls.profiles).toBeLessThanOrEqual(200);
   });
 });
