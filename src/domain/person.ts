@@ -17,9 +17,9 @@ export interface PersonPhone {
   raw: string;
 }
 
-export interface Person {
+/** What Talemetry says about a candidate that the person record shows as it is. */
+export interface CandidateContact {
   id: string;
-  entity: "candidate";
   name: string;
   first_name: string | null;
   last_name: string | null;
@@ -29,6 +29,10 @@ export interface Person {
   title: string | null;
   do_not_contact: boolean;
   consent: { sms: Consent; email: Consent };
+}
+
+export interface Person extends CandidateContact {
+  entity: "candidate";
   /** Link to the candidate in Talemetry when the tenant configured `candidate_url_template`. */
   url: string | null;
   /** When the bridge last saw the candidate change; null if unknown. Never the request time. */
@@ -53,19 +57,9 @@ export interface CandidateApplication {
 }
 
 /** Everything the adapter extracts from one HR-XML candidate. */
-export interface CandidateDetails {
-  id: string;
-  name: string;
-  first_name: string | null;
-  last_name: string | null;
-  emails: string[];
-  phones: PersonPhone[];
-  company: string | null;
-  title: string | null;
+export interface CandidateDetails extends CandidateContact {
   /** One-line postal address when known ("Municipality, Region PostalCode, CountryCode"). */
   address: string | null;
-  do_not_contact: boolean;
-  consent: { sms: Consent; email: Consent };
   lifecycle: string | null;
   tags: string[];
   notes: CandidateNote[];

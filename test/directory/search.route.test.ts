@@ -1,25 +1,17 @@
 // GET /v1/search end to end: contract match levels and ranking on the simulator's demo data, bad input,
 // edge cache keyed by tenant + generation, write-through, tenant isolation, and zero upstream calls.
 import { env, exports } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { talemetryForRequest } from "../../src/directory/upstream";
 import { getTenant } from "../../src/tenants/store";
 import { createCandidate, getStats, resetStats, uniqueClientId } from "../helpers/sandbox";
+import { drainBackfill } from "../helpers/directory";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 
 type SearchBody = { data: Array<{ id: string; name: string; match: string; url: string | null }>; count: number };
 
-async function ready(tenant: TestTenant): Promise<void> {
-  const stub = env.TENANT.get(env.TENANT.idFromName(tenant.id));
-  for (let i = 0; i < 20; i++) {
-    const s = await stub.syncStatus();
-    if (s.state === "idle" && s.checkpoint) return;
-    await runDurableObjectAlarm(stub);
-  }
-  throw new Error("backfill did not finish");
-}
+const ready = (tenant: TestTenant) => drainBackfill(tenant.id);
 
 function search(key: string, query: string): Promise<Response> {
   return exports.default.fetch(`http://bridge/v1/search?${query}`, { headers: { authorization: `Bearer ${key}` } });

@@ -3,33 +3,12 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { IndexChange } from "../../src/directory/index-store";
-import type { SyncStatus } from "../../src/directory/tenant-directory";
-import type { Person } from "../../src/domain/person";
 import { rearmSyncAlarms } from "../../src/scheduled";
 import { clearFaults, createCandidate, deleteCandidate, getStats, resetStats, seedAccount, setFaults, uniqueClientId, updateCandidate } from "../helpers/sandbox";
+import { directoryOf, drainBackfill } from "../helpers/directory";
 import { adminFetch, createTenant } from "../helpers/tenants";
 
-/** The DO methods these tests call, named: the inferred RPC types of the whole class are too deep for tsc. */
-interface Directory {
-  syncStatus(): Promise<SyncStatus>;
-  requestSync(opts?: { full?: boolean }): Promise<SyncStatus>;
-  changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }>;
-  getIndexed(id: string): Promise<Person | null>;
-}
-const stubOf = (tenantId: string) => env.TENANT.get(env.TENANT.idFromName(tenantId)) as unknown as Directory & DurableObjectStub;
-
-/** Runs the tenant's alarm until the backfill is done (bounded). */
-async function drainBackfill(tenantId: string): Promise<void> {
-  const stub = stubOf(tenantId);
-  for (let i = 0; i < 50; i++) {
-    const status = await stub.syncStatus();
-    if (status.state === "idle" && status.checkpoint !== null) return;
-    if (status.state === "failing" && i > 3) throw new Error(`sync failing: ${status.last_error}`);
-    await runDurableObjectAlarm(stub);
-  }
-  throw new Error("backfill did not finish");
-}
+const stubOf = directoryOf;
 
 async function search(apiKey: string, query: string): Promise<{ data: Array<{ id: string; match: string; name: string }>; count: number }> {
   const res = await exports.default.fetch(`http://bridge/v1/search?${query}`, { headers: { authorization: `Bearer ${apiKey}` } });

@@ -5,9 +5,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { IndexChange } from "../../src/directory/index-store";
-import type { SyncStatus } from "../../src/directory/tenant-directory";
-import type { Person } from "../../src/domain/person";
 import { DEMO } from "../../sandbox/demo-data";
 import {
   clearFaults,
@@ -23,20 +20,12 @@ import {
   upstreamJson,
   type UpstreamResult,
 } from "../helpers/sandbox";
+import { directoryOf, drainBackfill } from "../helpers/directory";
 import { adminFetch, createTenant } from "../helpers/tenants";
 import { contactSyncRun, envelope, syncedTenant, talkdesk, type TalkdeskAnswer } from "../talkdesk/helpers";
 import { expectProblem, v1, type Answer } from "../v1/helpers";
 
 const maya = DEMO.maya.record.id;
-
-/** The DO methods these tests call, named: the inferred RPC types of the whole class are too deep for tsc. */
-interface Directory {
-  syncStatus(): Promise<SyncStatus>;
-  requestSync(opts?: { full?: boolean }): Promise<SyncStatus>;
-  changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }>;
-  getIndexed(id: string): Promise<Person | null>;
-}
-const directoryOf = (tenantId: string) => env.TENANT.get(env.TENANT.idFromName(tenantId)) as unknown as Directory & DurableObjectStub;
 
 /** Every current candidate id of a simulator account, from the Match API itself (no date range = all current). */
 async function talemetryIds(clientId: string): Promise<string[]> {
@@ -68,21 +57,6 @@ async function indexIds(tenantId: string): Promise<string[]> {
     ids.push(...page.rows.map((r) => r.person.id));
     after = page.rows[page.rows.length - 1]!.seq;
   }
-}
-
-/**
- * Runs the tenant's alarm until its backfill is done. Unlike the Talkdesk helper's, it tolerates the
- * failure count left by earlier failed runs: the first successful run clears it.
- */
-async function drainBackfill(tenantId: string): Promise<void> {
-  const stub = directoryOf(tenantId);
-  for (let i = 0; i < 50; i++) {
-    const status = await stub.syncStatus();
-    if (status.state === "idle" && status.checkpoint !== null) return;
-    if (status.state === "failing" && i > 3) throw new Error(`sync failing: ${status.last_error}`);
-    await runDurableObjectAlarm(stub);
-  }
-  throw new Error("backfill did not finish");
 }
 
 const sorted = (ids: readonly string[]) => [...ids].sort();

@@ -1,11 +1,9 @@
 // Shared by the Talkdesk contract tests: calling /talkdesk/* through the Worker's own fetch the way
 // Talkdesk does (POST, JSON envelope), tenants on freshly seeded simulator accounts with their directory
 // backfilled, a contact-sync walker, and Talkdesk's own sample payloads from the contract file.
-import { runDurableObjectAlarm } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
-import type { SyncStatus } from "../../src/directory/tenant-directory";
-import type { TalkdeskDirectory } from "../../src/talkdesk/upstream";
+import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { directoryOf, drainBackfill } from "../helpers/directory";
 import { seedAccount, uniqueClientId } from "../helpers/sandbox";
 import { BRIDGE, createTenant, type TestTenant } from "../helpers/tenants";
 
@@ -32,22 +30,7 @@ export async function talkdesk<T = any>(path: string, body: unknown, headers: Re
   return { status: res.status, headers: res.headers, body: (await res.json()) as T };
 }
 
-/** The tenant's Durable Object, typed by the methods these tests call (the inferred RPC types are too deep for tsc). */
-export function directoryOf(tenantId: string): DurableObjectStub & TalkdeskDirectory & { syncStatus(): Promise<SyncStatus>; requestSync(opts?: { full?: boolean }): Promise<SyncStatus> } {
-  return env.TENANT.get(env.TENANT.idFromName(tenantId)) as never;
-}
-
-/** Runs the tenant's alarm until its directory backfill is done (bounded). */
-export async function drainBackfill(tenantId: string): Promise<void> {
-  const stub = directoryOf(tenantId);
-  for (let i = 0; i < 50; i++) {
-    const status = await stub.syncStatus();
-    if (status.state === "idle" && status.checkpoint !== null) return;
-    if (status.state === "failing") throw new Error(`sync failing: ${status.last_error}`);
-    await runDurableObjectAlarm(stub);
-  }
-  throw new Error("backfill did not finish");
-}
+export { directoryOf, drainBackfill };
 
 /** A tenant on its own simulator account. */
 export interface SyncedTenant {
