@@ -13,6 +13,11 @@ export interface SyncState {
    * window succeeded, so a failure never moves it past unsynced changes.
    */
   checkpoint: string | null;
+  /**
+   * The incremental window being worked through: its bounds, which of created/updated/deleted (index)
+   * and the Match cursor within it. Null between windows.
+   */
+  window: { from: string; to: string; event: number; cursor: string | null } | null;
   running: boolean;
   lastSuccessAt: string | null;
   lastError: string | null;
@@ -25,6 +30,7 @@ export const INITIAL_SYNC_STATE: SyncState = {
   backfillCursor: null,
   backfillTo: null,
   checkpoint: null,
+  window: null,
   running: false,
   lastSuccessAt: null,
   lastError: null,

@@ -10,7 +10,7 @@ import { INITIAL_SYNC_STATE, type SyncState } from "./sync-state";
  *   are dropped (they were deleted while nobody watched).
  * - Incremental: poll `created`, `updated` and `deleted` since the checkpoint minus an overlap (a new
  *   candidate is only promised under `created`; the overlap means no event at a window boundary is
- *   missed), fetch the union, upsert what Talemetry returns and remove what it no longer has. The
+ *   missed), page by page, upserting what Talemetry returns and removing what it no longer has. The
  *   checkpoint moves only after the whole window is applied.
  */
 
@@ -78,29 +78,38 @@ export async function backfillPage(source: SyncSource, sink: SyncSink, state: Sy
   return { state: next, more: !done, contactChanged };
 }
 
-/** One incremental window: all three events since the checkpoint (minus overlap) up to now. */
-export async function incrementalWindow(source: SyncSource, sink: SyncSink, state: SyncState, now: number): Promise<StepResult> {
-  const fromMs = Math.max(0, Date.parse(state.checkpoint ?? EPOCH) - WINDOW_OVERLAP_MS);
-  const from = iso(fromMs);
-  const to = isoCeil(now);
-  const ids = new Set<string>();
-  for (const event of ["created", "updated", "deleted"] as const) {
-    let cursor: string | null = null;
-    do {
-      const page = await source.listIds({ event, from, to, pageSize: MATCH_PAGE_SIZE, cursor });
-      page.ids.forEach((id) => ids.add(id));
-      cursor = page.cursor;
-    } while (cursor !== null);
-  }
-  const { found, missing } = await fetchAll(source, [...ids]);
-  const next: SyncState = { ...state, checkpoint: to, lastSuccessAt: iso(now), lastError: null, failures: 0 };
-  // A candidate seen in this window changed at most `now`; unchanged rows keep their old updated_at (the sink
-  // only applies updatedAt when the content changed).
-  const { contactChanged } = sink.commit({ found, missing, seenAt: to, updatedAt: to, next });
-  return { state: next, more: false, contactChanged };
+const WINDOW_EVENTS: readonly MatchEvent[] = ["created", "updated", "deleted"];
+
+/**
+ * One page of the current incremental window: the window covers the three events from the checkpoint
+ * (minus overlap) up to the time it was opened; its position (event, cursor) is committed with each page,
+ * like the backfill's, so a burst of changes is worked through in bounded runs and resumed after a crash.
+ * The checkpoint moves to the window's end only when its last page is applied.
+ */
+export async function incrementalPage(source: SyncSource, sink: SyncSink, state: SyncState, now: number): Promise<StepResult> {
+  const window = state.window ?? {
+    from: iso(Math.max(0, Date.parse(state.checkpoint ?? EPOCH) - WINDOW_OVERLAP_MS)),
+    to: isoCeil(now),
+    event: 0,
+    cursor: null,
+  };
+  const page = await source.listIds({ event: WINDOW_EVENTS[window.event], from: window.from, to: window.to, pageSize: MATCH_PAGE_SIZE, cursor: window.cursor });
+  const { found, missing } = await fetchAll(source, [...new Set(page.ids)]);
+  const rest =
+    page.cursor !== null
+      ? { ...window, cursor: page.cursor }
+      : window.event + 1 < WINDOW_EVENTS.length
+        ? { ...window, event: window.event + 1, cursor: null }
+        : null;
+  const next: SyncState = rest
+    ? { ...state, window: rest }
+    : { ...state, window: null, checkpoint: window.to, lastSuccessAt: iso(now), lastError: null, failures: 0 };
+  // Seen within this window: changed at most at its end. Unchanged rows keep their seq (the index compares content).
+  const { contactChanged } = sink.commit({ found, missing, seenAt: window.to, updatedAt: window.to, next });
+  return { state: next, more: rest !== null, contactChanged };
 }
 
 /** A full re-read: start a new backfill pass; rows it does not see are dropped at its end. */
 export function restartFull(state: SyncState): SyncState {
-  return { ...INITIAL_SYNC_STATE, lastSuccessAt: state.lastSuccessAt, checkpoint: state.checkpoint };
+  return { ...INITIAL_SYNC_STATE, lastSuccessAt: state.lastSuccessAt, checkpoint: state.checkpoint, window: null };
 }

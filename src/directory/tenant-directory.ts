@@ -9,7 +9,7 @@ import { getTenant } from "../tenants/store";
 import { syncIntervalSeconds } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
 import { IndexStore, type EmailHit, type IndexChange, type PhoneHit } from "./index-store";
-import { backfillPage, incrementalWindow, isoCeil, restartFull, type SyncSink } from "./sync";
+import { backfillPage, incrementalPage, isoCeil, restartFull, type SyncSink } from "./sync";
 import { INITIAL_SYNC_STATE, retryDelayMs, type SyncState } from "./sync-state";
 import { syncSourceFor, authorizeTenant } from "./upstream";
 import { TokenFlight, readCachedToken, tokenOutcome, writeCachedToken, type TokenOutcome, type TokenRecord } from "./token-flight";
@@ -28,11 +28,12 @@ const SYNC_KEY = "sync";
 const TENANT_KEY = "tenant_id";
 const PURGING_KEY = "purging";
 /**
- * Bounded work per alarm invocation: a backfill yields after this many pages (of 500 ids) or this long,
- * persists its cursor, and continues by an immediate alarm — so an eviction loses at most one page.
+ * Bounded work per alarm invocation: a backfill or an incremental window yields after this many pages (of
+ * 500 ids) or this long, its position committed, and continues by an immediate alarm — so an eviction
+ * loses at most one page.
  */
-const BACKFILL_PAGES_PER_RUN = 4;
-const BACKFILL_BUDGET_MS = 20_000;
+const PAGES_PER_RUN = 4;
+const RUN_BUDGET_MS = 20_000;
 
 /**
  * One instance per tenant (`idFromName(tenantId)`). Owns everything that must be strongly consistent:
@@ -153,7 +154,7 @@ export class TenantDirectory extends DurableObject<Env> {
     const state = this.state();
     const indexed = (await this.store()).count();
     const view: SyncStatus = {
-      state: state.failures > 0 ? "failing" : state.running ? "running" : state.phase === "backfill" ? "backfilling" : "idle",
+      state: state.failures > 0 ? "failing" : state.phase === "backfill" ? "backfilling" : state.running || state.window ? "running" : "idle",
       indexed,
       checkpoint: state.checkpoint,
       last_success_at: state.lastSuccessAt,
@@ -209,11 +210,11 @@ export class TenantDirectory extends DurableObject<Env> {
     try {
       do {
         pages++;
-        const step = state.phase === "backfill" ? await backfillPage(source, sink, state, Date.now()) : await incrementalWindow(source, sink, state, Date.now());
+        const step = state.phase === "backfill" ? await backfillPage(source, sink, state, Date.now()) : await incrementalPage(source, sink, state, Date.now());
         state = step.state;
         more = step.more;
         contactChanged ||= step.contactChanged;
-      } while (more && pages < BACKFILL_PAGES_PER_RUN && Date.now() - started < BACKFILL_BUDGET_MS);
+      } while (more && pages < PAGES_PER_RUN && Date.now() - started < RUN_BUDGET_MS);
       state = { ...state, running: false };
       this.saveState(state);
       await this.ctx.storage.setAlarm(Date.now() + (more ? 0 : interval * 1000));
