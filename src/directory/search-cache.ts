@@ -87,8 +87,8 @@ export function searchGenerationKey(tenantId: string): string {
 export const INITIAL_SEARCH_GENERATION = "0";
 
 /**
- * The tenant's current search generation. On /v1 it is normally already on the context: `tenantAuth`
- * reads it in the same bulk KV get as the auth records (edge-cached like them, 60 s).
+ * The tenant's current search generation, read on its own. On /v1, `tenantAuth` reads it instead in the
+ * same bulk KV get as the caller's credentials (with this same cache TTL) and puts it on the context.
  */
 export async function getSearchGeneration(kv: KVNamespace, tenantId: string): Promise<string> {
   return (await kv.get(searchGenerationKey(tenantId), { cacheTtl: GENERATION_CACHE_TTL_SECONDS })) ?? INITIAL_SEARCH_GENERATION;

@@ -9,7 +9,7 @@ import type { Env } from "../env";
 import { bearerToken } from "../platform/authorization";
 import { setRequestTenant, type TenantEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
-import { INITIAL_SEARCH_GENERATION, searchGenerationKey } from "../directory/search-cache";
+import { GENERATION_CACHE_TTL_SECONDS, INITIAL_SEARCH_GENERATION, searchGenerationKey } from "../directory/search-cache";
 import { ACCESS_TOKEN_PREFIX, resolveAccessToken, resolveApiKey, type RideAlong } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 
@@ -46,7 +46,7 @@ export function tenantAuth(): MiddlewareHandler<TenantEnv> {
     if (!credential) throw new AppError("unauthorized", "Send Authorization: Bearer <access token or API key>.");
     // The search generation rides along with the auth records (same KV round trip): search, the hot
     // path, then needs no read of its own, and other routes pay nothing for it.
-    const ride: RideAlong = { keysFor: (id) => [searchGenerationKey(id)], values: new Map() };
+    const ride: RideAlong = { keysFor: (id) => [searchGenerationKey(id)], values: new Map(), cacheTtl: GENERATION_CACHE_TTL_SECONDS };
     const tenant = await authenticateBearer(c.env, credential, ride);
     if (!tenant) throw new AppError("unauthorized", "The access token or API key is invalid, expired or revoked.");
     c.set("tenant", tenant);

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { TenantEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { parsePhoneQuery, phoneQueryProblem } from "../phone/match";
-import { SearchCache, emailCacheQuery, getSearchGeneration, phoneCacheQuery, type SearchCacheQuery } from "../directory/search-cache";
+import { SearchCache, emailCacheQuery, phoneCacheQuery, type SearchCacheQuery } from "../directory/search-cache";
 import type { Person } from "../domain/person";
 import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
@@ -72,7 +72,8 @@ async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery
   const parsed = parseSearch(q, tenant);
   // The caller is authenticated; the limiter decides while the cache is read. Nothing is answered
   // (and nothing written) before the decision.
-  const cache = new SearchCache(tenant.id, c.get("searchGeneration") ?? (await getSearchGeneration(c.env.KV, tenant.id)));
+  // The generation was read by tenantAuth, in the same KV round trip as the caller's credentials.
+  const cache = new SearchCache(tenant.id, c.get("searchGeneration"));
   const cached = await cache.get(parsed.cacheQuery);
   await enforceRateLimit(c, allowed);
   if (cached !== null) return c.body(cached, 200, { "Content-Type": "application/json", "X-Search-Source": "cache" });

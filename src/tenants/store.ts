@@ -244,6 +244,8 @@ export async function decryptTalemetryCredentials(tenant: Tenant, env: Env): Pro
 export interface RideAlong {
   keysFor(tenantId: string): string[];
   values: Map<string, string | null>;
+  /** How stale the ride-along values may be (s); the bulk get uses the stricter of this and the auth TTL. */
+  cacheTtl: number;
 }
 
 /**
@@ -253,7 +255,8 @@ export interface RideAlong {
 async function tenantWithCredentials(env: Env, tenantId: string, clientId: string, ride?: RideAlong): Promise<[Tenant | null, CredentialRecord | null]> {
   if (!TENANT_ID.test(tenantId)) return [null, null];
   const keys = [tenantKey(tenantId), oauthClientKey(clientId), ...(ride?.keysFor(tenantId) ?? [])];
-  const values = await env.KV.get(keys, { type: "text", cacheTtl: AUTH_CACHE_TTL_SECONDS });
+  const cacheTtl = Math.min(AUTH_CACHE_TTL_SECONDS, ride?.cacheTtl ?? AUTH_CACHE_TTL_SECONDS);
+  const values = await env.KV.get(keys, { type: "text", cacheTtl });
   for (const key of keys.slice(2)) ride?.values.set(key, values.get(key) ?? null);
   const parse = <T>(text: string | null | undefined): T | null => (text ? (JSON.parse(text) as T) : null);
   return [parse<Tenant>(values.get(keys[0])), parse<CredentialRecord>(values.get(keys[1]))];
