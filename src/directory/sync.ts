@@ -1,5 +1,6 @@
 import type { CandidateDetails } from "../domain/person";
 import { INITIAL_SYNC_STATE, type SyncState } from "./sync-state";
+import { isoSeconds, isoSecondsCeil } from "../platform/time";
 
 /**
  * The directory's sync loop, independent of storage and transport so it reads like the algorithm:
@@ -44,13 +45,13 @@ export interface StepResult {
   contactChanged: boolean;
 }
 
-/** Whole seconds, as the contract's samples write times (Talemetry may not accept fractions). */
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+/** Match API times are whole seconds (Talemetry may not accept fractions). */
+const iso = isoSeconds;
 /**
  * A window's upper bound: `now` rounded UP to the second, so an event of this very second is inside the
  * window (rounding down would leave it to the next window's overlap: correct, but a minute late).
  */
-export const isoCeil = (ms: number) => iso(Math.ceil(ms / 1000) * 1000);
+export const isoCeil = isoSecondsCeil;
 
 /** Details for `ids` (the adapter batches ≤ 50 per call); ids Talemetry no longer has are `missing`. */
 export async function fetchAll(source: SyncSource, ids: string[]): Promise<{ found: CandidateDetails[]; missing: string[] }> {

@@ -11,6 +11,7 @@ import { normalizeCandidate, normalizeNote } from "./normalize";
 import { tokenExpiry, type TokenSource } from "./token";
 import type { Deadline } from "./transport";
 import { parseAuthBody, parseIdsBody, parseNoteBody, parseUsersBody, type IdsPage, type UsersPage } from "./wire";
+import { isoUtc } from "../platform/time";
 
 /** §3: at most 50 ids a profiles call (assumed). */
 export const MAX_PROFILE_IDS = 50;
@@ -87,7 +88,7 @@ export interface TalemetryClientOptions extends CallOptions {
 
 /** ISO 8601 UTC in the contract's style (`2011-08-29T17:00:00Z`). */
 function isoTime(value: Date | string): string {
-  return typeof value === "string" ? value : value.toISOString().replace(/\.000Z$/, "Z");
+  return typeof value === "string" ? value : isoUtc(value.getTime());
 }
 
 function pathId(id: string): string {

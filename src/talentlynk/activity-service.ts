@@ -25,6 +25,7 @@ import { validationError } from "../platform/validation";
 import type { TalemetryClient, UpstreamStats } from "../talemetry";
 import { activityTypesFor, type ActivityType } from "../tenants/activity-types";
 import type { Tenant } from "../tenants/types";
+import { isoUtc } from "../platform/time";
 
 /** The activity record, re-exported for callers of the service. */
 export type { Activity } from "../directory/activities";
@@ -77,10 +78,6 @@ function directoryOf(env: Env, tenant: Tenant) {
   return env.TENANT.get(env.TENANT.idFromName(tenant.id));
 }
 
-/** ISO 8601 UTC without milliseconds when they are zero, the contract's style (`2026-11-22T10:03:00Z`). */
-function isoUtc(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
-}
 
 function typeOf(tenant: Tenant, id: string): ActivityType {
   const type = activityTypesFor(tenant).find((t) => t.id === id);

@@ -13,6 +13,7 @@ import { PERSON_INCLUDE, type ContactChange, type ContactUse, type UpstreamStats
 import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
 import type { PatchCandidateBody } from "./candidate-schemas";
+import { isoUtc } from "../platform/time";
 
 /** What the candidate functions need besides env and tenant. */
 export interface CandidateCallOptions {
@@ -32,9 +33,6 @@ function directoryOf(env: Env, tenant: Tenant) {
   return env.TENANT.get(env.TENANT.idFromName(tenant.id));
 }
 
-function isoUtc(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
-}
 
 function personOf(tenant: Tenant, details: CandidateDetails, updatedAt: string | null): Person {
   // The link is tenant config, applied at read time (as search does) so a template change needs no re-index.
