@@ -3,6 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { Person, PersonPhone } from "../../src/domain/person";
 import { IndexStore } from "../../src/directory/index-store";
+import { makePerson } from "../helpers/people";
 
 /** A unique Durable Object name per call, so tests never share a directory. */
 export function uniqueTenant(label: string): string {
@@ -16,22 +17,7 @@ export function phone(e164: string, type: PersonPhone["type"] = "mobile"): Perso
 
 /** A person record as the adapter would produce it. */
 export function person(id: string, overrides: Partial<Person> = {}): Person {
-  return {
-    id,
-    entity: "candidate",
-    name: `Person ${id}`,
-    first_name: "Person",
-    last_name: id,
-    emails: [],
-    phones: [],
-    company: null,
-    title: null,
-    do_not_contact: false,
-    consent: { sms: null, email: null },
-    url: null,
-    updated_at: "2026-11-22T10:03:00Z",
-    ...overrides,
-  };
+  return makePerson(id, { first_name: "Person", last_name: id, updated_at: "2026-11-22T10:03:00Z", ...overrides });
 }
 
 /** Runs `fn` with an IndexStore inside the named tenant's Durable Object. */

@@ -2,16 +2,10 @@
 // incremental window is worked through page by page with its position committed each time, the
 // checkpoint moves only when the window is complete, and a failure resumes where the last commit left.
 import { describe, expect, it } from "vitest";
-import type { CandidateDetails } from "../../src/domain/person";
 import { MATCH_PAGE_SIZE, incrementalPage, type MatchEvent, type SyncSink, type SyncSource } from "../../src/directory/sync";
 import { INITIAL_SYNC_STATE, type SyncState } from "../../src/directory/sync-state";
+import { makeDetails } from "../helpers/people";
 
-function details(id: string): CandidateDetails {
-  return {
-    id, name: id, first_name: null, last_name: null, emails: [], phones: [], company: null, title: null,
-    do_not_contact: false, consent: { sms: null, email: null }, address: null, lifecycle: null, tags: [], notes: [], applications: [],
-  };
-}
 
 /** A Match API over fixed event lists (ids as cursor offsets) and a profiles call that knows `alive`. */
 function fakeSource(events: Record<MatchEvent, string[]>, alive: Set<string>, failOnCall?: number): SyncSource & { calls: number } {
@@ -24,7 +18,7 @@ function fakeSource(events: Record<MatchEvent, string[]>, alive: Set<string>, fa
       return { ids, cursor: start + p.pageSize < events[p.event].length ? String(start + p.pageSize) : null };
     },
     async fetchProfiles(ids: string[]) {
-      return ids.filter((id) => alive.has(id)).map(details);
+      return ids.filter((id) => alive.has(id)).map((id) => makeDetails(id));
     },
   };
   return source;

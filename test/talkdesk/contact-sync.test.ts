@@ -3,7 +3,7 @@
 // deliver every row exactly once per change.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Person } from "../../src/domain/person";
+import { makePerson } from "../helpers/people";
 import {
   buildContactPage,
   decodeCheckpoint,
@@ -85,21 +85,7 @@ describe("planContactPage", () => {
 });
 
 function row(seq: number, id = `c${seq}`): ContactRow {
-  const person: Person = {
-    id,
-    entity: "candidate",
-    name: `Name ${id}`,
-    first_name: null,
-    last_name: null,
-    emails: [],
-    phones: [],
-    company: null,
-    title: null,
-    do_not_contact: false,
-    consent: { sms: null, email: null },
-    url: null,
-    updated_at: null,
-  };
+  const person = makePerson(id, { name: `Name ${id}` });
   return { seq, person, extras: seq % 2 === 0 ? { address: `${seq} Main St` } : null };
 }
 

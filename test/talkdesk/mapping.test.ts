@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CandidateDetails, Person, TalemetryUser } from "../../src/domain/person";
 import { SAMPLE_DETAILS, SAMPLE_PERSON, sampleCallNoteText } from "../../src/talkdesk/manifest-samples";
+import { makeDetails, makePerson } from "../helpers/people";
 import {
   formatTalkdeskDate,
   MAX_INTERACTIONS,
@@ -17,43 +18,11 @@ import {
 } from "../../src/talkdesk/mapping";
 
 function person(overrides: Partial<Person> = {}): Person {
-  return {
-    id: "1",
-    entity: "candidate",
-    name: "Jane Doe",
-    first_name: "Jane",
-    last_name: "Doe",
-    emails: [],
-    phones: [],
-    company: null,
-    title: null,
-    do_not_contact: false,
-    consent: { sms: null, email: null },
-    url: null,
-    updated_at: null,
-    ...overrides,
-  };
+  return makePerson("1", { name: "Jane Doe", first_name: "Jane", last_name: "Doe", ...overrides });
 }
 
 function details(overrides: Partial<CandidateDetails> = {}): CandidateDetails {
-  return {
-    id: "c1",
-    name: "Jane Doe",
-    first_name: "Jane",
-    last_name: "Doe",
-    emails: [],
-    phones: [],
-    company: null,
-    title: null,
-    address: null,
-    do_not_contact: false,
-    consent: { sms: null, email: null },
-    lifecycle: null,
-    tags: [],
-    notes: [],
-    applications: [],
-    ...overrides,
-  };
+  return makeDetails("c1", { name: "Jane Doe", first_name: "Jane", last_name: "Doe", ...overrides });
 }
 
 describe("toTalkdeskContact", () => {
