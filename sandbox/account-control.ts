@@ -3,7 +3,8 @@
  * upstream calls and never hit fault rules: tests use them to arrange and inspect the world.
  */
 import type { AccountStore, CandidateRow } from "./account-store";
-import { applyInput, emptyRecord } from "./control-candidates";
+import { applyInput } from "./control-candidates";
+import { emptyRecord } from "./records";
 import type { ParsedCandidateInput, SettingsBody } from "./control-schemas";
 import type { FaultRule } from "./faults";
 import { Rng, uuidV1 } from "./prng";

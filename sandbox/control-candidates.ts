@@ -4,26 +4,6 @@ import type { ParsedCandidateInput } from "./control-schemas";
 import type { CandidateRecord, CustomField, PhoneParts } from "./records";
 import { fieldTime } from "./time";
 
-export function emptyRecord(id: string): CandidateRecord {
-  return {
-    id,
-    name: null,
-    contact: [],
-    jobs: [],
-    schools: [],
-    apps: [],
-    notes: [],
-    tags: [],
-    custom: [],
-    audience: null,
-    lifecycle: null,
-    doNotContact: null,
-    doNotHire: null,
-    source: null,
-    userAreaOn: "Candidate",
-  };
-}
-
 function setCustom(record: CandidateRecord, name: string, value: "Yes" | "No" | null, at: number): void {
   const index = record.custom.findIndex(([n]) => n === name);
   if (value === null) {

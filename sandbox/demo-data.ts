@@ -4,7 +4,7 @@
  * tests rely on these; `e164` lists what a correct phone normalizer should derive from the stored,
  * deliberately messy parts (see sandbox/README.md). Pure data: tests import it directly.
  */
-import type { CandidateRecord } from "./records";
+import { emptyRecord, type CandidateRecord } from "./records";
 
 export interface SandboxUser {
   Id: string;
@@ -53,16 +53,8 @@ const LENA_FIELD_TIME = "2024-11-12 18:07:28 UTC";
 /** Shared by every demo candidate that has no reason to differ. */
 function base(id: string, given: string, family: string): CandidateRecord {
   return {
-    id,
+    ...emptyRecord(id),
     name: { formatted: `${given} ${family}`, given, family },
-    contact: [],
-    jobs: [],
-    schools: [],
-    apps: [],
-    notes: [],
-    tags: [],
-    custom: [],
-    audience: null,
     lifecycle: "prospect",
     doNotContact: { Value: "No", UpdatedAt: "2024-06-01 09:00:00 UTC" },
     doNotHire: { Value: "No", UpdatedAt: "2024-06-01 09:00:00 UTC" },

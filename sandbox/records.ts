@@ -165,3 +165,24 @@ export function emailsOf(record: CandidateRecord): string[] {
   }
   return out;
 }
+
+/** A candidate with nothing but its id: the starting point of every created or demo record. */
+export function emptyRecord(id: string): CandidateRecord {
+  return {
+    id,
+    name: null,
+    contact: [],
+    jobs: [],
+    schools: [],
+    apps: [],
+    notes: [],
+    tags: [],
+    custom: [],
+    audience: null,
+    lifecycle: null,
+    doNotContact: null,
+    doNotHire: null,
+    source: null,
+    userAreaOn: "Candidate",
+  };
+}
