@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { authenticateApiKey } from "../../src/talentlynk/auth";
 import { resolveAccessToken } from "../../src/tenants/store";
 import { adminFetch, createTenant, issueToken } from "../helpers/tenants";
+import { dumpKv } from "../helpers/kv";
 
 const tokenRequest = (client_id: string, client_secret: string) =>
   exports.default.fetch("http://bridge/oauth/token", {
@@ -52,13 +53,7 @@ describe("secrets at rest", () => {
     await adminFetch(`/admin/tenants/${t.id}`, { method: "PATCH", body: { talemetry: { client_id: "at-rest-2", secret_key: "sandbox-secret-at-rest-2" } } });
     const secrets = [t.api_key, t.client_secret, t.talemetry.secret_key, token, rotated.api_key, rotated.client_secret, "sandbox-secret-at-rest-2"];
 
-    const dump: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page: KVNamespaceListResult<unknown, string> = await env.KV.list({ cursor });
-      for (const key of page.keys) dump.push(key.name, (await env.KV.get(key.name)) ?? "", JSON.stringify(key.metadata ?? null));
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
+    const dump = await dumpKv();
     const everything = dump.join("\n");
     expect(everything).toContain(`tenant:${t.id}`);
     for (const secret of secrets) {

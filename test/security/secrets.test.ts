@@ -16,6 +16,7 @@ import { clearFaults, revokeTokens, seedAccount, setFaults, uniqueClientId } fro
 import { BRIDGE, adminFetch, createTenant, issueToken, type TestTenant } from "../helpers/tenants";
 import { drainBackfill, envelope, talkdesk } from "../talkdesk/helpers";
 import { v1 } from "../v1/helpers";
+import { dumpKv } from "../helpers/kv";
 
 const maya = DEMO.maya.record.id;
 const sources = import.meta.glob("../../src/**/*.ts", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
@@ -276,13 +277,7 @@ describe("a tenant's life with every secret in play", () => {
   });
 
   it("at rest: no secret in any KV key, value or metadata, nor in any tenant Durable Object's storage", async () => {
-    const dump: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page: KVNamespaceListResult<unknown, string> = await env.KV.list({ cursor });
-      for (const key of page.keys) dump.push(key.name, (await env.KV.get(key.name)) ?? "", JSON.stringify(key.metadata ?? null));
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
+    const dump = await dumpKv();
     const stub = env.TENANT.get(env.TENANT.idFromName(life.tenant.id));
     dump.push(
       await runInDurableObject(stub, (_instance, state) => {
