@@ -100,8 +100,9 @@ export class TenantDirectory extends DurableObject<Env> {
     return tokenOutcome(this.currentToken(rejected));
   }
 
-  private async currentToken(rejected?: string): Promise<TokenRecord> {
-    const tenant = await this.tenant();
+  /** `known`: the tenant config the caller already read (a sync run asks for a token on every upstream call). */
+  private async currentToken(rejected?: string, known?: Tenant): Promise<TokenRecord> {
+    const tenant = known ?? (await this.tenant());
     const version = tenant.talemetry.credentials_version;
     if (!this.flight || this.flightVersion !== version) {
       this.flightVersion = version;
@@ -185,7 +186,7 @@ export class TenantDirectory extends DurableObject<Env> {
     const store = await this.store();
     const interval = syncIntervalSeconds(tenant.settings, readSettings(this.env).syncIntervalSeconds);
     const log = createLogger({ level: readSettings(this.env).logLevel, fields: { tenant_id: tenant.id, component: "sync" } });
-    const source = syncSourceFor(this.env, tenant, (rejected) => this.currentToken(rejected).then((r) => r.token));
+    const source = syncSourceFor(this.env, tenant, (rejected) => this.currentToken(rejected, tenant).then((r) => r.token));
     const sink: SyncSink = {
       commit: ({ found, missing, seenAt, updatedAt, next }) =>
         this.ctx.storage.transactionSync(() => {
