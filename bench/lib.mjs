@@ -39,12 +39,26 @@ export async function startStack({ logLevel = "error" } = {}) {
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
   const common = ["--ip", "127.0.0.1", "--persist-to", STATE];
   const procs = [
-    spawn("wrangler", ["dev", "-c", "sandbox/wrangler.toml", "--port", String(SANDBOX_PORT), "--inspector-port", "9330", ...common], { env, stdio: "ignore" }),
+    spawn("wrangler", ["dev", "-c", "sandbox/wrangler.toml", "--port", String(SANDBOX_PORT), "--inspector-port", "9330", ...common], {
+      env,
+      stdio: "ignore",
+    }),
     spawn(
       "wrangler",
       [
-        "dev", "-c", benchConfig(), "--port", String(BRIDGE_PORT), "--inspector-port", "9331",
-        "--var", `TALEMETRY_MATCH_URL:${SANDBOX}`, "--var", `TALEMETRY_PROFILES_URL:${SANDBOX}`, "--var", `LOG_LEVEL:${logLevel}`,
+        "dev",
+        "-c",
+        benchConfig(),
+        "--port",
+        String(BRIDGE_PORT),
+        "--inspector-port",
+        "9331",
+        "--var",
+        `TALEMETRY_MATCH_URL:${SANDBOX}`,
+        "--var",
+        `TALEMETRY_PROFILES_URL:${SANDBOX}`,
+        "--var",
+        `LOG_LEVEL:${logLevel}`,
         ...common,
       ],
       { env, stdio: ["ignore", "pipe", "ignore"] },
@@ -65,7 +79,9 @@ export async function startStack({ logLevel = "error" } = {}) {
       } catch {}
     }
   });
-  const stop = () => procs.forEach((p) => p.kill("SIGTERM"));
+  const stop = () => {
+    for (const p of procs) p.kill("SIGTERM");
+  };
   process.on("exit", stop);
   await waitFor(`${BRIDGE}/healthz`);
   await waitFor(`${SANDBOX}/healthz`);
@@ -183,6 +199,6 @@ export async function loadInterleaved({ scenarios, seconds, concurrency, sliceMs
 export function table(headers, rows) {
   const cells = [headers, ...rows].map((r) => r.map(String));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r) => "| " + r.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
-  return [line(cells[0]), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...cells.slice(1).map(line)].join("\n");
+  const line = (r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [line(cells[0]), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
 }

@@ -1,7 +1,7 @@
 // `npm run bench [-- backfill|search]`: the directory backfill and caller-ID search benchmarks of
 // issue 3, against `wrangler dev` on the simulator, printed as tables. See bench/README.md.
 import { spawnSync } from "node:child_process";
-import { admin, BRIDGE, control, loadInterleaved, startStack, table, totalCalls, sleep } from "./lib.mjs";
+import { admin, BRIDGE, control, loadInterleaved, sleep, startStack, table, totalCalls } from "./lib.mjs";
 
 const only = process.argv[2];
 /** The mixed load runs in its own process with its own stack, after this one's is stopped. */
@@ -43,7 +43,9 @@ if (!only || only === "backfill" || only === "search") {
   const runs = [await backfill("fast", 0)];
   if (only !== "search") runs.push(await backfill("slow", 100));
   const expected = Math.ceil(CANDIDATES / 500) + Math.ceil(CANDIDATES / 50) + 1;
-  console.log(`\nBackfill of ${CANDIDATES} simulated candidates (Match PageSize 500, details in batches of 50; expected ≈ ${expected} upstream calls)\n`);
+  console.log(
+    `\nBackfill of ${CANDIDATES} simulated candidates (Match PageSize 500, details in batches of 50; expected ≈ ${expected} upstream calls)\n`,
+  );
   console.log(
     table(
       ["upstream latency", "indexed", "time (s)", "candidates/s", "upstream calls", "authorize", "ids pages", "profiles calls"],
@@ -70,7 +72,13 @@ async function searchBench({ tenant, clientId }) {
   let offset;
   do {
     const body = { auth: { api_key: tenant.api_key }, ...(offset ? { meta: { offset } } : {}) };
-    const page = await (await fetch(`${BRIDGE}/talkdesk/contacts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json();
+    const page = await (
+      await fetch(`${BRIDGE}/talkdesk/contacts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+    ).json();
     for (const c of page.contacts ?? []) for (const p of c.phones ?? []) if (p.startsWith("+1")) phones.push(p.slice(2));
     offset = page.next_offset;
   } while (offset && phones.length < 20_000);
@@ -115,13 +123,17 @@ async function searchBench({ tenant, clientId }) {
     r.p95.toFixed(2),
     r.p99.toFixed(2),
     Math.round(r.rps),
-    (r.p50 / baseline.p50).toFixed(2) + "×",
+    `${(r.p50 / baseline.p50).toFixed(2)}×`,
     r.errors,
   ]);
-  console.log(`\nCaller-ID search (${concurrency} concurrent clients, ${seconds} s per scenario interleaved in 0.5 s slices, one run; ${phones.length} distinct indexed numbers)\n`);
+  console.log(
+    `\nCaller-ID search (${concurrency} concurrent clients, ${seconds} s per scenario interleaved in 0.5 s slices, one run; ${phones.length} distinct indexed numbers)\n`,
+  );
   console.log(table(["scenario", "requests", "p50 ms", "p95 ms", "p99 ms", "req/s", "p50 / baseline", "errors"], rows));
   console.log(`\nUpstream (Talemetry) calls during the search phases: ${totalCalls(stats)}  (target 0)`);
-  console.log(`Targets: cache-hit p50 ≤ 2× baseline → ${(cacheHit.p50 / baseline.p50).toFixed(2)}×; index-hit p50 ≤ 4× baseline → ${(indexHit.p50 / baseline.p50).toFixed(2)}×`);
+  console.log(
+    `Targets: cache-hit p50 ≤ 2× baseline → ${(cacheHit.p50 / baseline.p50).toFixed(2)}×; index-hit p50 ≤ 4× baseline → ${(indexHit.p50 / baseline.p50).toFixed(2)}×`,
+  );
 }
 
 stop();

@@ -4,11 +4,10 @@
  */
 import type { AccountStore, CandidateRow } from "./account-store";
 import { applyInput } from "./control-candidates";
-import { emptyRecord } from "./records";
 import type { ParsedCandidateInput, SettingsBody } from "./control-schemas";
 import type { FaultRule } from "./faults";
 import { Rng, uuidV1 } from "./prng";
-import { emailsOf } from "./records";
+import { emailsOf, emptyRecord } from "./records";
 import { INCLUDE_OPTIONS, renderCandidate } from "./render-hrxml";
 import { fail, ok, type Reply } from "./reply";
 import { parseInstant } from "./time";

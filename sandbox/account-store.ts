@@ -4,11 +4,12 @@
  * multi-statement writes still go through `transactionSync` so a failure leaves nothing half-written.
  * The only instance state is caches of what storage says (this object is the sole writer).
  */
-import { faultAnswer, pickRule, type Decision, type FaultRule, type Op, type StoredRule, OPS } from "./faults";
-import { emailsOf, type CandidateRecord, type SeededCandidate } from "./records";
+
 import { BatchInsert } from "./batch-insert";
+import { type Decision, type FaultRule, faultAnswer, OPS, type Op, pickRule, type StoredRule } from "./faults";
+import { type CandidateRecord, emailsOf, type SeededCandidate } from "./records";
 import { ACCOUNT_TABLES } from "./schema";
-import { seedCandidates, type SeedOptions } from "./seed";
+import { type SeedOptions, seedCandidates } from "./seed";
 import { DEFAULT_TOKEN_TTL_SECONDS } from "./tokens";
 
 export interface AccountSettings {
@@ -75,11 +76,7 @@ export class AccountStore {
   }
 
   private setMeta(key: string, value: string): void {
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      key,
-      value,
-    );
+    this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
   }
 
   settings(): AccountSettings {

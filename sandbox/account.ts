@@ -12,7 +12,7 @@ import * as control from "./account-control";
 import { AccountStore } from "./account-store";
 import * as upstream from "./account-upstream";
 import type { ParsedCandidateInput, SettingsBody } from "./control-schemas";
-import { seedCount, type SandboxEnv } from "./env";
+import { type SandboxEnv, seedCount } from "./env";
 import type { Decision, FaultRule, Op } from "./faults";
 import { RegistryStore } from "./registry";
 import type { Reply } from "./reply";

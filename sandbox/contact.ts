@@ -28,7 +28,7 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 export function e164Parts(number: string): PhoneParts | null {
   if (!E164.test(number)) return null;
   const parsed = parsePhoneNumberFromString(number);
-  if (!parsed || !parsed.isPossible()) return null;
+  if (!parsed?.isPossible()) return null;
   const cc = parsed.countryCallingCode;
   const nsn = parsed.nationalNumber;
   if (cc === "1") {

@@ -19,12 +19,7 @@ function setCustom(record: CandidateRecord, name: string, value: "Yes" | "No" | 
  * Applies the fields present in `input` to a copy of `record` (absent = unchanged). `creating` fills
  * in a formatted name when none is given.
  */
-export function applyInput(
-  record: CandidateRecord,
-  input: ParsedCandidateInput,
-  at: number,
-  creating: boolean,
-): CandidateRecord {
+export function applyInput(record: CandidateRecord, input: ParsedCandidateInput, at: number, creating: boolean): CandidateRecord {
   const next: CandidateRecord = structuredClone(record);
   if (input.givenName !== undefined || input.familyName !== undefined || input.formattedName !== undefined) {
     const given = input.givenName !== undefined ? input.givenName : (next.name?.given ?? null);

@@ -24,7 +24,10 @@ const postalAddress = z
     PostalCode: nullableText(20).optional(),
     Region: nullableText().optional(),
     Municipality: nullableText().optional(),
-    DeliveryAddress: z.object({ AddressLine: z.union([text(), z.array(text()), z.null()]) }).nullable().optional(),
+    DeliveryAddress: z
+      .object({ AddressLine: z.union([text(), z.array(text()), z.null()]) })
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -53,13 +56,19 @@ const phoneInput = z
 export const candidateInputSchema = z
   .object({
     /** Create only: a fixed id (must be unused). Default: a new UUID v1. */
-    id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "letters, digits and hyphens").optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, "letters, digits and hyphens")
+      .optional(),
     givenName: nullableText().optional(),
     familyName: nullableText().optional(),
     /** Default on create: "given family". */
     formattedName: nullableText().optional(),
     /** Replace all emails (placed like the contract's PATCH does). */
-    emails: z.array(text(254).regex(/^[^\s@]+@[^\s@]+$/, "must be an email address")).max(20).optional(),
+    emails: z
+      .array(text(254).regex(/^[^\s@]+@[^\s@]+$/, "must be an email address"))
+      .max(20)
+      .optional(),
     /** Replace all phones with these raw parts (dirty data welcome). */
     phones: z.array(phoneInput).max(20).optional(),
     /** Replace the whole contact block verbatim (wins over emails/phones/address). */
@@ -99,7 +108,12 @@ export const settingsBodySchema = z
     /** Added to every upstream call of the account (benchmarks). */
     latencyMs: z.number().int().min(0).max(MAX_LATENCY_MS).optional(),
     /** `expires_in` of tokens issued from now on; tokens already issued keep theirs. */
-    tokenTtlSeconds: z.number().int().min(1).max(30 * 86_400).optional(),
+    tokenTtlSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400)
+      .optional(),
     /** Answer `"Candidates": {…}` instead of `[{…}]` when exactly one candidate is found. */
     singleCandidateAsObject: z.boolean().optional(),
   })

@@ -4,7 +4,7 @@
  * tests rely on these; `e164` lists what a correct phone normalizer should derive from the stored,
  * deliberately messy parts (see sandbox/README.md). Pure data: tests import it directly.
  */
-import { emptyRecord, type CandidateRecord } from "./records";
+import { type CandidateRecord, emptyRecord } from "./records";
 
 export interface SandboxUser {
   Id: string;
@@ -333,7 +333,7 @@ const lukas: DemoCandidate = {
   createdAt: t("2024-05-14T13:20:00Z"),
   updatedAt: [t("2024-08-01T10:00:00Z")],
   e164: ["+4930901820", "+4915123456789"],
-  purpose: "DE: \"(0)30\" area with extension, separate mobile ContactMethod; DoNotContact Yes",
+  purpose: 'DE: "(0)30" area with extension, separate mobile ContactMethod; DoNotContact Yes',
   record: {
     ...base("6a1d7c3e-3f2a-11ef-9b1c-0242ac120003", "Lukas", "Becker"),
     contact: [
@@ -365,7 +365,7 @@ const camille: DemoCandidate = {
   createdAt: t("2024-03-03T09:10:00Z"),
   updatedAt: [],
   e164: ["+33612345678"],
-  purpose: "FR: country code 33 with trunk \"06\" kept; mixed-case email (conflicts are case-insensitive)",
+  purpose: 'FR: country code 33 with trunk "06" kept; mixed-case email (conflicts are case-insensitive)',
   record: {
     ...base("7c3e9b20-2e11-11ef-a7d4-0242ac120004", "Camille", "Laurent"),
     contact: [
@@ -432,7 +432,7 @@ const robin: DemoCandidate = {
   createdAt: t("2024-01-05T12:00:00Z"),
   updatedAt: [],
   e164: [],
-  purpose: "garbage phones (\"n/a\", \"call me\", \"123\") and null Use/parts",
+  purpose: 'garbage phones ("n/a", "call me", "123") and null Use/parts',
   record: {
     ...base("9e5a1f40-0b77-11ef-8c9f-0242ac120007", "Robin", "Doe"),
     contact: [

@@ -3,9 +3,10 @@
  * from the events table's primary key (kind, at, id) or, without a DateTimeRange, from the candidates'
  * (created_at, id) index — never a scan-and-sort, so paging 10,000 candidates stays cheap.
  */
+
+import { parseInstant } from "./time";
 import type { EventKind, IdsRequest } from "./upstream-schemas";
 import { DEFAULT_PAGE_SIZE } from "./upstream-schemas";
-import { parseInstant } from "./time";
 
 /** "all" = no DateTimeRange: every current candidate by creation time. */
 export type ListingKind = EventKind | "all";

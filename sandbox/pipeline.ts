@@ -14,7 +14,7 @@ import type { z } from "zod";
 import type { SimulatorAccount } from "./account";
 import type { SandboxEnv } from "./env";
 import { HANG_MS, type Op } from "./faults";
-import { fail, toResponse, type Reply } from "./reply";
+import { fail, type Reply, toResponse } from "./reply";
 import { REGISTRY_NAME } from "./schema";
 import { oauthToken } from "./tokens";
 import { describeIssues } from "./upstream-schemas";
@@ -95,12 +95,7 @@ export async function execute<T>(c: SandboxContext, plan: CallPlan<T>): Promise<
 }
 
 /** An authenticated upstream call: the token names the account through the registry. */
-export async function tokenCall<T>(
-  c: SandboxContext,
-  op: Op,
-  input: Checked<T>,
-  perform: CallPlan<T>["perform"],
-): Promise<Response> {
+export async function tokenCall<T>(c: SandboxContext, op: Op, input: Checked<T>, perform: CallPlan<T>["perform"]): Promise<Response> {
   const token = oauthToken(c.req.header("authorization"));
   if (!token) return toResponse(fail(401, "unauthorized", "Missing Authorization: OAUTH <token>"));
   const clientId = await registryStub(c.env).resolveToken(token);

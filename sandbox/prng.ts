@@ -85,7 +85,10 @@ export class Rng {
   /** `n` lower-case hex digits, eight per draw. */
   hex(n: number): string {
     let out = "";
-    while (out.length < n) out += Math.floor(this.next() * 4294967296).toString(16).padStart(8, "0");
+    while (out.length < n)
+      out += Math.floor(this.next() * 4294967296)
+        .toString(16)
+        .padStart(8, "0");
     return out.slice(0, n);
   }
 }

@@ -26,20 +26,13 @@ export class RegistryStore {
   register(token: string, clientId: string, expiresAt: number, now: number): void {
     this.ensure();
     this.sql.exec("DELETE FROM registry_tokens WHERE expires_at < ?", now - KEEP_AFTER_EXPIRY_MS);
-    this.sql.exec(
-      "INSERT OR REPLACE INTO registry_tokens (token, client_id, expires_at) VALUES (?, ?, ?)",
-      token,
-      clientId,
-      expiresAt,
-    );
+    this.sql.exec("INSERT OR REPLACE INTO registry_tokens (token, client_id, expires_at) VALUES (?, ?, ?)", token, clientId, expiresAt);
     this.noteAccount(clientId);
   }
 
   resolve(token: string): string | null {
     this.ensure();
-    const row = this.sql
-      .exec<{ client_id: string }>("SELECT client_id FROM registry_tokens WHERE token = ?", token)
-      .toArray()[0];
+    const row = this.sql.exec<{ client_id: string }>("SELECT client_id FROM registry_tokens WHERE token = ?", token).toArray()[0];
     return row ? row.client_id : null;
   }
 
@@ -50,7 +43,10 @@ export class RegistryStore {
 
   accounts(): string[] {
     this.ensure();
-    return this.sql.exec<{ client_id: string }>("SELECT client_id FROM registry_accounts").toArray().map((r) => r.client_id);
+    return this.sql
+      .exec<{ client_id: string }>("SELECT client_id FROM registry_accounts")
+      .toArray()
+      .map((r) => r.client_id);
   }
 
   forget(clientId: string): void {

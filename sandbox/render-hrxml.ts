@@ -6,10 +6,10 @@
  */
 import {
   APPLICATION_FIELDS,
-  PHONE_SLOTS,
   type CandidateRecord,
   type ContactMethodRecord,
   type JobRecord,
+  PHONE_SLOTS,
   type SchoolRecord,
 } from "./records";
 
@@ -58,9 +58,7 @@ function contactMethod(cm: ContactMethodRecord): JsonObject {
 }
 
 function contactInfo(record: CandidateRecord): JsonObject {
-  const name = record.name
-    ? { FormattedName: record.name.formatted, GivenName: record.name.given, FamilyName: record.name.family }
-    : null;
+  const name = record.name ? { FormattedName: record.name.formatted, GivenName: record.name.given, FamilyName: record.name.family } : null;
   return { PersonName: name, ContactMethod: repeatable(record.contact.map(contactMethod)) };
 }
 
@@ -129,9 +127,7 @@ export function renderCandidate(record: CandidateRecord, include: ReadonlySet<In
     structured.EmploymentHistory = record.jobs.length ? { EmployerOrg: repeatable(record.jobs.map(employerOrg)) } : null;
   }
   if (include.has("education")) {
-    structured.EducationHistory = record.schools.length
-      ? { SchoolOrInstitution: repeatable(record.schools.map(school)) }
-      : null;
+    structured.EducationHistory = record.schools.length ? { SchoolOrInstitution: repeatable(record.schools.map(school)) } : null;
   }
   const resume: JsonObject = { "xmlns:rm": "resumemirror.com", StructuredXMLResume: structured };
   const candidate: JsonObject = {

@@ -4,16 +4,10 @@
  */
 import { Hono } from "hono";
 import { controlAuth } from "./control-auth";
-import {
-  candidateInputSchema,
-  deleteQuerySchema,
-  faultsBodySchema,
-  seedBodySchema,
-  settingsBodySchema,
-} from "./control-schemas";
+import { candidateInputSchema, deleteQuerySchema, faultsBodySchema, seedBodySchema, settingsBodySchema } from "./control-schemas";
 import type { SandboxEnv } from "./env";
-import { accountStub, jsonBody, registryStub, validate, type AccountStub, type Checked, type SandboxContext } from "./pipeline";
-import { fail, ok, toResponse, type Reply } from "./reply";
+import { type AccountStub, accountStub, type Checked, jsonBody, registryStub, type SandboxContext, validate } from "./pipeline";
+import { fail, ok, type Reply, toResponse } from "./reply";
 import { RESERVED_PREFIX } from "./schema";
 import { parseInstant } from "./time";
 
@@ -82,9 +76,7 @@ controlRoutes.get(`${ACCOUNT}/settings`, (c) => onAccount(c, none, (a, id) => a.
 controlRoutes.post(`${ACCOUNT}/candidates`, async (c) =>
   onAccount(c, await jsonBody(c.req.raw, candidateInputSchema), (a, id, input) => a.createCandidate(id, input)),
 );
-controlRoutes.get(`${ACCOUNT}/candidates/:id`, (c) =>
-  onAccount(c, none, (a, clientId) => a.getCandidate(clientId, c.req.param("id"))),
-);
+controlRoutes.get(`${ACCOUNT}/candidates/:id`, (c) => onAccount(c, none, (a, clientId) => a.getCandidate(clientId, c.req.param("id"))));
 controlRoutes.patch(`${ACCOUNT}/candidates/:id`, async (c) =>
   onAccount(c, await jsonBody(c.req.raw, candidateInputSchema), (a, clientId, input) =>
     a.updateCandidate(clientId, c.req.param("id"), input),

@@ -7,7 +7,5 @@ import { idsSchema } from "./upstream-schemas";
 export const matchRoutes = new Hono<{ Bindings: SandboxEnv }>();
 
 matchRoutes.post("/match/v1/people/ids", async (c) =>
-  tokenCall(c, "ids", await jsonBody(c.req.raw, idsSchema), (account, clientId, request) =>
-    account.listIds(clientId, request),
-  ),
+  tokenCall(c, "ids", await jsonBody(c.req.raw, idsSchema), (account, clientId, request) => account.listIds(clientId, request)),
 );

@@ -7,7 +7,5 @@ import { profilesSchema } from "./upstream-schemas";
 export const profilesRoutes = new Hono<{ Bindings: SandboxEnv }>();
 
 profilesRoutes.post("/soap/profiles/v1", async (c) =>
-  tokenCall(c, "profiles", await jsonBody(c.req.raw, profilesSchema), (account, clientId, request) =>
-    account.profiles(clientId, request),
-  ),
+  tokenCall(c, "profiles", await jsonBody(c.req.raw, profilesSchema), (account, clientId, request) => account.profiles(clientId, request)),
 );

@@ -26,7 +26,20 @@ interface CountryWords {
 export const WORDS: Record<Country, CountryWords> = {
   US: {
     given: ["James", "Mary", "Michael", "Jennifer", "DeShawn", "Emily", "José", "Aaliyah", "Robert", "Linda", "Kevin", "Ashley"],
-    family: ["Smith", "Johnson", "Williams", "Brown", "Garcia", "Miller", "O'Brien", "Nguyen", "Washington", "Rodriguez", "Kim", "McAllister"],
+    family: [
+      "Smith",
+      "Johnson",
+      "Williams",
+      "Brown",
+      "Garcia",
+      "Miller",
+      "O'Brien",
+      "Nguyen",
+      "Washington",
+      "Rodriguez",
+      "Kim",
+      "McAllister",
+    ],
     cities: [
       ["Dallas", "TX", "75201"],
       ["Austin", "TX", "73301"],

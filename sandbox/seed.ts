@@ -19,12 +19,12 @@ import type {
   SeededCandidate,
 } from "./records";
 import { emailsOf } from "./records";
-import { garbagePhone, messyPhone } from "./seed-phones";
 import {
   APP_SOURCES,
   AUDIENCES,
   COMPANIES,
   COUNTRY_WEIGHTS,
+  type Country,
   DEGREES,
   DISPOSITIONS,
   LIFECYCLES,
@@ -36,8 +36,8 @@ import {
   TAGS,
   TITLES,
   WORDS,
-  type Country,
 } from "./seed-data";
+import { garbagePhone, messyPhone } from "./seed-phones";
 import { fieldTime, noteTime } from "./time";
 
 /** Seeded events fall in this window: fixed, so reruns are identical, and in the past, before any write. */
@@ -55,16 +55,65 @@ export interface SeedOptions {
 type Weights<T> = ReadonlyArray<readonly [T, number]>;
 
 /** How many of each thing a generated candidate has, and how likely each kind is (hoisted: hot loop). */
-const PHONE_COUNT: Weights<number> = [[0, 10], [1, 50], [2, 30], [3, 10]];
-const PHONE_SLOT: Weights<PhoneSlot> = [["Mobile", 50], ["Telephone", 44], ["Fax", 4], ["Pager", 2]];
-const PHONE_USE: Weights<string | null> = [["personal", 60], ["business", 25], ["home", 8], [null, 7]];
-const EMAIL_COUNT: Weights<number> = [[0, 8], [1, 77], [2, 15]];
-const JOB_COUNT: Weights<number> = [[0, 20], [1, 40], [2, 25], [3, 10], [4, 5]];
-const SCHOOL_COUNT: Weights<number> = [[0, 40], [1, 45], [2, 15]];
-const APP_COUNT: Weights<number> = [[0, 45], [1, 35], [2, 15], [3, 5]];
-const UPDATE_COUNT: Weights<number> = [[0, 40], [1, 35], [2, 15], [3, 10]];
-const NOTE_COUNT: Weights<number> = [[0, 45], [1, 30], [2, 15], [3, 10]];
-const TAG_COUNT: Weights<number> = [[0, 40], [1, 30], [2, 20], [4, 10]];
+const PHONE_COUNT: Weights<number> = [
+  [0, 10],
+  [1, 50],
+  [2, 30],
+  [3, 10],
+];
+const PHONE_SLOT: Weights<PhoneSlot> = [
+  ["Mobile", 50],
+  ["Telephone", 44],
+  ["Fax", 4],
+  ["Pager", 2],
+];
+const PHONE_USE: Weights<string | null> = [
+  ["personal", 60],
+  ["business", 25],
+  ["home", 8],
+  [null, 7],
+];
+const EMAIL_COUNT: Weights<number> = [
+  [0, 8],
+  [1, 77],
+  [2, 15],
+];
+const JOB_COUNT: Weights<number> = [
+  [0, 20],
+  [1, 40],
+  [2, 25],
+  [3, 10],
+  [4, 5],
+];
+const SCHOOL_COUNT: Weights<number> = [
+  [0, 40],
+  [1, 45],
+  [2, 15],
+];
+const APP_COUNT: Weights<number> = [
+  [0, 45],
+  [1, 35],
+  [2, 15],
+  [3, 5],
+];
+const UPDATE_COUNT: Weights<number> = [
+  [0, 40],
+  [1, 35],
+  [2, 15],
+  [3, 10],
+];
+const NOTE_COUNT: Weights<number> = [
+  [0, 45],
+  [1, 30],
+  [2, 15],
+  [3, 10],
+];
+const TAG_COUNT: Weights<number> = [
+  [0, 40],
+  [1, 30],
+  [2, 20],
+  [4, 10],
+];
 
 interface SeedState {
   rng: Rng;
@@ -283,9 +332,9 @@ function generateCandidate(state: SeedState): SeededCandidate {
   const createdAt = timeBetween(rng, SEED_WINDOW.from, SEED_WINDOW.to - 30 * 86_400_000);
   const id = uuidV1(rng, createdAt);
 
-  const updatedAt = Array.from({ length: rng.weighted(UPDATE_COUNT) }, () =>
-    timeBetween(rng, createdAt + 1000, SEED_WINDOW.to),
-  ).sort((a, b) => a - b);
+  const updatedAt = Array.from({ length: rng.weighted(UPDATE_COUNT) }, () => timeBetween(rng, createdAt + 1000, SEED_WINDOW.to)).sort(
+    (a, b) => a - b,
+  );
   const deletedAt = rng.chance(0.03) ? timeBetween(rng, createdAt + 1000, SEED_WINDOW.to) : null;
   const touched = updatedAt.length ? updatedAt[updatedAt.length - 1] : createdAt;
 

@@ -9,7 +9,9 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 7200;
 
 export function mintToken(nowMs: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase();
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .toUpperCase();
   return `TGC-${Math.floor(nowMs / 1000)}r${hex}`;
 }
 

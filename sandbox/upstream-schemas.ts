@@ -62,7 +62,10 @@ export const contactPatchSchema = z.object({
     .array(
       z.object({
         use: z.enum(CONTACT_USES),
-        number: z.string().max(32).refine((n) => e164Parts(n) !== null, "must be an E.164 number like +14155550142"),
+        number: z
+          .string()
+          .max(32)
+          .refine((n) => e164Parts(n) !== null, "must be an E.164 number like +14155550142"),
       }),
     )
     .max(20)
@@ -74,7 +77,10 @@ export const noteCreateSchema = z.object({
   Text: z.string().min(1).max(20_000),
   DateTime: instant.optional(),
   // §5: the author must be one of the account's Talemetry users (GET /v1/users).
-  AuthorEmail: z.string().max(254).refine((e) => findUser(e) !== undefined, "must be the email of a Talemetry user"),
+  AuthorEmail: z
+    .string()
+    .max(254)
+    .refine((e) => findUser(e) !== undefined, "must be the email of a Talemetry user"),
 });
 export type NoteCreate = z.infer<typeof noteCreateSchema>;
 

@@ -1,7 +1,7 @@
 // `npm run deploy:check`: builds every environment with `wrangler deploy --dry-run` (no network, no
 // deploy) and prints the production bundle size, raw and gzip, against the 300 KiB gzip budget.
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
 const BUDGET_GZIP_KIB = 300;

@@ -2,10 +2,11 @@
 // deployment. The definitions live in TypeScript (src/talkdesk/), so this script bundles them on the
 // fly with esbuild and imports the bundle: one source of truth, no copy of the manifest in JS. All
 // parsing, validation and rendering is in src/talkdesk/manifest-cli.ts (unit-tested); only I/O is here.
-import { build } from "esbuild";
+
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = resolve(ROOT, ".build/manifest/manifest-cli.mjs");

@@ -5,8 +5,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { registerDocs } from "./docs/routes";
 import type { AppEnv } from "./platform/context";
-import { AppError, UpstreamError, toAppError } from "./platform/errors";
+import { AppError, toAppError, UpstreamError } from "./platform/errors";
 import { requestLogger } from "./platform/logger";
 import { renderMessage, renderProblem } from "./platform/problem";
 import { requestId } from "./platform/request-id";
@@ -14,7 +15,6 @@ import { createRouter } from "./platform/validation";
 import { registerV1SecurityScheme } from "./talentlynk/auth";
 import { oauthRoutes, renderOAuthError } from "./talentlynk/oauth";
 import { v1Routes } from "./talentlynk/v1";
-import { registerDocs } from "./docs/routes";
 import { talkdeskRoutes } from "./talkdesk/routes";
 
 /** Who is calling, by path: each caller gets errors in the format its contract fixes. */

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
+import { bearerToken } from "../platform/authorization";
 import type { AppEnv } from "../platform/context";
 import { timingSafeEqualStrings } from "../platform/crypto";
-import { bearerToken } from "../platform/authorization";
 import { AppError } from "../platform/errors";
 
 /**

@@ -3,27 +3,19 @@
  * sync control, for operators of the bridge. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Env } from "../env";
+import { jsonBody } from "../platform/body";
 import type { AppEnv } from "../platform/context";
 import { setRequestTenant } from "../platform/context";
-import { jsonBody } from "../platform/body";
 import { AppError } from "../platform/errors";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../platform/problem";
 import { createRouter } from "../platform/validation";
-import {
-  createTenant,
-  deleteTenant,
-  getCredentialRecord,
-  getTenant,
-  patchTenant,
-  rotateTenantKeys,
-  tenantView,
-} from "../tenants/store";
+import { createTenant, deleteTenant, getCredentialRecord, getTenant, patchTenant, rotateTenantKeys, tenantView } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
-import type { Env } from "../env";
 import { adminAuth } from "./auth";
 import {
-  CreateTenantSchema,
   CreatedTenantSchema,
+  CreateTenantSchema,
   DeletedTenantSchema,
   PatchTenantSchema,
   RotatedKeysSchema,
@@ -44,7 +36,12 @@ const json = <T>(schema: T, description: string) => ({ description, content: { "
 
 const common = { 401: problem("Missing or wrong admin token.") };
 const withTenant = { ...common, 404: problem("No such tenant.") };
-const withBody = { 400: problem("Malformed JSON."), 413: problem("Body larger than MAX_BODY_BYTES."), 415: problem("Body is not application/json."), 422: problem("Invalid fields (each named in `errors`).") };
+const withBody = {
+  400: problem("Malformed JSON."),
+  413: problem("Body larger than MAX_BODY_BYTES."),
+  415: problem("Body is not application/json."),
+  422: problem("Invalid fields (each named in `errors`)."),
+};
 
 const createTenantRoute = createRoute({
   method: "post",
@@ -118,7 +115,7 @@ const requestSyncRoute = createRoute({
   tags: TAGS,
   security,
   summary: "Run a sync now",
-  description: "Incremental by default; `{\"full\": true}` re-reads everything. The body is optional.",
+  description: 'Incremental by default; `{"full": true}` re-reads everything. The body is optional.',
   middleware: [jsonBody({ required: false })],
   request: { params: TenantIdParamsSchema, body: { required: false, content: { "application/json": { schema: SyncRequestSchema } } } },
   responses: { 202: json(SyncStatusSchema, "Sync requested; the status as of now."), ...withTenant, ...withBody },

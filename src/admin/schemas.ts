@@ -42,10 +42,14 @@ export const SettingsPatchSchema = z
   .strictObject({
     default_author_email: z.email().max(254).nullable().optional().openapi({ description: "Author of notes written without a user." }),
     activity_types: z
-      .record(z.string().regex(ACTIVITY_TYPE_ID, "Type ids are lower-case letters, digits and _ (at most 32)."), ActivityTypeOverridePatchSchema.nullable())
+      .record(
+        z.string().regex(ACTIVITY_TYPE_ID, "Type ids are lower-case letters, digits and _ (at most 32)."),
+        ActivityTypeOverridePatchSchema.nullable(),
+      )
       .optional()
       .openapi({
-        description: "Per type id: rename a built-in (`{name}`), add a type (`{name}`), hide one (`{hidden: true}`); `null` removes the override.",
+        description:
+          "Per type id: rename a built-in (`{name}`), add a type (`{name}`), hide one (`{hidden: true}`); `null` removes the override.",
         example: { call: { name: "Call" }, meeting: { hidden: true }, interview: { name: "Interview" } },
       }),
     candidate_url_template: z
@@ -86,7 +90,11 @@ export const PatchTenantSchema = z
   .openapi("PatchTenant");
 
 export const TenantIdParamsSchema = z.object({
-  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "ten_5f0c6a1e9b2d4c7a8e3f1b6d" }),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "ten_5f0c6a1e9b2d4c7a8e3f1b6d" }),
 });
 
 export const CreatedTenantSchema = z
@@ -136,5 +144,7 @@ export const SyncStatusSchema = z
   .openapi("SyncStatus");
 
 export const SyncRequestSchema = z
-  .strictObject({ full: z.boolean().optional().openapi({ description: "Re-read everything instead of the changes since the checkpoint." }) })
+  .strictObject({
+    full: z.boolean().optional().openapi({ description: "Re-read everything instead of the changes since the checkpoint." }),
+  })
   .openapi("SyncRequest");

@@ -222,7 +222,12 @@ export class ActivityStore {
       if (row.lease_until > now) return { kind: "busy", key: row.key, leaseUntil: row.lease_until };
       // A released attempt, or one whose owner vanished: whether its note landed is unknown.
       // Marked uncertain at once: should this attempt fail too, the claim must stay for the next check.
-      this.sql.exec(`UPDATE act_idempotency SET owner = ?, lease_until = ?, uncertain = 1 WHERE key = ?`, owner, now + CLAIM_LEASE_MS, row.key);
+      this.sql.exec(
+        `UPDATE act_idempotency SET owner = ?, lease_until = ?, uncertain = 1 WHERE key = ?`,
+        owner,
+        now + CLAIM_LEASE_MS,
+        row.key,
+      );
       return {
         kind: "claimed",
         key: row.key,
@@ -283,7 +288,11 @@ export class ActivityStore {
    */
   release(key: string, owner: string, uncertain: boolean): void {
     if (uncertain) {
-      this.sql.exec(`UPDATE act_idempotency SET lease_until = 0, uncertain = 1 WHERE key = ? AND owner = ? AND state = 'pending'`, key, owner);
+      this.sql.exec(
+        `UPDATE act_idempotency SET lease_until = 0, uncertain = 1 WHERE key = ? AND owner = ? AND state = 'pending'`,
+        key,
+        owner,
+      );
     } else {
       this.sql.exec(`DELETE FROM act_idempotency WHERE key = ? AND owner = ? AND state = 'pending' AND uncertain = 0`, key, owner);
       // A taken-over claim stays: an earlier attempt may have written the note, the next one checks again.

@@ -1,15 +1,7 @@
 import type { Person } from "../domain/person";
-import { personPhoneKeys, phoneProbes, type MatchLevel, type PhoneKeys, type PhoneQuery } from "../phone/match";
+import { type MatchLevel, type PhoneKeys, type PhoneQuery, personPhoneKeys, phoneProbes } from "../phone/match";
 import { canonicalJson, emailKey, hash64, type JsonValue } from "./index-keys";
-import {
-  LEVEL_EXACT,
-  LEVEL_NATIONAL,
-  changesQuery,
-  chunkRows,
-  emailSearchQuery,
-  entryQuery,
-  phoneSearchQuery,
-} from "./index-queries";
+import { changesQuery, chunkRows, emailSearchQuery, entryQuery, LEVEL_EXACT, LEVEL_NATIONAL, phoneSearchQuery } from "./index-queries";
 import { ensureIndexSchema } from "./index-schema";
 
 /** Extra per-candidate data stored beside the record for Talkdesk contacts (e.g. `address`). */
@@ -156,7 +148,13 @@ export class IndexStore {
       .exec<{ record: string; extras: string | null; seq: number; seen_at: string; updated_at: string }>(q.sql, ...q.params)
       .toArray()[0];
     if (!row) return null;
-    return { person: JSON.parse(row.record) as Person, extras: parseExtras(row.extras), seq: row.seq, seenAt: row.seen_at, updatedAt: row.updated_at };
+    return {
+      person: JSON.parse(row.record) as Person,
+      extras: parseExtras(row.extras),
+      seq: row.seq,
+      seenAt: row.seen_at,
+      updatedAt: row.updated_at,
+    };
   }
 
   /** How many candidates are indexed. */
@@ -243,7 +241,7 @@ export class IndexStore {
       .toArray()[0];
     const extrasText = extras === undefined ? (existing?.extras ?? null) : extras === null ? null : canonicalJson(extras);
     const record = JSON.stringify(person);
-    const hash = hash64(canonicalJson({ ...person, updated_at: undefined }) + "\u0000" + (extrasText ?? ""));
+    const hash = hash64(`${canonicalJson({ ...person, updated_at: undefined })}\u0000${extrasText ?? ""}`);
     const contactHash = hash64(canonicalJson({ emails: person.emails, phones: person.phones }));
 
     if (existing && existing.hash === hash) {
@@ -262,12 +260,28 @@ export class IndexStore {
     if (existing) {
       this.sql.exec(
         `UPDATE dir_candidates SET record = ?, extras = ?, hash = ?, contact_hash = ?, seq = ?, sort_name = ?, seen_at = ?, updated_at = ? WHERE id = ?`,
-        record, extrasText, hash, contactHash, seq, sortName, seenAt, seenAt, person.id,
+        record,
+        extrasText,
+        hash,
+        contactHash,
+        seq,
+        sortName,
+        seenAt,
+        seenAt,
+        person.id,
       );
     } else {
       this.sql.exec(
         `INSERT INTO dir_candidates (id, record, extras, hash, contact_hash, seq, sort_name, seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        person.id, record, extrasText, hash, contactHash, seq, sortName, seenAt, seenAt,
+        person.id,
+        record,
+        extrasText,
+        hash,
+        contactHash,
+        seq,
+        sortName,
+        seenAt,
+        seenAt,
       );
     }
 

@@ -1,6 +1,6 @@
 import type { CandidateDetails } from "../domain/person";
-import { INITIAL_SYNC_STATE, type SyncState } from "./sync-state";
 import { isoSeconds, isoSecondsCeil } from "../platform/time";
+import { INITIAL_SYNC_STATE, type SyncState } from "./sync-state";
 
 /**
  * The directory's sync loop, independent of storage and transport so it reads like the algorithm:
@@ -18,7 +18,13 @@ import { isoSeconds, isoSecondsCeil } from "../platform/time";
 export type MatchEvent = "created" | "updated" | "deleted";
 
 export interface SyncSource {
-  listIds(p: { event: MatchEvent; from: string; to: string; pageSize: number; cursor: string | null }): Promise<{ ids: string[]; cursor: string | null }>;
+  listIds(p: {
+    event: MatchEvent;
+    from: string;
+    to: string;
+    pageSize: number;
+    cursor: string | null;
+  }): Promise<{ ids: string[]; cursor: string | null }>;
   /** Details of the ids that still exist (absent ids were deleted). */
   fetchProfiles(ids: string[]): Promise<CandidateDetails[]>;
 }
@@ -28,7 +34,9 @@ export interface SyncSink {
    * Applies one durable step atomically: upserts `found`, removes `missing`, and stores `next` state.
    * Returns whether any candidate's phones or emails changed (the search generation must move).
    */
-  commit(step: { found: CandidateDetails[]; missing: string[]; seenAt: string; updatedAt: string | null; next: SyncState }): { contactChanged: boolean };
+  commit(step: { found: CandidateDetails[]; missing: string[]; seenAt: string; updatedAt: string | null; next: SyncState }): {
+    contactChanged: boolean;
+  };
   /** Removes rows last seen before `time` (end of a full pass); returns whether contacts changed. */
   dropUnseenSince(time: string): { contactChanged: boolean };
 }
@@ -68,7 +76,16 @@ export async function backfillPage(source: SyncSource, sink: SyncSink, state: Sy
   const { found, missing } = await fetchAll(source, unique);
   const done = page.cursor === null;
   const next: SyncState = done
-    ? { ...state, phase: "incremental", backfillCursor: null, backfillTo: null, checkpoint: to, lastSuccessAt: iso(now), lastError: null, failures: 0 }
+    ? {
+        ...state,
+        phase: "incremental",
+        backfillCursor: null,
+        backfillTo: null,
+        checkpoint: to,
+        lastSuccessAt: iso(now),
+        lastError: null,
+        failures: 0,
+      }
     : { ...state, backfillCursor: page.cursor, backfillTo: to };
   // Backfilled rows have no known change time: `updated_at` stays null (the contract says "null if unknown").
   let { contactChanged } = sink.commit({ found, missing, seenAt: isoCeil(now), updatedAt: null, next });
@@ -94,7 +111,13 @@ export async function incrementalPage(source: SyncSource, sink: SyncSink, state:
     event: 0,
     cursor: null,
   };
-  const page = await source.listIds({ event: WINDOW_EVENTS[window.event], from: window.from, to: window.to, pageSize: MATCH_PAGE_SIZE, cursor: window.cursor });
+  const page = await source.listIds({
+    event: WINDOW_EVENTS[window.event],
+    from: window.from,
+    to: window.to,
+    pageSize: MATCH_PAGE_SIZE,
+    cursor: window.cursor,
+  });
   const { found, missing } = await fetchAll(source, [...new Set(page.ids)]);
   const rest =
     page.cursor !== null

@@ -1,20 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
-import { toPerson, type CandidateDetails, type Person } from "../domain/person";
+import { type CandidateDetails, type Person, toPerson } from "../domain/person";
 import type { Env } from "../env";
 import { readSettings } from "../env";
-import { createLogger } from "../platform/logger";
 import type { PhoneQuery } from "../phone/match";
-import { bumpSearchGeneration } from "./search-cache";
-import { getTenant } from "../tenants/store";
+import { createLogger } from "../platform/logger";
 import { syncIntervalSeconds } from "../tenants/settings";
+import { getTenant } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
-import { IndexStore, type EmailHit, type IndexChange, type PhoneHit } from "./index-store";
+import { type Activity, ActivityStore, CLAIM_LEASE_MS, type ClaimOutcome, ClaimSignals, type StoredActivity } from "./activities";
+import { type EmailHit, type IndexChange, IndexStore, type PhoneHit } from "./index-store";
+import { purgeTenantKv } from "./purge";
+import { bumpSearchGeneration } from "./search-cache";
 import { backfillPage, incrementalPage, isoCeil, restartFull, type SyncSink } from "./sync";
 import { INITIAL_SYNC_STATE, retryDelayMs, type SyncState } from "./sync-state";
-import { syncSourceFor, authorizeTenant } from "./upstream";
-import { TokenFlight, readCachedToken, tokenOutcome, writeCachedToken, type TokenOutcome, type TokenRecord } from "./token-flight";
-import { purgeTenantKv } from "./purge";
-import { ActivityStore, CLAIM_LEASE_MS, ClaimSignals, type Activity, type ClaimOutcome, type StoredActivity } from "./activities";
+import { readCachedToken, TokenFlight, type TokenOutcome, type TokenRecord, tokenOutcome, writeCachedToken } from "./token-flight";
+import { authorizeTenant, syncSourceFor } from "./upstream";
 
 export interface SyncStatus {
   state: "idle" | "running" | "backfilling" | "failing";
@@ -155,7 +155,8 @@ export class TenantDirectory extends DurableObject<Env> {
     const state = this.state();
     const indexed = (await this.store()).count();
     const view: SyncStatus = {
-      state: state.failures > 0 ? "failing" : state.phase === "backfill" ? "backfilling" : state.running || state.window ? "running" : "idle",
+      state:
+        state.failures > 0 ? "failing" : state.phase === "backfill" ? "backfilling" : state.running || state.window ? "running" : "idle",
       indexed,
       checkpoint: state.checkpoint,
       last_success_at: state.lastSuccessAt,
@@ -211,7 +212,10 @@ export class TenantDirectory extends DurableObject<Env> {
     try {
       do {
         pages++;
-        const step = state.phase === "backfill" ? await backfillPage(source, sink, state, Date.now()) : await incrementalPage(source, sink, state, Date.now());
+        const step =
+          state.phase === "backfill"
+            ? await backfillPage(source, sink, state, Date.now())
+            : await incrementalPage(source, sink, state, Date.now());
         state = step.state;
         more = step.more;
         contactChanged ||= step.contactChanged;

@@ -24,9 +24,7 @@ export interface TokenRecord {
  * thrown across RPC loses its class (and workerd reports it as an uncaught rejection in the object),
  * while the caller needs the upstream kind to answer its own caller truthfully.
  */
-export type TokenOutcome =
-  | ({ ok: true } & TokenRecord)
-  | { ok: false; kind: UpstreamKind; message: string; retryAfter?: number };
+export type TokenOutcome = ({ ok: true } & TokenRecord) | { ok: false; kind: UpstreamKind; message: string; retryAfter?: number };
 
 /** The token of an outcome, or the UpstreamError it stands for. */
 export function unwrapToken(outcome: TokenOutcome): TokenRecord {
@@ -67,7 +65,13 @@ export async function readCachedToken(kv: KVNamespace, key: string, tenantId: st
   }
 }
 
-export async function writeCachedToken(kv: KVNamespace, key: string, tenantId: string, version: number, record: TokenRecord): Promise<void> {
+export async function writeCachedToken(
+  kv: KVNamespace,
+  key: string,
+  tenantId: string,
+  version: number,
+  record: TokenRecord,
+): Promise<void> {
   const ttl = Math.floor((record.expiresAt - Date.now()) / 1000);
   if (ttl < KV_MIN_TTL_SECONDS) return;
   const sealed = await encryptSecret(JSON.stringify(record), key, cryptoContext(tenantId, version));
@@ -79,7 +83,10 @@ export class TokenFlight {
   private current: TokenRecord | null = null;
   private inflight: Promise<TokenRecord> | null = null;
 
-  constructor(private readonly authorize: () => Promise<TokenRecord>, private readonly publish: (r: TokenRecord) => Promise<void>) {}
+  constructor(
+    private readonly authorize: () => Promise<TokenRecord>,
+    private readonly publish: (r: TokenRecord) => Promise<void>,
+  ) {}
 
   /**
    * A usable token. `rejected`: a token the caller just saw refused with 401 — never hand it out

@@ -1,10 +1,10 @@
 import type { Env } from "../env";
 import {
-  PERSON_INCLUDE,
   authorize,
   createDeadline,
   createTalemetryClient,
   hostsFromEnv,
+  PERSON_INCLUDE,
   type TalemetryClient,
   type TokenSource,
   type UpstreamStats,
@@ -12,7 +12,7 @@ import {
 import { decryptTalemetryCredentials } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 import type { SyncSource } from "./sync";
-import { isUsable, readCachedToken, unwrapToken, type TokenRecord } from "./token-flight";
+import { isUsable, readCachedToken, type TokenRecord, unwrapToken } from "./token-flight";
 
 /** The Talemetry authorization for a tenant's stored credentials (only the tenant's DO calls this). */
 export async function authorizeTenant(env: Env, tenant: Tenant): Promise<TokenRecord> {
@@ -66,7 +66,10 @@ export function syncSourceFor(env: Env, tenant: Tenant, getToken: (rejected?: st
     defaultRegion: tenant.region,
   });
   return {
-    listIds: (p) => client.withDeadline(createDeadline(SYNC_STEP_DEADLINE_MS)).listIds({ pageSize: p.pageSize, cursor: p.cursor, event: p.event, from: p.from, to: p.to }),
+    listIds: (p) =>
+      client
+        .withDeadline(createDeadline(SYNC_STEP_DEADLINE_MS))
+        .listIds({ pageSize: p.pageSize, cursor: p.cursor, event: p.event, from: p.from, to: p.to }),
     fetchProfiles: (ids) => client.withDeadline(createDeadline(SYNC_STEP_DEADLINE_MS)).fetchProfiles(ids, PERSON_INCLUDE),
   };
 }

@@ -7,7 +7,7 @@
  */
 import { CODE_SLUG, CODE_STATUS, type ErrorCode } from "../platform/errors";
 import { CODE_TITLE } from "../platform/problem";
-import { problemAnchor, type OpenApiDocument } from "./openapi";
+import { type OpenApiDocument, problemAnchor } from "./openapi";
 
 /** The page's only stylesheet; the CSP allows exactly this text by its SHA-256. */
 export const DOCS_STYLE = `
@@ -78,7 +78,10 @@ function typeLabel(doc: OpenApiDocument, schema: Schema): string {
 
 /** Properties and required names of an object schema, `allOf` parts merged (zod's `.extend` renders as allOf). */
 function objectParts(doc: OpenApiDocument, schema: Schema, depth = 0): { properties: Record<string, Schema>; required: string[] } {
-  const out = { properties: { ...((schema.properties as Record<string, Schema> | undefined) ?? {}) }, required: [...((schema.required as string[] | undefined) ?? [])] };
+  const out = {
+    properties: { ...((schema.properties as Record<string, Schema> | undefined) ?? {}) },
+    required: [...((schema.required as string[] | undefined) ?? [])],
+  };
   if (Array.isArray(schema.allOf) && depth < 4) {
     for (const part of schema.allOf as Schema[]) {
       const merged = objectParts(doc, resolve(doc, part), depth + 1);
@@ -104,7 +107,8 @@ function schemaFields(doc: OpenApiDocument, raw: Schema, depth = 0, seen: Readon
   const items = Object.entries(properties).map(([name, prop]) => {
     const resolved = resolve(doc, prop);
     const description = typeof resolved.description === "string" ? ` — ${inline(resolved.description)}` : "";
-    const example = resolved.example !== undefined ? ` <span class="muted">e.g. <code>${escapeHtml(JSON.stringify(resolved.example))}</code></span>` : "";
+    const example =
+      resolved.example !== undefined ? ` <span class="muted">e.g. <code>${escapeHtml(JSON.stringify(resolved.example))}</code></span>` : "";
     const nested = schemaFields(doc, prop, depth + 1, innerSeen);
     return `<li><code>${escapeHtml(name)}</code>${requiredSet.has(name) ? "" : "?"}: <em>${escapeHtml(typeLabel(doc, prop))}</em>${description}${example}${nested}</li>`;
   });
@@ -137,7 +141,13 @@ function renderOperation(doc: OpenApiDocument, method: string, path: string, op:
   if (op.description) parts.push(markdown(op.description, 4));
   if (op.security?.length) {
     // An empty requirement means "no scheme" (e.g. client credentials sent in the body).
-    const options = op.security.map((s) => (Object.keys(s).length ? Object.keys(s).map((k) => `<code>${escapeHtml(k)}</code>`).join(" + ") : "credentials in the body"));
+    const options = op.security.map((s) =>
+      Object.keys(s).length
+        ? Object.keys(s)
+            .map((k) => `<code>${escapeHtml(k)}</code>`)
+            .join(" + ")
+        : "credentials in the body",
+    );
     parts.push(`<p class="muted">Auth: ${options.join(" or ")}</p>`);
   }
   if (op.parameters?.length) {
@@ -148,7 +158,9 @@ function renderOperation(doc: OpenApiDocument, method: string, path: string, op:
     parts.push(`<table><tr><th>parameter</th><th>in</th><th></th><th>type</th><th></th></tr>${rows.join("")}</table>`);
   }
   for (const [mediaType, media] of Object.entries(op.requestBody?.content ?? {})) {
-    parts.push(`<div>Body (<code>${escapeHtml(mediaType)}</code>)${media.schema ? `: ${schemaFields(doc, media.schema) || `<em>${escapeHtml(typeLabel(doc, media.schema))}</em>`}` : ""}</div>`);
+    parts.push(
+      `<div>Body (<code>${escapeHtml(mediaType)}</code>)${media.schema ? `: ${schemaFields(doc, media.schema) || `<em>${escapeHtml(typeLabel(doc, media.schema))}</em>`}` : ""}</div>`,
+    );
   }
   const responses = Object.entries(op.responses ?? {}).map(([status, r]) => {
     const media = Object.entries(r.content ?? {})[0];
@@ -162,7 +174,8 @@ function renderOperation(doc: OpenApiDocument, method: string, path: string, op:
 
 function renderProblemTypes(): string {
   const rows = (Object.keys(CODE_SLUG) as ErrorCode[]).map(
-    (code) => `<tr id="${problemAnchor(CODE_SLUG[code])}"><td><code>${CODE_STATUS[code]}</code></td><td><code>${CODE_SLUG[code]}</code></td><td>${escapeHtml(CODE_TITLE[code])}</td></tr>`,
+    (code) =>
+      `<tr id="${problemAnchor(CODE_SLUG[code])}"><td><code>${CODE_STATUS[code]}</code></td><td><code>${CODE_SLUG[code]}</code></td><td>${escapeHtml(CODE_TITLE[code])}</td></tr>`,
   );
   return `<h2 id="problems">Problem types</h2><table><tr><th>status</th><th>type</th><th>title</th></tr>${rows.join("")}</table>`;
 }
@@ -182,7 +195,9 @@ export function renderDocsPage(doc: OpenApiDocument): string {
   const tags = [...new Set(order)].filter((t) => byTag.has(t));
   const tagInfo = new Map((doc.tags ?? []).map((t) => [t.name, t.description ?? ""]));
   const tagId = (tag: string) => `tag-${tag.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
-  const sections = tags.map((tag) => `<h2 id="${tagId(tag)}">${escapeHtml(tag)}</h2>${markdown(tagInfo.get(tag) ?? "")}${byTag.get(tag)!.join("\n")}`);
+  const sections = tags.map(
+    (tag) => `<h2 id="${tagId(tag)}">${escapeHtml(tag)}</h2>${markdown(tagInfo.get(tag) ?? "")}${byTag.get(tag)!.join("\n")}`,
+  );
   const title = escapeHtml(doc.info.title);
   return `<!doctype html>
 <html lang="en">

@@ -7,9 +7,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { readSettings } from "../env";
 import type { AppEnv } from "../platform/context";
-import { CODE_SLUG } from "../platform/errors";
-import { AppError } from "../platform/errors";
-import { buildOpenApiDocument, problemAnchor, type DocumentContext } from "./openapi";
+import { AppError, CODE_SLUG } from "../platform/errors";
+import { buildOpenApiDocument, type DocumentContext, problemAnchor } from "./openapi";
 import { DOCS_STYLE, renderDocsPage } from "./page";
 
 function documentContext(c: Context<AppEnv>): DocumentContext {
@@ -44,7 +43,11 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
   app.get("/openapi.json", (c) => {
     const doc = buildOpenApiDocument(app, documentContext(c));
     // A public description: tools such as editors in a browser may fetch it from another origin.
-    return c.json(doc, 200, { "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=300" });
+    return c.json(doc, 200, {
+      "Access-Control-Allow-Origin": "*",
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "public, max-age=300",
+    });
   });
 
   app.get("/docs", async (c) => c.body(renderDocsPage(buildOpenApiDocument(app, documentContext(c))), 200, await docsHeaders()));

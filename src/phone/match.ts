@@ -2,8 +2,8 @@ import type { PersonPhone } from "../domain/person";
 import type { PhoneQuery } from "./query";
 import { resolvePhone } from "./resolve";
 
-export { parsePhoneQuery, phoneQueryProblem } from "./query";
 export type { PhoneQuery, PhoneQueryError, PhoneQueryOptions, PhoneQueryResult } from "./query";
+export { parsePhoneQuery, phoneQueryProblem } from "./query";
 
 /**
  * Match levels of the caller-ID lookup (../shared/contracts/talentlynk-api.md, "Search"), best first.
@@ -43,9 +43,7 @@ export function reverseDigits(digits: string): string {
  * judged it under an entry region that was wrong.
  */
 export function phoneKeys(phone: PersonPhone, tenantRegion: string | null | undefined): PhoneKeys | null {
-  const resolved =
-    (phone.valid ? resolvePhone(phone.number, tenantRegion) : null) ??
-    resolvePhone(phone.raw || phone.number, tenantRegion);
+  const resolved = (phone.valid ? resolvePhone(phone.number, tenantRegion) : null) ?? resolvePhone(phone.raw || phone.number, tenantRegion);
   if (!resolved) return null;
   return { e164: resolved.e164, nsn: resolved.nsn, callingCode: resolved.callingCode, rnsn: reverseDigits(resolved.nsn) };
 }
@@ -68,11 +66,7 @@ export function personPhoneKeys(phones: readonly PersonPhone[], tenantRegion: st
  * - `partial`: one national number is a strictly shorter suffix of the other, the shorter having at
  *   least 7 digits, and only when the caller asked for partial matches.
  */
-export function matchLevel(
-  query: PhoneQuery,
-  stored: Pick<PhoneKeys, "e164" | "nsn">,
-  opts: { partial: boolean },
-): MatchLevel | null {
+export function matchLevel(query: PhoneQuery, stored: Pick<PhoneKeys, "e164" | "nsn">, opts: { partial: boolean }): MatchLevel | null {
   if (query.e164 !== null && stored.e164 === query.e164) return "exact";
   if (query.e164 !== null && !query.namedCountry && stored.nsn === query.nsn) return "national";
   if (opts.partial) {
@@ -112,6 +106,6 @@ export function phoneProbes(query: PhoneQuery, opts: { partial: boolean }): Phon
     exact: query.e164,
     national: query.e164 !== null && !query.namedCountry ? query.nsn : null,
     storedSuffixOfQuery: prefixes,
-    queryPrefixRange: partial ? { from: rq, to: rq + ":" } : null,
+    queryPrefixRange: partial ? { from: rq, to: `${rq}:` } : null,
   };
 }

@@ -67,9 +67,12 @@ function knownRegion(region: string | null | undefined): string | undefined {
  * `+`/`00` reading of `resolvePhone` so a short international text does not keep its country code.
  */
 function tentativeNsn(text: string, region: string | undefined): { nsn: string; callingCode: string | null } {
-  const compact = text.normalize("NFKC").trim().replace(/[\s().-]/g, "");
+  const compact = text
+    .normalize("NFKC")
+    .trim()
+    .replace(/[\s().-]/g, "");
   const explicit = compact.startsWith("+") || /^00[1-9]/.test(compact);
-  const input = explicit && !compact.startsWith("+") ? "+" + compact.slice(2) : text.normalize("NFKC").trim();
+  const input = explicit && !compact.startsWith("+") ? `+${compact.slice(2)}` : text.normalize("NFKC").trim();
   try {
     const parsed = parsePhoneNumberFromString(input, explicit ? undefined : { defaultCountry: region as never });
     if (parsed && /^\d+$/.test(parsed.nationalNumber)) {
@@ -114,7 +117,10 @@ export function parsePhoneQuery(text: string, opts: PhoneQueryOptions): PhoneQue
     };
   }
   const tentative = tentativeNsn(text, effectiveRegion);
-  const compact = text.normalize("NFKC").trim().replace(/[\s().-]/g, "");
+  const compact = text
+    .normalize("NFKC")
+    .trim()
+    .replace(/[\s().-]/g, "");
   const namedCountry = compact.startsWith("+") || /^00[1-9]/.test(compact) || region !== undefined;
   return {
     ok: true,

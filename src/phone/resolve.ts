@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 
 /**
  * Resolves phone text the way the contract says (../shared/contracts/talentlynk-api.md, "Entities"):
@@ -38,10 +38,10 @@ export function resolvePhone(text: string | null | undefined, region?: string | 
   let input = text.normalize("NFKC").trim();
   if (input.length === 0 || input.length > 64) return null;
   const explicitCountry = input.startsWith("+") || /^00[1-9]/.test(input.replace(/[\s().-]/g, ""));
-  if (!input.startsWith("+") && explicitCountry) input = "+" + input.replace(/[\s().-]/g, "").slice(2);
+  if (!input.startsWith("+") && explicitCountry) input = `+${input.replace(/[\s().-]/g, "").slice(2)}`;
   try {
     const parsed = parsePhoneNumberFromString(input, explicitCountry ? undefined : { defaultCountry: normalizeRegion(region) });
-    if (!parsed || !parsed.isPossible()) return null;
+    if (!parsed?.isPossible()) return null;
     return {
       e164: parsed.number,
       nsn: parsed.nationalNumber,

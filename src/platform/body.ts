@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { readSettings, type Env } from "../env";
+import { type Env, readSettings } from "../env";
 import { AppError } from "./errors";
 
 /** `application/json` and `application/<anything>+json`, parameters (charset) ignored. */

@@ -79,7 +79,11 @@ async function importCredentialsKey(keyBase64: string): Promise<CryptoKey> {
 export async function encryptSecret(plaintext: string, keyBase64: string, context: string): Promise<string> {
   const key = await importCredentialsKey(keyBase64);
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(context) }, key, encoder.encode(plaintext));
+  const sealed = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: encoder.encode(context) },
+    key,
+    encoder.encode(plaintext),
+  );
   return `${ENVELOPE_VERSION}.${base64UrlEncode(iv)}.${base64UrlEncode(new Uint8Array(sealed))}`;
 }
 

@@ -92,7 +92,11 @@ export class UpstreamError extends Error {
   /** Upstream's own message/code, for logs only (may be dirty; never rendered to callers). */
   readonly upstreamDetail?: string;
 
-  constructor(kind: UpstreamKind, message: string, opts: { upstreamStatus?: number; retryAfter?: number; upstreamDetail?: string; cause?: unknown } = {}) {
+  constructor(
+    kind: UpstreamKind,
+    message: string,
+    opts: { upstreamStatus?: number; retryAfter?: number; upstreamDetail?: string; cause?: unknown } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = "UpstreamError";
     this.kind = kind;
@@ -110,7 +114,11 @@ export function upstreamToAppError(err: UpstreamError): AppError {
     case "not_found":
       return new AppError("not_found", "The CRM has no such record.", { cause: err });
     case "conflict":
-      return new AppError("conflict", "The CRM refused the change because it conflicts with another record (for example an email already used by another candidate).", { cause: err });
+      return new AppError(
+        "conflict",
+        "The CRM refused the change because it conflicts with another record (for example an email already used by another candidate).",
+        { cause: err },
+      );
     case "invalid":
       return new AppError("invalid", "The CRM refused the change as invalid.", { cause: err });
     case "throttled":

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import { readSettings, type Env } from "../env";
-import { newRequestMeta, type AppEnv } from "./context";
+import { type Env, readSettings } from "../env";
+import { type AppEnv, newRequestMeta } from "./context";
 import { redact } from "./redact";
 
 /** Log levels, lowest first. */

@@ -21,7 +21,11 @@ const SAFE_ID = /^[A-Za-z0-9._:-]+$/;
  * Accepts a safe incoming `X-Request-Id` (so callers can correlate) or generates one, puts it on the
  * context as `requestId` and on every response, error answers included.
  */
-export function requestId({ headerName = "X-Request-Id", maxLength = 128, generate = () => crypto.randomUUID() }: RequestIdOptions = {}): MiddlewareHandler<{ Variables: RequestIdVariables }> {
+export function requestId({
+  headerName = "X-Request-Id",
+  maxLength = 128,
+  generate = () => crypto.randomUUID(),
+}: RequestIdOptions = {}): MiddlewareHandler<{ Variables: RequestIdVariables }> {
   return async function requestId(c, next) {
     const incoming = c.req.header(headerName);
     const id = incoming && incoming.length <= maxLength && SAFE_ID.test(incoming) ? incoming : generate();

@@ -10,17 +10,9 @@
  * Failures become `UpstreamError`s with a safe message; upstream text only in `upstreamDetail`.
  */
 import { UpstreamError, type UpstreamKind } from "../platform/errors";
-import {
-  DEFAULT_RETRY_POLICY,
-  MIN_ATTEMPT_MS,
-  backoffDelay,
-  kindForStatus,
-  parseRetryAfter,
-  safeMessage,
-  type RetryPolicy,
-} from "./retry";
+import { backoffDelay, DEFAULT_RETRY_POLICY, kindForStatus, MIN_ATTEMPT_MS, parseRetryAfter, type RetryPolicy, safeMessage } from "./retry";
 import type { TokenSource } from "./token";
-import { attempt, createDeadline, resolveHost, type Deadline, type TalemetryHosts, type UpstreamRequest } from "./transport";
+import { attempt, createDeadline, type Deadline, resolveHost, type TalemetryHosts, type UpstreamRequest } from "./transport";
 import { parseErrorBody, sanitizeDetail } from "./wire";
 
 /** Counters the caller reads for logs and metrics (one object per request; never module-level). */
@@ -146,7 +138,12 @@ function parseSuccess<T>(spec: CallSpec<T>, status: number, body: string, secret
     parsed = null;
   }
   if (parsed !== null) return parsed;
-  const failure: Failure = { kind: "unavailable", status, detail: `HTTP ${status} with an unreadable body: ${body.slice(0, 200)}`, retryAfterMs: null };
+  const failure: Failure = {
+    kind: "unavailable",
+    status,
+    detail: `HTTP ${status} with an unreadable body: ${body.slice(0, 200)}`,
+    retryAfterMs: null,
+  };
   throw toError(spec, failure, secrets);
 }
 
@@ -177,11 +174,22 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
   const spent = (): UpstreamError =>
     toError(spec, { kind: "unavailable", detail: `request deadline spent before attempt ${attempts + 1}`, retryAfterMs: null }, secrets);
   const noToken = (what: string): UpstreamError =>
-    toError(spec, { kind: "unavailable", detail: `no ${what} within the request deadline (authorization still running)`, retryAfterMs: null }, secrets);
+    toError(
+      spec,
+      { kind: "unavailable", detail: `no ${what} within the request deadline (authorization still running)`, retryAfterMs: null },
+      secrets,
+    );
   // Checked before asking for a token too: getting one may itself cost a round trip.
   if (ctx.deadline.remainingMs() < MIN_ATTEMPT_MS) throw spent();
   const tokens = ctx.tokens;
-  let token = spec.authenticated && tokens ? await withinDeadline(ctx, () => tokens.get(), () => noToken("a token")) : undefined;
+  let token =
+    spec.authenticated && tokens
+      ? await withinDeadline(
+          ctx,
+          () => tokens.get(),
+          () => noToken("a token"),
+        )
+      : undefined;
   if (token !== undefined) secrets.push(token);
 
   for (;;) {
@@ -200,7 +208,11 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
         reauthorized = true;
         ctx.stats.reauths += 1;
         const rejected = token;
-        token = await withinDeadline(ctx, () => tokens.refresh(rejected), () => noToken("a fresh token after a 401"));
+        token = await withinDeadline(
+          ctx,
+          () => tokens.refresh(rejected),
+          () => noToken("a fresh token after a 401"),
+        );
         secrets.push(token);
         // The re-auth retry is extra: it does not use up the retry budget.
         attempts -= 1;

@@ -5,13 +5,13 @@
  * that request's deadline and counters, and no state outlives it.
  */
 import type { CandidateDetails, CandidateNote, TalemetryUser } from "../domain/person";
-import { callContext, runCall, type CallContext, type CallOptions, type UpstreamStats } from "./call";
+import { isoUtc } from "../platform/time";
+import { type CallContext, type CallOptions, callContext, runCall, type UpstreamStats } from "./call";
 import { parseCandidateBody, parseProfilesBody } from "./hrxml";
 import { normalizeCandidate, normalizeNote } from "./normalize";
-import { tokenExpiry, type TokenSource } from "./token";
+import { type TokenSource, tokenExpiry } from "./token";
 import type { Deadline } from "./transport";
-import { parseAuthBody, parseIdsBody, parseNoteBody, parseUsersBody, type IdsPage, type UsersPage } from "./wire";
-import { isoUtc } from "../platform/time";
+import { type IdsPage, parseAuthBody, parseIdsBody, parseNoteBody, parseUsersBody, type UsersPage } from "./wire";
 
 /** §3: at most 50 ids a profiles call (assumed). */
 export const MAX_PROFILE_IDS = 50;
@@ -189,7 +189,11 @@ export class TalemetryClient {
       runCall(this.ctx, {
         operation: "fetch candidate profiles",
         host: "profiles",
-        request: { method: "POST", path: "/soap/profiles/v1", body: includeList.length ? { ids: chunk, include: includeList } : { ids: chunk } },
+        request: {
+          method: "POST",
+          path: "/soap/profiles/v1",
+          body: includeList.length ? { ids: chunk, include: includeList } : { ids: chunk },
+        },
         idempotent: true,
         authenticated: true,
         parse: (body) => {

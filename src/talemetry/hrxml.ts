@@ -35,14 +35,20 @@ function leafText(value: unknown): string | null {
  * A text leaf: trimmed string, or null when absent, empty or not text at all. Never fails.
  * (`.optional()` lets zod accept a missing key; the transform still turns it into null.)
  */
-export const text = z.unknown().optional().transform((value): string | null => {
-  const raw = leafText(value);
-  const trimmed = raw === null ? "" : raw.trim();
-  return trimmed === "" ? null : trimmed;
-});
+export const text = z
+  .unknown()
+  .optional()
+  .transform((value): string | null => {
+    const raw = leafText(value);
+    const trimmed = raw === null ? "" : raw.trim();
+    return trimmed === "" ? null : trimmed;
+  });
 
 /** A free-text leaf (note bodies): kept as written, not trimmed; null when absent. Never fails. */
-export const freeText = z.unknown().optional().transform((value): string | null => leafText(value));
+export const freeText = z
+  .unknown()
+  .optional()
+  .transform((value): string | null => leafText(value));
 
 /** An element: a loose object; anything that is not an object (null, a string, a list) reads as `{}`. */
 function element<T extends z.core.$ZodLooseShape>(shape: T) {

@@ -2,35 +2,36 @@
  * The Talemetry adapter: the only module that knows the upstream (../shared/contracts/talemetry-upstream.md).
  * Everything else imports from here.
  */
+
+export { type CallOptions, createStats, type UpstreamStats } from "./call";
 export {
-  authorize,
-  createTalemetryClient,
-  MAX_ID_PAGE_SIZE,
-  MAX_PROFILE_IDS,
-  PERSON_INCLUDE,
-  TalemetryClient,
   type Authorization,
+  authorize,
   type ContactChange,
   type ContactUse,
   type Credentials,
+  createTalemetryClient,
   type ListIdsParams,
+  MAX_ID_PAGE_SIZE,
+  MAX_PROFILE_IDS,
   type MatchEvent,
   type NewNote,
+  PERSON_INCLUDE,
   type ProfileInclude,
+  TalemetryClient,
   type TalemetryClientOptions,
 } from "./client";
-export { createStats, type CallOptions, type UpstreamStats } from "./call";
-export { normalizeCandidate, normalizeNote, type NormalizeOptions } from "./normalize";
-export { parseCandidateBody, parseProfilesBody, type HrxmlCandidate } from "./hrxml";
+export { type HrxmlCandidate, parseCandidateBody, parseProfilesBody } from "./hrxml";
+export { type NormalizeOptions, normalizeCandidate, normalizeNote } from "./normalize";
 export { DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retry";
-export { DEFAULT_TOKEN_LIFETIME_SECONDS, tokenExpiry, type TokenSource } from "./token";
+export { DEFAULT_TOKEN_LIFETIME_SECONDS, type TokenSource, tokenExpiry } from "./token";
 export {
   createDeadline,
   DEFAULT_DEADLINE_MS,
-  hostsFromEnv,
-  SANDBOX_ORIGIN,
   type Deadline,
   type FetcherLike,
+  hostsFromEnv,
+  SANDBOX_ORIGIN,
   type TalemetryHosts,
 } from "./transport";
 export type { IdsPage, UsersPage } from "./wire";

@@ -6,13 +6,13 @@
 import type { CandidateApplication, CandidateDetails, CandidateNote, Consent, PersonPhone, PhoneType } from "../domain/person";
 import { digitsOf, resolvePhone } from "../phone/resolve";
 import {
-  mergedUserArea,
   type HrxmlCandidate,
   type HrxmlContactMethod,
   type HrxmlEmployerOrg,
   type HrxmlNote,
   type HrxmlPhoneParts,
   type HrxmlUserArea,
+  mergedUserArea,
 } from "./hrxml";
 
 /** Tenant settings the mapping depends on. */
@@ -130,9 +130,7 @@ function phoneOf(p: HrxmlPhoneParts, type: PhoneType, region: string | null): Pe
   const countryCode = digitsOf(p.InternationalCountryCode ?? "").replace(/^0+/, "");
   const text = countryCode && !isInternational(national) ? `+${countryCode} ${national}` : national;
   const resolved = resolvePhone(text, region);
-  return resolved
-    ? { number: resolved.e164, type, valid: true, raw }
-    : { number: raw, type, valid: false, raw };
+  return resolved ? { number: resolved.e164, type, valid: true, raw } : { number: raw, type, valid: false, raw };
 }
 
 /** One line: "AddressLine, Municipality, Region PostalCode, CountryCode", dirty commas collapsed. */
@@ -161,8 +159,7 @@ function currentEmployment(orgs: HrxmlEmployerOrg[]): { company: string | null; 
     org.PositionHistory.some((position) => position.EndDate.StringDate?.toLowerCase() === "current");
   const org = orgs.find(isCurrent) ?? orgs[0];
   if (!org) return { company: null, title: null };
-  const position =
-    org.PositionHistory.find((p) => p.EndDate.StringDate?.toLowerCase() === "current") ?? org.PositionHistory[0];
+  const position = org.PositionHistory.find((p) => p.EndDate.StringDate?.toLowerCase() === "current") ?? org.PositionHistory[0];
   return {
     company: org.EmployerOrgName ?? position?.OrgName.OrganizationName ?? null,
     title: position?.Title ?? null,

@@ -114,10 +114,13 @@ export async function attempt(host: Host, req: UpstreamRequest, timeoutMs: numbe
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | null = null;
   const timedOut = new Promise<AttemptOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve({ type: "timeout", afterMs: timeoutMs });
-    }, Math.max(0, timeoutMs));
+    timer = setTimeout(
+      () => {
+        controller.abort();
+        resolve({ type: "timeout", afterMs: timeoutMs });
+      },
+      Math.max(0, timeoutMs),
+    );
   });
   const answered = (async (): Promise<AttemptOutcome> => {
     const response = await host.send(buildRequest(host, req, controller.signal));

@@ -4,7 +4,7 @@
  * text for errors); lenient like the HR-XML schemas, since every one of these shapes is "assumed".
  */
 import type { TalemetryUser } from "../domain/person";
-import { asList, isRecord, noteSchema, resultOf, text, type HrxmlNote } from "./hrxml";
+import { asList, type HrxmlNote, isRecord, noteSchema, resultOf, text } from "./hrxml";
 
 function textOf(value: unknown): string | null {
   return text.parse(value);
@@ -37,7 +37,13 @@ export function parseIdsBody(body: unknown): IdsPage {
   const result = resultOf(body);
   // XML-style `{"Ids": {"Id": [...]}}` is accepted too.
   const list = isRecord(result.Ids) && "Id" in result.Ids ? result.Ids.Id : result.Ids;
-  const ids = [...new Set(asList(list).map(textOf).filter((id): id is string => id !== null))];
+  const ids = [
+    ...new Set(
+      asList(list)
+        .map(textOf)
+        .filter((id): id is string => id !== null),
+    ),
+  ];
   return { ids, cursor: textOf(result.Cursor) };
 }
 
@@ -130,7 +136,11 @@ const MAX_DETAIL_CHARS = 300;
  * whitespace collapsed, tokens and the given secrets redacted, length bounded.
  */
 export function sanitizeDetail(detail: string, secrets: ReadonlyArray<string | null | undefined> = []): string {
-  let out = detail.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  let out = detail
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   for (const secret of secrets) {
     // Short strings would redact ordinary words; real tokens and keys are long.
     if (secret && secret.length >= 8) out = out.split(secret).join("[redacted]");

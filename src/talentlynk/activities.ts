@@ -84,7 +84,10 @@ export function registerActivities(app: V1Router): void {
   app.openapi(createActivityRoute, async (c) => {
     const { entity, ...input } = c.req.valid("json");
     if (entity !== "candidate") {
-      throw new AppError("entity_not_supported", `Talemetry has no '${entity.slice(0, 40)}' entity to log activities on; only 'candidate' is supported.`);
+      throw new AppError(
+        "entity_not_supported",
+        `Talemetry has no '${entity.slice(0, 40)}' entity to log activities on; only 'candidate' is supported.`,
+      );
     }
     const key = c.req.valid("header")["idempotency-key"];
     // The contract compares bodies "as parsed JSON": the body as sent (cached by the validator), not the defaults filled in.

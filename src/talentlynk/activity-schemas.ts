@@ -14,15 +14,27 @@ const ACTIVITY_ID = /^act_[0-9a-f]{24}$/;
 
 /** Fields of a new activity, without `entity` (the service only knows candidates). */
 export const activityInputShape = {
-  entity_id: z.string().trim().min(1).max(128).openapi({ description: "The candidate's id", example: "0290bb50-7113-11ef-9c70-b6a35a531041" }),
+  entity_id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .openapi({ description: "The candidate's id", example: "0290bb50-7113-11ef-9c70-b6a35a531041" }),
   type: z.string().min(1).max(64).openapi({ description: "One of `GET /v1/activity-types`", example: "call" }),
-  body: z.string().max(MAX_ACTIVITY_BODY_CHARS).openapi({ description: "The note text", example: "Discussed the night-shift role; calls back Friday." }),
+  body: z
+    .string()
+    .max(MAX_ACTIVITY_BODY_CHARS)
+    .openapi({ description: "The note text", example: "Discussed the night-shift role; calls back Friday." }),
   occurred_at: z.iso
     .datetime({ offset: true })
     .nullish()
     .openapi({ description: "ISO 8601 with offset; default: when the request was first received", example: "2026-11-22T10:03:00Z" }),
   user_id: z.string().min(1).max(128).nullish().openapi({ description: "Author: a CRM user id (`GET /v1/users`)", example: "u-123" }),
-  user_email: z.email().max(254).nullish().openapi({ description: "Author: a CRM user's email (instead of `user_id`)", example: "amy@agency.example" }),
+  user_email: z
+    .email()
+    .max(254)
+    .nullish()
+    .openapi({ description: "Author: a CRM user's email (instead of `user_id`)", example: "amy@agency.example" }),
   direction: z.enum(["inbound", "outbound"]).nullish(),
   duration_seconds: z.number().int().min(0).max(MAX_DURATION_SECONDS).nullish().openapi({ example: 245 }),
 };
@@ -50,7 +62,10 @@ export const PatchActivityBodySchema = z
 
 /** `{id}` of `/v1/activities/{id}`: `act_` + 24 hex. */
 export const ActivityIdParamsSchema = z.object({
-  id: z.string().regex(ACTIVITY_ID, "Not an activity id.").openapi({ param: { name: "id", in: "path" }, example: "act_5f0c6a1e9b2d4c7a8e3f1b6d" }),
+  id: z
+    .string()
+    .regex(ACTIVITY_ID, "Not an activity id.")
+    .openapi({ param: { name: "id", in: "path" }, example: "act_5f0c6a1e9b2d4c7a8e3f1b6d" }),
 });
 
 /** `Idempotency-Key`: printable ASCII, as the IETF Idempotency-Key draft's examples (UUIDs and the like). */
@@ -62,7 +77,8 @@ export const IdempotencyHeadersSchema = z.object({
     .openapi({
       // Listed under the validator's lower-case key: header names are case-insensitive (RFC 9110 §5.1).
       param: { in: "header" },
-      description: "Recommended. The same key with the same body within 24 h returns the first result and creates nothing; with another body: `409`.",
+      description:
+        "Recommended. The same key with the same body within 24 h returns the first result and creates nothing; with another body: `409`.",
       example: "3f1c9a52-8c1e-4b9f-a3f4-2d7c6a0b9e11",
     }),
 });

@@ -12,20 +12,21 @@
  * 3. The activity record and the claim's answer are stored in one transaction. A failed write releases
  *    the claim: forgotten when nothing can have been written, kept (to be checked) when it might have.
  */
-import { isNoteOfActivity, renderActivityNote } from "./activity-note";
-import { ActivityInputSchema, PatchActivityBodySchema } from "./activity-schemas";
-import { resolveAuthor } from "./crm-users";
+
+import { type Activity, type ActivityDirection, type ClaimOutcome, newActivityId, type StoredActivity } from "../directory/activities";
 import { canonicalJson } from "../directory/index-keys";
-import { newActivityId, type Activity, type ActivityDirection, type ClaimOutcome, type StoredActivity } from "../directory/activities";
 import { talemetryForRequest } from "../directory/upstream";
 import type { Env } from "../env";
 import { sha256Hex } from "../platform/crypto";
 import { AppError, asUpstreamError } from "../platform/errors";
+import { isoUtc } from "../platform/time";
 import { validationError } from "../platform/validation";
 import type { TalemetryClient, UpstreamStats } from "../talemetry";
-import { activityTypesFor, type ActivityType } from "../tenants/activity-types";
+import { type ActivityType, activityTypesFor } from "../tenants/activity-types";
 import type { Tenant } from "../tenants/types";
-import { isoUtc } from "../platform/time";
+import { isNoteOfActivity, renderActivityNote } from "./activity-note";
+import { ActivityInputSchema, PatchActivityBodySchema } from "./activity-schemas";
+import { resolveAuthor } from "./crm-users";
 
 /** The activity record, re-exported for callers of the service. */
 export type { Activity } from "../directory/activities";
@@ -78,7 +79,6 @@ function directoryOf(env: Env, tenant: Tenant) {
   return env.TENANT.get(env.TENANT.idFromName(tenant.id));
 }
 
-
 function typeOf(tenant: Tenant, id: string): ActivityType {
   const type = activityTypesFor(tenant).find((t) => t.id === id);
   if (!type) {
@@ -94,7 +94,9 @@ function parseInput(input: ActivityInput): ActivityInput {
   const parsed = ActivityInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "json");
   if (parsed.data.user_id && parsed.data.user_email) {
-    throw new AppError("invalid", "Name the author once.", { errors: [{ field: "user_email", message: "Send user_id or user_email, not both." }] });
+    throw new AppError("invalid", "Name the author once.", {
+      errors: [{ field: "user_email", message: "Send user_id or user_email, not both." }],
+    });
   }
   return parsed.data;
 }

@@ -10,7 +10,9 @@ import type { V1Router } from "./v1";
  */
 
 /** An activity type as `/v1/activity-types` lists it. */
-export const ActivityTypeSchema = z.object({ id: z.string().openapi({ example: "call" }), name: z.string().openapi({ example: "Phone call" }) }).openapi("ActivityType");
+export const ActivityTypeSchema = z
+  .object({ id: z.string().openapi({ example: "call" }), name: z.string().openapi({ example: "Phone call" }) })
+  .openapi("ActivityType");
 
 /** `GET /v1/activity-types`. */
 export const activityTypesRoute = createRoute({

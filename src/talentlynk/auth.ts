@@ -5,12 +5,12 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env as HonoEnv, MiddlewareHandler } from "hono";
+import { GENERATION_CACHE_TTL_SECONDS, INITIAL_SEARCH_GENERATION, searchGenerationKey } from "../directory/search-cache";
 import type { Env } from "../env";
 import { bearerToken } from "../platform/authorization";
 import { setRequestTenant, type TenantEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
-import { GENERATION_CACHE_TTL_SECONDS, INITIAL_SEARCH_GENERATION, searchGenerationKey } from "../directory/search-cache";
-import { ACCESS_TOKEN_PREFIX, resolveAccessToken, resolveApiKey, type RideAlong } from "../tenants/store";
+import { ACCESS_TOKEN_PREFIX, type RideAlong, resolveAccessToken, resolveApiKey } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 
 /** Name of the `/v1` security scheme in the OpenAPI document; routes declare `security: [{ [V1_SECURITY_SCHEME]: [] }]`. */

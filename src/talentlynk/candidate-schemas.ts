@@ -22,7 +22,11 @@ export const WRITABLE_PHONE_TYPES = ["mobile", "home", "work", "other"] as const
 /** One phone of a `PATCH /v1/candidates/{id}` body. */
 export const PhoneInputSchema = z
   .object({
-    number: z.string().min(1).max(64).openapi({ description: "E.164, `00…`, or national (then `region`, else the tenant's region)", example: "07700 900123" }),
+    number: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ description: "E.164, `00…`, or national (then `region`, else the tenant's region)", example: "07700 900123" }),
     type: z.enum(WRITABLE_PHONE_TYPES).optional().openapi({ description: "Default `other`" }),
     region: z
       .string()
@@ -36,7 +40,11 @@ export const PhoneInputSchema = z
 /** `PATCH /v1/candidates/{id}` body: each list given replaces that list; unknown keys are refused. */
 export const PatchCandidateBodySchema = z
   .object({
-    emails: z.array(z.email().max(254)).max(MAX_CONTACT_ITEMS).optional().openapi({ description: "Replaces every email", example: ["maya.ortiz@example.com"] }),
+    emails: z
+      .array(z.email().max(254))
+      .max(MAX_CONTACT_ITEMS)
+      .optional()
+      .openapi({ description: "Replaces every email", example: ["maya.ortiz@example.com"] }),
     phones: z.array(PhoneInputSchema).max(MAX_CONTACT_ITEMS).optional().openapi({ description: "Replaces every phone" }),
   })
   .strict()

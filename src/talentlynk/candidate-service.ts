@@ -3,17 +3,18 @@
  * through the adapter; a change is written to Talemetry, then through to the tenant's directory so the
  * next search finds the new phones and emails at once.
  */
-import { toPerson, type CandidateDetails, type Person } from "../domain/person";
+
 import { talemetryForRequest } from "../directory/upstream";
+import { type CandidateDetails, type Person, toPerson } from "../domain/person";
 import type { Env } from "../env";
+import { resolvePhone } from "../phone/resolve";
 import { AppError, type FieldError } from "../platform/errors";
 import type { Logger } from "../platform/logger";
-import { resolvePhone } from "../phone/resolve";
-import { PERSON_INCLUDE, type ContactChange, type ContactUse, type UpstreamStats } from "../talemetry";
+import { isoUtc } from "../platform/time";
+import { type ContactChange, type ContactUse, PERSON_INCLUDE, type UpstreamStats } from "../talemetry";
 import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
 import type { PatchCandidateBody } from "./candidate-schemas";
-import { isoUtc } from "../platform/time";
 
 /** What the candidate functions need besides env and tenant. */
 export interface CandidateCallOptions {
@@ -32,7 +33,6 @@ export interface CandidateCallOptions {
 function directoryOf(env: Env, tenant: Tenant) {
   return env.TENANT.get(env.TENANT.idFromName(tenant.id));
 }
-
 
 function personOf(tenant: Tenant, details: CandidateDetails, updatedAt: string | null): Person {
   // The link is tenant config, applied at read time (as search does) so a template change needs no re-index.
@@ -97,7 +97,10 @@ export function contactChangeOf(body: PatchCandidateBody, tenantRegion: string):
       const region = phone.region?.toUpperCase() ?? tenantRegion;
       const resolved = resolvePhone(phone.number, region);
       if (!resolved) {
-        errors.push({ field: `phones[${i}].number`, message: `Not a possible phone number (read as international with + or 00, else in ${region}).` });
+        errors.push({
+          field: `phones[${i}].number`,
+          message: `Not a possible phone number (read as international with + or 00, else in ${region}).`,
+        });
       } else if (resolved.extension) {
         errors.push({ field: `phones[${i}].number`, message: "Talemetry stores no extensions; send the number without one." });
       } else {
@@ -131,7 +134,12 @@ export async function updateCandidateContact(
   if (!before || before.id !== id) throw new AppError("not_found", "No such candidate.");
   const written = await client.updateContact(id, change);
   const at = isoUtc(Date.now());
-  const details: CandidateDetails = { ...before, emails: written.emails, phones: written.phones, address: written.address ?? before.address };
+  const details: CandidateDetails = {
+    ...before,
+    emails: written.emails,
+    phones: written.phones,
+    address: written.address ?? before.address,
+  };
   await writeThrough(env, tenant, details, at, options.logger);
   return personOf(tenant, details, at);
 }

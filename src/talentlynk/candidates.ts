@@ -62,7 +62,9 @@ export function registerCandidates(app: V1Router): void {
   app.openapi(patchCandidateRoute, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const person = await withUpstreamStats(c, (stats) => updateCandidateContact(c.env, c.get("tenant"), id, body, { stats, logger: c.get("logger") }));
+    const person = await withUpstreamStats(c, (stats) =>
+      updateCandidateContact(c.env, c.get("tenant"), id, body, { stats, logger: c.get("logger") }),
+    );
     return c.json(person, 200);
   });
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { readSettings } from "../env";
 import { MAX_SEARCH_RESULTS } from "../directory/index-store";
+import { readSettings } from "../env";
 import { V1_SECURITY_SCHEME } from "./auth";
 import { problemResponses } from "./schemas";
 import type { V1Router } from "./v1";
@@ -18,12 +18,24 @@ export const CapabilitiesSchema = z
     crm: z.literal("talemetry"),
     api_version: z.literal("v1"),
     entities: z
-      .array(z.object({ entity: z.string(), supported: z.boolean(), operations: z.array(Operation), updatable_fields: z.array(z.string()) }))
+      .array(
+        z.object({ entity: z.string(), supported: z.boolean(), operations: z.array(Operation), updatable_fields: z.array(z.string()) }),
+      )
       .openapi({ description: "Every entity type of the API; unsupported ones answer `501` `entity-not-supported`" }),
-    search: z.object({ by: z.array(z.enum(["phone", "email"])), match_levels: z.array(z.enum(["exact", "national", "partial"])), max_results: z.number().int() }),
-    activities: z.object({ operations: z.array(z.enum(["create", "read", "update"])), idempotency_key: z.boolean(), types_endpoint: z.string() }),
+    search: z.object({
+      by: z.array(z.enum(["phone", "email"])),
+      match_levels: z.array(z.enum(["exact", "national", "partial"])),
+      max_results: z.number().int(),
+    }),
+    activities: z.object({
+      operations: z.array(z.enum(["create", "read", "update"])),
+      idempotency_key: z.boolean(),
+      types_endpoint: z.string(),
+    }),
     users: z.boolean(),
-    rate_limit: z.object({ requests: z.number().int(), window_seconds: z.number().int() }).openapi({ description: "This deployment's per-tenant budget" }),
+    rate_limit: z
+      .object({ requests: z.number().int(), window_seconds: z.number().int() })
+      .openapi({ description: "This deployment's per-tenant budget" }),
   })
   .openapi("Capabilities");
 
@@ -48,7 +60,12 @@ export function registerCapabilities(app: V1Router): void {
       crm: "talemetry",
       api_version: "v1",
       entities: [
-        { entity: "candidate", supported: true, operations: ["read", "update", "search", "activities"], updatable_fields: ["emails", "phones"] },
+        {
+          entity: "candidate",
+          supported: true,
+          operations: ["read", "update", "search", "activities"],
+          updatable_fields: ["emails", "phones"],
+        },
         { entity: "contact", supported: false, operations: [], updatable_fields: [] },
         { entity: "company", supported: false, operations: [], updatable_fields: [] },
       ],

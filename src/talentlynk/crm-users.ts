@@ -93,8 +93,14 @@ async function userByEmail(env: Env, tenant: Tenant, client: Pick<TalemetryClien
  * Talemetry user, else `422`; with neither, the tenant's `default_author_email` (`422` when the tenant
  * has none, or it is not a Talemetry user). Field names in errors are the /v1 body's.
  */
-export async function resolveAuthor(env: Env, tenant: Tenant, client: Pick<TalemetryClient, "listAllUsers">, ref: AuthorRef): Promise<Author> {
-  const invalid = (field: string, message: string) => new AppError("invalid", "The activity's author is not a known CRM user.", { errors: [{ field, message }] });
+export async function resolveAuthor(
+  env: Env,
+  tenant: Tenant,
+  client: Pick<TalemetryClient, "listAllUsers">,
+  ref: AuthorRef,
+): Promise<Author> {
+  const invalid = (field: string, message: string) =>
+    new AppError("invalid", "The activity's author is not a known CRM user.", { errors: [{ field, message }] });
   if (ref.userId) {
     const user = (await listCrmUsers(env, tenant, client)).find((u) => u.id === ref.userId);
     if (!user) throw invalid("user_id", "Not a user of this tenant's CRM (see GET /v1/users).");
@@ -108,13 +114,17 @@ export async function resolveAuthor(env: Env, tenant: Tenant, client: Pick<Talem
   const fallback = tenant.settings.default_author_email;
   if (!fallback) {
     throw new AppError("invalid", "The activity has no author and this tenant has no default author configured.", {
-      errors: [{ field: "user_id", message: "Send user_id or user_email (or ask the bridge operator to set the tenant's default_author_email)." }],
+      errors: [
+        { field: "user_id", message: "Send user_id or user_email (or ask the bridge operator to set the tenant's default_author_email)." },
+      ],
     });
   }
   const user = await userByEmail(env, tenant, client, fallback);
   if (!user) {
     throw new AppError("invalid", "The activity has no author and the tenant's default author is not a CRM user.", {
-      errors: [{ field: "user_id", message: `Send user_id or user_email: the default author ${fallback} is not a user of this tenant's CRM.` }],
+      errors: [
+        { field: "user_id", message: `Send user_id or user_email: the default author ${fallback} is not a user of this tenant's CRM.` },
+      ],
     });
   }
   return user;

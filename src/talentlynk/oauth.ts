@@ -3,13 +3,13 @@
  * ("Authentication") fixes it. Errors are RFC 6749 §5.2 JSON, never problem+json: OAuth client
  * libraries parse `error` / `error_description`.
  */
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { readSettings } from "../env";
 import { basicCredentials } from "../platform/authorization";
 import { isJsonContentType, mediaTypeOf, readBodyWithLimit } from "../platform/body";
-import { setRequestTenant, type AppEnv } from "../platform/context";
+import { type AppEnv, setRequestTenant } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { createRouter } from "../platform/validation";
 import { issueAccessToken, verifyClientCredentials } from "../tenants/store";
@@ -22,7 +22,11 @@ export class OAuthError extends AppError {
   readonly oauthCode: OAuthErrorCode;
   readonly basicChallenge: boolean;
 
-  constructor(oauthCode: "invalid_request" | "unsupported_grant_type" | "invalid_client", detail: string, opts: { basicChallenge?: boolean } = {}) {
+  constructor(
+    oauthCode: "invalid_request" | "unsupported_grant_type" | "invalid_client",
+    detail: string,
+    opts: { basicChallenge?: boolean } = {},
+  ) {
     super(oauthCode === "invalid_client" ? "unauthorized" : "bad_request", detail);
     this.name = "OAuthError";
     this.oauthCode = oauthCode;
@@ -45,7 +49,8 @@ function oauthCodeOf(err: AppError): OAuthErrorCode {
 /** Renders an error the RFC 6749 §5.2 way, for everything under `/oauth`. */
 export function renderOAuthError(c: Context, err: AppError): Response {
   const headers: Record<string, string> = { ...NO_STORE };
-  if (err instanceof OAuthError && err.basicChallenge && err.status === 401) headers["WWW-Authenticate"] = 'Basic realm="oauth", charset="UTF-8"';
+  if (err instanceof OAuthError && err.basicChallenge && err.status === 401)
+    headers["WWW-Authenticate"] = 'Basic realm="oauth", charset="UTF-8"';
   if (err.retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(err.retryAfter)));
   return c.json({ error: oauthCodeOf(err), error_description: err.detail }, err.status as ContentfulStatusCode, headers);
 }
@@ -79,7 +84,8 @@ async function readTokenParams(c: Context<AppEnv>): Promise<TokenParams> {
   } catch {
     throw new OAuthError("invalid_request", "The body is not valid JSON.");
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new OAuthError("invalid_request", "The body must be a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new OAuthError("invalid_request", "The body must be a JSON object.");
   for (const name of PARAMS) {
     const value = (body as Record<string, unknown>)[name];
     if (value === undefined || value === null) continue;
@@ -103,7 +109,10 @@ const TokenResponseSchema = z
   .openapi("TokenResponse");
 
 const OAuthErrorSchema = z
-  .object({ error: z.enum(["invalid_request", "invalid_client", "unsupported_grant_type", "server_error", "temporarily_unavailable"]), error_description: z.string() })
+  .object({
+    error: z.enum(["invalid_request", "invalid_client", "unsupported_grant_type", "server_error", "temporarily_unavailable"]),
+    error_description: z.string(),
+  })
   .openapi("OAuthError", { description: "RFC 6749 §5.2 error." });
 
 /** Name of the token endpoint's HTTP Basic client authentication scheme in the OpenAPI document. */
@@ -134,7 +143,10 @@ export function oauthRoutes(): OpenAPIHono<AppEnv> {
     responses: {
       200: { description: "An access token, valid 1 hour.", content: { "application/json": { schema: TokenResponseSchema } } },
       400: { description: "invalid_request or unsupported_grant_type.", content: { "application/json": { schema: OAuthErrorSchema } } },
-      401: { description: "invalid_client: unknown client id or wrong secret.", content: { "application/json": { schema: OAuthErrorSchema } } },
+      401: {
+        description: "invalid_client: unknown client id or wrong secret.",
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
     },
   });
 
@@ -144,7 +156,8 @@ export function oauthRoutes(): OpenAPIHono<AppEnv> {
     if (basic === "malformed") throw new OAuthError("invalid_client", "The Basic credentials cannot be decoded.", { basicChallenge: true });
     const params = await readTokenParams(c);
     if (!params.grant_type) throw new OAuthError("invalid_request", "Parameter grant_type is required.");
-    if (params.grant_type !== "client_credentials") throw new OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+    if (params.grant_type !== "client_credentials")
+      throw new OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported.");
     if (basic && params.client_secret !== undefined) {
       // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
       throw new OAuthError("invalid_request", "Send the client credentials either with HTTP Basic or in the body, not both.");
@@ -155,7 +168,9 @@ export function oauthRoutes(): OpenAPIHono<AppEnv> {
     const clientId = basic ? basic.username : params.client_id;
     const clientSecret = basic ? basic.password : params.client_secret;
     if (!clientId || !clientSecret) {
-      throw new OAuthError("invalid_client", "Client authentication is required (client_id and client_secret).", { basicChallenge: usedBasic });
+      throw new OAuthError("invalid_client", "Client authentication is required (client_id and client_secret).", {
+        basicChallenge: usedBasic,
+      });
     }
     const tenant = await verifyClientCredentials(c.env, clientId, clientSecret);
     if (!tenant) throw new OAuthError("invalid_client", "Unknown client or wrong client secret.", { basicChallenge: usedBasic });

@@ -37,9 +37,7 @@ export const PersonSchema = z
 
 export const SearchResultSchema = PersonSchema.extend({ match: z.enum(["exact", "national", "partial"]) }).openapi("SearchResult");
 
-export const SearchResponseSchema = z
-  .object({ data: z.array(SearchResultSchema), count: z.number().int() })
-  .openapi("SearchResponse");
+export const SearchResponseSchema = z.object({ data: z.array(SearchResultSchema), count: z.number().int() }).openapi("SearchResponse");
 
 /** problem+json responses, for the OpenAPI document. */
 export function problemResponses(...statuses: number[]) {
@@ -57,6 +55,9 @@ export function problemResponses(...statuses: number[]) {
     503: "Talemetry unavailable or throttling (problem+json, `Retry-After`)",
   };
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } }]),
+    statuses.map((s) => [
+      s,
+      { description: descriptions[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } },
+    ]),
   );
 }

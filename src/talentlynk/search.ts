@@ -1,14 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { emailCacheQuery, phoneCacheQuery, SearchCache, type SearchCacheQuery } from "../directory/search-cache";
+import type { Person } from "../domain/person";
+import { parsePhoneQuery, phoneQueryProblem } from "../phone/match";
 import type { TenantEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
-import { parsePhoneQuery, phoneQueryProblem } from "../phone/match";
-import { SearchCache, emailCacheQuery, phoneCacheQuery, type SearchCacheQuery } from "../directory/search-cache";
-import type { Person } from "../domain/person";
 import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
 import { V1_SECURITY_SCHEME } from "./auth";
-import { SearchResponseSchema, problemResponses } from "./schemas";
+import { problemResponses, SearchResponseSchema } from "./schemas";
 import { enforceRateLimit, type V1Router } from "./v1";
 
 /**
@@ -19,9 +19,16 @@ import { enforceRateLimit, type V1Router } from "./v1";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const SearchQuery = z.object({
-  phone: z.string().max(64).optional().openapi({ description: "E.164, international without `+`, `00…`, or national only", example: "4155550142" }),
+  phone: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: "E.164, international without `+`, `00…`, or national only", example: "4155550142" }),
   email: z.string().max(320).optional().openapi({ example: "maya.ortiz@example.com" }),
-  region: z.string().optional().openapi({ description: "ISO 3166 alpha-2 country of a national number; else the tenant's default region", example: "US" }),
+  region: z
+    .string()
+    .optional()
+    .openapi({ description: "ISO 3166 alpha-2 country of a national number; else the tenant's default region", example: "US" }),
   partial: z.enum(["true", "false"]).optional().openapi({ description: "Also return suffix matches (≥ 7 digits)" }),
   entity: z.string().optional().openapi({ description: "Only `candidate` (the default) is supported" }),
 });
@@ -46,7 +53,10 @@ type DirectoryStub = ReturnType<TenantEnv["Bindings"]["TENANT"]["get"]>;
 
 function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
   if (q.entity !== undefined && q.entity !== "candidate") {
-    throw new AppError("entity_not_supported", `Talemetry has no searchable '${q.entity.slice(0, 40)}' entity; only 'candidate' is supported.`);
+    throw new AppError(
+      "entity_not_supported",
+      `Talemetry has no searchable '${q.entity.slice(0, 40)}' entity; only 'candidate' is supported.`,
+    );
   }
   const hasPhone = q.phone !== undefined && q.phone.trim() !== "";
   const hasEmail = q.email !== undefined && q.email.trim() !== "";
@@ -57,7 +67,10 @@ function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
   }
   if (hasEmail) {
     const email = q.email!.trim();
-    if (!EMAIL.test(email)) throw new AppError("bad_request", "`email` is not an email address.", { errors: [{ field: "email", message: "Not an email address." }] });
+    if (!EMAIL.test(email))
+      throw new AppError("bad_request", "`email` is not an email address.", {
+        errors: [{ field: "email", message: "Not an email address." }],
+      });
     return { cacheQuery: emailCacheQuery(email), run: (stub) => stub.searchEmail(email) };
   }
   const parsed = parsePhoneQuery(q.phone!, { region: q.region ?? null, tenantRegion: tenant.region });

@@ -4,14 +4,14 @@ import { readSettings } from "../env";
 import type { TenantEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { createRouter } from "../platform/validation";
-import { tenantAuth } from "./auth";
-import { registerSearch } from "./search";
-import { registerCandidates } from "./candidates";
-import { registerUnsupportedEntities } from "./unsupported-entities";
-import { registerCapabilities } from "./capabilities";
 import { registerActivities } from "./activities";
-import { registerUsers } from "./users";
 import { registerActivityTypes } from "./activity-types";
+import { tenantAuth } from "./auth";
+import { registerCandidates } from "./candidates";
+import { registerCapabilities } from "./capabilities";
+import { registerSearch } from "./search";
+import { registerUnsupportedEntities } from "./unsupported-entities";
+import { registerUsers } from "./users";
 
 export type V1Router = OpenAPIHono<TenantEnv>;
 
@@ -47,7 +47,9 @@ export function tenantRateLimit(): MiddlewareHandler<TenantEnv> {
 export async function enforceRateLimit(c: Context<TenantEnv>, decision: Promise<RateLimitOutcome>): Promise<void> {
   if ((await decision).success) return;
   const { requests, periodSeconds } = readSettings(c.env).rateLimit;
-  throw new AppError("rate_limited", `Over this tenant's budget of ${requests} requests per ${periodSeconds} s.`, { retryAfter: periodSeconds });
+  throw new AppError("rate_limited", `Over this tenant's budget of ${requests} requests per ${periodSeconds} s.`, {
+    retryAfter: periodSeconds,
+  });
 }
 
 /** The /v1 router: limit headers, authentication, then the tenant's rate limit, then the routes of the contract. */

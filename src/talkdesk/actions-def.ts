@@ -31,8 +31,7 @@ export const TALKDESK_ACTIONS = [
   {
     name: "log_call",
     display: "log the call",
-    description:
-      "Adds a call note to the candidate in Talemetry: direction, duration, the agent and the call summary.",
+    description: "Adds a call note to the candidate in Talemetry: direction, duration, the agent and the call summary.",
     inputs: [
       { key: "direction", name: "Call direction (inbound, outbound or missed)", mandatory: true },
       { key: "duration", name: "Call duration in seconds", mandatory: true },

@@ -3,7 +3,7 @@
  * `contact_external_id`), by its emails and phones, through the tenant's directory — never by scanning
  * Talemetry (ARCHITECTURE.md).
  */
-import { parsePhoneQuery, type PhoneQuery } from "../phone/match";
+import { type PhoneQuery, parsePhoneQuery } from "../phone/match";
 
 /** The directory calls this needs (the tenant Durable Object's RPC surface). */
 export interface ContactDirectory {

@@ -6,7 +6,7 @@
  * ascending; every page's checkpoint is `H`.
  */
 import type { Person } from "../domain/person";
-import { toTalkdeskContact, type TalkdeskContact } from "./mapping";
+import { type TalkdeskContact, toTalkdeskContact } from "./mapping";
 
 /** A decoded `next_offset`: the run's high-water mark and the last sequence already sent. */
 export interface ContactOffset {

@@ -6,7 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
-import { readSettings, type Env } from "../env";
+import { type Env, readSettings } from "../env";
 import { readBodyWithLimit } from "../platform/body";
 import { setRequestTenant, type TenantVariables } from "../platform/context";
 import { AppError } from "../platform/errors";

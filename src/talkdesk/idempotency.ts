@@ -27,13 +27,19 @@ export interface ActionIdempotencyInput {
 
 /** JSON with object keys sorted at every level, so that key order in Talkdesk's body does not matter. */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === "object" && !Array.isArray(v)) {
-      const obj = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
-    }
-    return v;
-  }) ?? "null";
+  return (
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (v && typeof v === "object" && !Array.isArray(v)) {
+        const obj = v as Record<string, unknown>;
+        return Object.fromEntries(
+          Object.keys(obj)
+            .sort()
+            .map((k) => [k, obj[k]]),
+        );
+      }
+      return v;
+    }) ?? "null"
+  );
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -70,9 +76,7 @@ export async function actionIdempotencyKey(input: ActionIdempotencyInput): Promi
 }
 
 /** Keys of the current and the previous bucket; see the boundary caveat at the top of this file. */
-export async function actionIdempotencyKeys(
-  input: ActionIdempotencyInput,
-): Promise<{ current: string; previous: string }> {
+export async function actionIdempotencyKeys(input: ActionIdempotencyInput): Promise<{ current: string; previous: string }> {
   const window = input.windowMinutes ?? DEFAULT_IDEMPOTENCY_WINDOW_MINUTES;
   const bucket = bucketOf(input.now, window);
   const [current, previous] = await Promise.all([keyFor(input, bucket, window), keyFor(input, bucket - 1, window)]);

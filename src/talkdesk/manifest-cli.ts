@@ -220,7 +220,9 @@ export function resolveManifestDocumentInput(
   const testRaw = args.testInProduction ?? cfg.test_in_production;
   const testInProduction = yesNo(testRaw);
   if (testRaw === undefined) {
-    missing.push(`answer to "Should it be tested in the production environment?": ${where("--test-in-production yes|no", "test_in_production")}`);
+    missing.push(
+      `answer to "Should it be tested in the production environment?": ${where("--test-in-production yes|no", "test_in_production")}`,
+    );
   } else if (testInProduction === undefined) {
     invalid.push(`--test-in-production / "test_in_production" must be yes or no`);
   }
@@ -234,10 +236,7 @@ export function resolveManifestDocumentInput(
   const date = text(args.date) ?? opts.today;
   if (!DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) invalid.push("--date must be YYYY-MM-DD");
 
-  const errors = [
-    ...(missing.length > 0 ? [`missing required values:\n${missing.map((m) => `  - ${m}`).join("\n")}`] : []),
-    ...invalid,
-  ];
+  const errors = [...(missing.length > 0 ? [`missing required values:\n${missing.map((m) => `  - ${m}`).join("\n")}`] : []), ...invalid];
   if (errors.length > 0) return { ok: false, errors };
   const input: ManifestDocumentInput = {
     baseUrl: baseUrl!,

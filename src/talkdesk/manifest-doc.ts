@@ -6,16 +6,10 @@
  * Pure: `scripts/manifest.mjs` bundles this module and does the file and console I/O.
  */
 import { TALKDESK_ACTIONS, type TalkdeskActionName } from "./actions-def";
-import { buildContactPage, planContactPage, type ContactRow, type TalkdeskContactPage } from "./contact-sync";
+import { buildContactPage, type ContactRow, planContactPage, type TalkdeskContactPage } from "./contact-sync";
 import { buildManifest, normalizeBaseUrl, TALKDESK_PATHS, type TalkdeskAction, type TalkdeskManifest } from "./manifest";
-import {
-  SAMPLE_DETAILS,
-  SAMPLE_PERSON,
-  SAMPLE_PERSON_MINIMAL,
-  SAMPLE_USERS,
-  sampleCallNoteText,
-} from "./manifest-samples";
-import { toAgentPage, toInteractions, toTalkdeskContact, TALKDESK_INTERACTION_TYPES } from "./mapping";
+import { SAMPLE_DETAILS, SAMPLE_PERSON, SAMPLE_PERSON_MINIMAL, SAMPLE_USERS, sampleCallNoteText } from "./manifest-samples";
+import { TALKDESK_INTERACTION_TYPES, toAgentPage, toInteractions, toTalkdeskContact } from "./mapping";
 import { parseActionInput } from "./schemas";
 
 export interface TechnicalContact {
@@ -56,7 +50,7 @@ export const TALKDESK_DOC_LINKS = {
 const SAMPLE_AUTH = { api_key: "<the API key the bridge issued to the tenant>" };
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
-const block = (value: unknown, lang = "json") => ["```" + lang, typeof value === "string" ? value : json(value), "```"].join("\n");
+const block = (value: unknown, lang = "json") => [`\`\`\`${lang}`, typeof value === "string" ? value : json(value), "```"].join("\n");
 
 /** A Markdown table cell: pipes escaped, line breaks kept visible. */
 function cell(text: string): string {
@@ -64,7 +58,7 @@ function cell(text: string): string {
 }
 
 function codeCell(value: unknown): string {
-  return "`" + cell(typeof value === "string" ? value : JSON.stringify(value)) + "`";
+  return `\`${cell(typeof value === "string" ? value : JSON.stringify(value))}\``;
 }
 
 function table(header: [string, string, ...string[]], rows: string[][]): string {
@@ -117,7 +111,7 @@ function header(input: ManifestDocumentInput, manifest: TalkdeskManifest): strin
     "- **Activity:** when a contact is displayed, Talkdesk shows the candidate's Talemetry notes and job applications, newest first.",
     `- **Automation:** actions ${TALKDESK_ACTIONS.map((a) => `\`${a.name}\``).join(", ")} log calls and notes on the candidate and add phones and emails to it.`,
     "",
-    "All components below are implemented by the bridge (a Cloudflare Worker) at " + `\`${input.baseUrl}\`.`,
+    `All components below are implemented by the bridge (a Cloudflare Worker) at \`${input.baseUrl}\`.`,
     "",
   ].join("\n");
 }
@@ -198,7 +192,10 @@ const SAMPLE_CONTACT_REF = {
 };
 
 /** Sample `data` per action: realistic values that pass the bridge's own input validation. */
-const ACTION_SAMPLES: Record<TalkdeskActionName, { data: Record<string, unknown>; response: Record<string, string>; invalid: Record<string, unknown> }> = {
+const ACTION_SAMPLES: Record<
+  TalkdeskActionName,
+  { data: Record<string, unknown>; response: Record<string, string>; invalid: Record<string, unknown> }
+> = {
   log_call: {
     data: {
       direction: "inbound",
@@ -333,7 +330,11 @@ function authorization(manifest: TalkdeskManifest): string {
 }
 
 /** Runs one sample page through the real planner and builder, as the route does. */
-function samplePage(meta: { synchronization_checkpoint?: string; offset?: string }, highWater: number, rows: ContactRow[]): TalkdeskContactPage {
+function samplePage(
+  meta: { synchronization_checkpoint?: string; offset?: string },
+  highWater: number,
+  rows: ContactRow[],
+): TalkdeskContactPage {
   const plan = planContactPage(meta);
   if (!plan.ok) throw new Error(`manifest contact sample: ${plan.message}`);
   const outcome = buildContactPage(plan, { highWater, rows }, 1);
@@ -369,11 +370,9 @@ function contacts(manifest: TalkdeskManifest): string {
     `Endpoint: \`${manifest.contact_synchronization_endpoint}\`. Every directory row has a change sequence number. The first page of a run fixes the run's high-water mark H; pages return rows with checkpoint < seq ≤ H in ascending seq; \`next_offset\` encodes H and the last seq sent; \`synchronization_checkpoint\` is H on every page. A row changed during a run moves above H and arrives in the next incremental run, so nothing is skipped or repeated. A checkpoint the bridge cannot read starts a full sync. Only valid phones are sent, in E.164. (One contact per page here for brevity.)`,
     "",
     exchange("Initial sync (no checkpoint, no offset)", { auth: SAMPLE_AUTH }, [["`200`", initial]]),
-    exchange(
-      "Initial sync, next page (offset from the previous page)",
-      { auth: SAMPLE_AUTH, meta: { offset: initial.next_offset } },
-      [["`200` (last page: no `next_offset`)", initialNext]],
-    ),
+    exchange("Initial sync, next page (offset from the previous page)", { auth: SAMPLE_AUTH, meta: { offset: initial.next_offset } }, [
+      ["`200` (last page: no `next_offset`)", initialNext],
+    ]),
     exchange(
       "Incremental sync (checkpoint from the last run)",
       { auth: SAMPLE_AUTH, meta: { synchronization_checkpoint: initial.synchronization_checkpoint } },

@@ -4,11 +4,11 @@
  * and a few Talemetry users. The document runs these through the real mapping functions, so its sample
  * responses are exactly what the bridge would answer. Fictional people, `example` domains only.
  */
-import { toPerson, type CandidateDetails, type Person, type TalemetryUser } from "../domain/person";
+import { type CandidateDetails, type Person, type TalemetryUser, toPerson } from "../domain/person";
 import { renderActivityNote } from "../talentlynk/activity-note";
 import { DEFAULT_ACTIVITY_TYPES } from "../tenants/activity-types";
 import { candidateUrl } from "../tenants/settings";
-import { toCallActivity, type CallNoteInput } from "./mapping";
+import { type CallNoteInput, toCallActivity } from "./mapping";
 
 /** The activity id the sample call note carries (the shape `newActivityId` issues). */
 export const SAMPLE_ACTIVITY_ID = "act_5f0c6a1e9b2d4c7a8e3f1b6d";

@@ -155,10 +155,7 @@ const MARK =
   '<circle cx="47" cy="46" r="5" fill="#5eead4"/>';
 
 /** Square icon served at `/talkdesk/assets/icon.svg` (`icon_url`). */
-export const TALKDESK_ICON_SVG =
-  '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64" role="img" aria-label="Talemetry">' +
-  MARK +
-  "</svg>";
+export const TALKDESK_ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64" role="img" aria-label="Talemetry">${MARK}</svg>`;
 
 /** Wide logo served at `/talkdesk/assets/logo.svg` (`logo_url`). */
 export const TALKDESK_LOGO_SVG =

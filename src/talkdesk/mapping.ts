@@ -3,9 +3,10 @@
  * interactions ("Contact Activity"), agents (agent sync), and the note text a logged call becomes.
  * Field rules are those of ../shared/contracts/talkdesk-bridge.md §2–§5; no I/O happens here.
  */
+
+import type { CandidateDetails, Person, TalemetryUser } from "../domain/person";
 import { withoutActivityMarker } from "../talentlynk/activity-note";
 import type { CallDirection } from "./actions-def";
-import type { CandidateDetails, Person, TalemetryUser } from "../domain/person";
 
 /** The interaction types this integration declares (`interaction_types` in the manifest). */
 export const TALKDESK_INTERACTION_TYPES = ["note", "application"] as const;
@@ -78,10 +79,7 @@ function uniqueBy(values: string[], key: (value: string) => string): string[] {
  * are sent: Talkdesk matches callers on E.164, and a raw invalid number would never match anyway.
  * `extras.url` wins over `person.url`; `address` comes from the adapter's details when known.
  */
-export function toTalkdeskContact(
-  person: Person,
-  extras: { address?: string | null; url?: string | null } = {},
-): TalkdeskContact {
+export function toTalkdeskContact(person: Person, extras: { address?: string | null; url?: string | null } = {}): TalkdeskContact {
   const emails = uniqueBy(
     person.emails.map((e) => e.trim()).filter((e) => e.length > 0),
     (e) => e.toLowerCase(),
@@ -111,8 +109,7 @@ export function toTalkdeskContact(
 // ISO 8601 date or date-time (`T` or space), optional seconds and fraction, optional zone (`Z`, `UTC`,
 // `±HH`, `±HH:MM`, `±HHMM`). No zone means UTC: Talemetry timestamps are UTC, and JavaScript would
 // otherwise read a zoneless date-time as local time.
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 function parseDate(input: string | Date): number | null {
   if (input instanceof Date) {
@@ -170,7 +167,10 @@ export function formatTalkdeskDate(isoOrDate: string | Date): string | null {
 function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
-  return chars.slice(0, max - 1).join("").trimEnd() + "…";
+  return `${chars
+    .slice(0, max - 1)
+    .join("")
+    .trimEnd()}…`;
 }
 
 function noteSubjectAndDescription(text: string): { subject: string; description?: string } {
@@ -283,6 +283,7 @@ export interface CallNoteInput {
 }
 
 // Control characters other than tab and newline would show up as garbage in Talemetry's note view.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 function sanitize(text: string | null | undefined): string {

@@ -5,7 +5,7 @@
  */
 import type { Hono } from "hono";
 import { createRouter } from "../platform/validation";
-import { talkdeskEnvelope, type TalkdeskEnv } from "./envelope";
+import { type TalkdeskEnv, talkdeskEnvelope } from "./envelope";
 import { registerActionExecutor } from "./routes/actions";
 import { registerAgentRetriever } from "./routes/agents";
 import { registerAuthValidator } from "./routes/auth";

@@ -132,19 +132,20 @@ const seconds = z.preprocess(
 /** Several values as an array or as one string separated by commas, semicolons or newlines. */
 function valueList<T extends z.ZodType>(item: T) {
   return z
-    .preprocess(
-      (v) => {
-        const split = (s: string) => s.split(/[,;\n]/).map((part) => part.trim()).filter((part) => part.length > 0);
-        if (v === undefined || v === null) return undefined;
-        if (typeof v === "string") return split(v);
-        if (Array.isArray(v)) return v.flatMap((entry) => (typeof entry === "string" ? split(entry) : [entry]));
-        return v;
-      },
-      z
-        .array(item, { error: "must be a list or a comma-separated string" })
-        .max(MAX_LIST_ITEMS, `must list at most ${MAX_LIST_ITEMS} values`)
-        .optional(),
-    )
+    .preprocess((v) => {
+      const split = (s: string) =>
+        s
+          .split(/[,;\n]/)
+          .map((part) => part.trim())
+          .filter((part) => part.length > 0);
+      if (v === undefined || v === null) return undefined;
+      if (typeof v === "string") return split(v);
+      if (Array.isArray(v)) return v.flatMap((entry) => (typeof entry === "string" ? split(entry) : [entry]));
+      return v;
+    }, z
+      .array(item, { error: "must be a list or a comma-separated string" })
+      .max(MAX_LIST_ITEMS, `must list at most ${MAX_LIST_ITEMS} values`)
+      .optional())
     .transform((list) => list ?? []);
 }
 
@@ -234,19 +235,12 @@ export function toTalkdeskError(error: z.ZodError, prefix?: string): TalkdeskErr
 }
 
 /** Validates `input` with `schema`; on failure returns the Talkdesk `{message}` to send with `400`. */
-export function parseTalkdesk<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  prefix?: string,
-): TalkdeskParseResult<z.output<S>> {
+export function parseTalkdesk<S extends z.ZodType>(schema: S, input: unknown, prefix?: string): TalkdeskParseResult<z.output<S>> {
   const result = schema.safeParse(input);
   return result.success ? { success: true, data: result.data } : { success: false, error: toTalkdeskError(result.error, prefix) };
 }
 
 /** Validates an action's `data` (from `actionRequestSchema`); messages name `data.<key>`. */
-export function parseActionInput<N extends TalkdeskActionName>(
-  action: N,
-  data: unknown,
-): TalkdeskParseResult<ActionInput<N>> {
+export function parseActionInput<N extends TalkdeskActionName>(action: N, data: unknown): TalkdeskParseResult<ActionInput<N>> {
   return parseTalkdesk(ACTION_INPUT_SCHEMAS[action], data, "data") as TalkdeskParseResult<ActionInput<N>>;
 }

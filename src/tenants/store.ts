@@ -16,15 +16,15 @@ import { AppError } from "../platform/errors";
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   AUTH_CACHE_TTL_SECONDS,
-  KV_MIN_EXPIRATION_TTL_SECONDS,
-  TENANT_INDEX_PREFIX,
   accessTokenKey,
   apiKeyKey,
+  KV_MIN_EXPIRATION_TTL_SECONDS,
   oauthClientKey,
+  TENANT_INDEX_PREFIX,
   tenantIndexKey,
   tenantKey,
 } from "./keys";
-import { DEFAULT_SETTINGS, applySettingsPatch } from "./settings";
+import { applySettingsPatch, DEFAULT_SETTINGS } from "./settings";
 import type {
   AccessTokenRecord,
   ApiKeyRecord,
@@ -128,7 +128,13 @@ export async function createTenant(env: Env, input: NewTenant): Promise<{ tenant
     updated_at: now,
   };
   const [apiKeyHash, secretHash] = await Promise.all([sha256Hex(credentials.api_key), sha256Hex(credentials.client_secret)]);
-  const credentialRecord: CredentialRecord = { tenant_id: id, secret_hash: secretHash, api_key_hash: apiKeyHash, key_version: 1, rotated_at: now };
+  const credentialRecord: CredentialRecord = {
+    tenant_id: id,
+    secret_hash: secretHash,
+    api_key_hash: apiKeyHash,
+    key_version: 1,
+    rotated_at: now,
+  };
   const apiKeyRecord: ApiKeyRecord = { tenant_id: id, client_id: credentials.client_id, key_version: 1 };
   // Config first: a lookup record that resolves must always find its tenant.
   await kvPut(env, tenantKey(id), JSON.stringify(tenant));
@@ -221,7 +227,13 @@ export async function rotateTenantKeys(env: Env, id: string): Promise<{ api_key:
   const [apiKeyHash, secretHash] = await Promise.all([sha256Hex(api_key), sha256Hex(client_secret)]);
   const keyVersion = current.key_version + 1;
   const apiKeyRecord: ApiKeyRecord = { tenant_id: id, client_id: tenant.oauth_client_id, key_version: keyVersion };
-  const next: CredentialRecord = { tenant_id: id, secret_hash: secretHash, api_key_hash: apiKeyHash, key_version: keyVersion, rotated_at: nowIso() };
+  const next: CredentialRecord = {
+    tenant_id: id,
+    secret_hash: secretHash,
+    api_key_hash: apiKeyHash,
+    key_version: keyVersion,
+    rotated_at: nowIso(),
+  };
   // New key record first (inert until the credential record names it), then the switch, then clean-up.
   await kvPut(env, apiKeyKey(apiKeyHash), JSON.stringify(apiKeyRecord));
   await kvPut(env, oauthClientKey(tenant.oauth_client_id), JSON.stringify(next));
@@ -252,7 +264,12 @@ export interface RideAlong {
  * Reads the tenant and its credential record together — the two facts every auth check needs — in one
  * edge-cached bulk get, with any ride-along keys.
  */
-async function tenantWithCredentials(env: Env, tenantId: string, clientId: string, ride?: RideAlong): Promise<[Tenant | null, CredentialRecord | null]> {
+async function tenantWithCredentials(
+  env: Env,
+  tenantId: string,
+  clientId: string,
+  ride?: RideAlong,
+): Promise<[Tenant | null, CredentialRecord | null]> {
   if (!TENANT_ID.test(tenantId)) return [null, null];
   const keys = [tenantKey(tenantId), oauthClientKey(clientId), ...(ride?.keysFor(tenantId) ?? [])];
   const cacheTtl = Math.min(AUTH_CACHE_TTL_SECONDS, ride?.cacheTtl ?? AUTH_CACHE_TTL_SECONDS);

@@ -28,11 +28,23 @@ describe("validation (422, naming fields)", () => {
     ["unknown top-level field", { ...valid, api_key: "mine" }, ["api_key"]],
     ["unknown settings field", { ...valid, settings: { sync_interval: 60 } }, ["settings.sync_interval"]],
     ["bad author email", { ...valid, settings: { default_author_email: "not-an-email" } }, ["settings.default_author_email"]],
-    ["URL template without {id}", { ...valid, settings: { candidate_url_template: "https://crm.example/people" } }, ["settings.candidate_url_template"]],
-    ["URL template not http(s)", { ...valid, settings: { candidate_url_template: "javascript:{id}" } }, ["settings.candidate_url_template"]],
+    [
+      "URL template without {id}",
+      { ...valid, settings: { candidate_url_template: "https://crm.example/people" } },
+      ["settings.candidate_url_template"],
+    ],
+    [
+      "URL template not http(s)",
+      { ...valid, settings: { candidate_url_template: "javascript:{id}" } },
+      ["settings.candidate_url_template"],
+    ],
     ["sync interval too short", { ...valid, settings: { sync_interval_seconds: 5 } }, ["settings.sync_interval_seconds"]],
     ["sync interval not an integer", { ...valid, settings: { sync_interval_seconds: 90.5 } }, ["settings.sync_interval_seconds"]],
-    ["new activity type without a name", { ...valid, settings: { activity_types: { interview: { hidden: true } } } }, ["settings.activity_types.interview.name"]],
+    [
+      "new activity type without a name",
+      { ...valid, settings: { activity_types: { interview: { hidden: true } } } },
+      ["settings.activity_types.interview.name"],
+    ],
     ["bad activity type id", { ...valid, settings: { activity_types: { "Bad Id": { name: "x" } } } }, ["settings.activity_types.Bad Id"]],
   ])("POST refuses %s", async (_name, body, fields) => {
     const p = await problemOf(await adminFetch("/admin/tenants", { method: "POST", body }), 422);
@@ -61,35 +73,54 @@ describe("bodies", () => {
   });
 
   it("415 unless the body is application/json", async () => {
-    for (const headers of [{ "content-type": "text/plain" }, { "content-type": "application/x-www-form-urlencoded" }, {}] as Record<string, string>[]) {
+    for (const headers of [{ "content-type": "text/plain" }, { "content-type": "application/x-www-form-urlencoded" }, {}] as Record<
+      string,
+      string
+    >[]) {
       const res = await adminFetch("/admin/tenants", { method: "POST", headers, body: JSON.stringify(valid) });
       expect((await problemOf(res, 415)).type).toMatch(/\/problems\/unsupported-media-type$/);
     }
     const t = await createTenant();
     const patch = await adminFetch(`/admin/tenants/${t.id}`, { method: "PATCH", headers: { "content-type": "text/plain" }, body: "{}" });
     await problemOf(patch, 415);
-    const sync = await adminFetch(`/admin/tenants/${t.id}/sync`, { method: "POST", headers: { "content-type": "text/plain" }, body: "full" });
+    const sync = await adminFetch(`/admin/tenants/${t.id}/sync`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "full",
+    });
     await problemOf(sync, 415);
   });
 
   it("accepts a JSON media type with parameters", async () => {
-    const res = await adminFetch("/admin/tenants", { method: "POST", headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(valid) });
+    const res = await adminFetch("/admin/tenants", {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify(valid),
+    });
     expect(res.status).toBe(201);
   });
 
   it("413 beyond MAX_BODY_BYTES, declared or streamed", async () => {
     const max = readSettings(env).maxBodyBytes;
     const big = JSON.stringify({ ...valid, name: "x".repeat(max) });
-    expect((await problemOf(await adminFetch("/admin/tenants", { method: "POST", body: big, headers: { "content-type": "application/json" } }), 413)).type).toMatch(
-      /\/problems\/payload-too-large$/,
-    );
+    expect(
+      (
+        await problemOf(
+          await adminFetch("/admin/tenants", { method: "POST", body: big, headers: { "content-type": "application/json" } }),
+          413,
+        )
+      ).type,
+    ).toMatch(/\/problems\/payload-too-large$/);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(big));
         controller.close();
       },
     });
-    await problemOf(await adminFetch("/admin/tenants", { method: "POST", body: stream, headers: { "content-type": "application/json" } }), 413);
+    await problemOf(
+      await adminFetch("/admin/tenants", { method: "POST", body: stream, headers: { "content-type": "application/json" } }),
+      413,
+    );
   });
 });
 
@@ -126,6 +157,10 @@ describe("KV write throttling", () => {
         },
       }),
     };
-    await expect(patchTenant(throttled, t.id, { name: "Too fast" })).rejects.toMatchObject({ code: "rate_limited", status: 429, retryAfter: 1 });
+    await expect(patchTenant(throttled, t.id, { name: "Too fast" })).rejects.toMatchObject({
+      code: "rate_limited",
+      status: 429,
+      retryAfter: 1,
+    });
   });
 });

@@ -2,7 +2,7 @@
 // re-encrypted Talemetry credentials), rotate, delete, sync status and sync request.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getTenant, decryptTalemetryCredentials, listTenantIds } from "../../src/tenants/store";
+import { decryptTalemetryCredentials, getTenant, listTenantIds } from "../../src/tenants/store";
 import { adminFetch, createTenant, sandboxSecretFor } from "../helpers/tenants";
 
 describe("POST /admin/tenants", () => {
@@ -82,7 +82,9 @@ describe("PATCH /admin/tenants/:id", () => {
     expect(first.status).toBe(200);
     const second = await adminFetch(`/admin/tenants/${t.id}`, {
       method: "PATCH",
-      body: { settings: { sync_interval_seconds: null, activity_types: { call: null, meeting: { hidden: false }, interview: { hidden: true } } } },
+      body: {
+        settings: { sync_interval_seconds: null, activity_types: { call: null, meeting: { hidden: false }, interview: { hidden: true } } },
+      },
     });
     expect(second.status).toBe(200);
     expect(((await second.json()) as { settings: unknown }).settings).toEqual({

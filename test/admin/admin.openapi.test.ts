@@ -31,7 +31,10 @@ describe("OpenAPI document", () => {
       expect(op!.tags).toEqual(["Admin"]);
       expect(op!.security).toEqual([{ AdminToken: [] }]);
     }
-    expect(doc.components?.securitySchemes).toMatchObject({ AdminToken: { type: "http", scheme: "bearer" }, TenantBearer: { type: "http", scheme: "bearer" } });
+    expect(doc.components?.securitySchemes).toMatchObject({
+      AdminToken: { type: "http", scheme: "bearer" },
+      TenantBearer: { type: "http", scheme: "bearer" },
+    });
     expect(doc.components?.schemas).toHaveProperty("Problem");
   });
 

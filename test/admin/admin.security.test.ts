@@ -5,8 +5,8 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authenticateApiKey } from "../../src/talentlynk/auth";
 import { resolveAccessToken } from "../../src/tenants/store";
-import { adminFetch, createTenant, issueToken } from "../helpers/tenants";
 import { dumpKv } from "../helpers/kv";
+import { adminFetch, createTenant, issueToken } from "../helpers/tenants";
 
 const tokenRequest = (client_id: string, client_secret: string) =>
   exports.default.fetch("http://bridge/oauth/token", {
@@ -24,7 +24,12 @@ describe("admin token", () => {
     ["the token as Basic", { authorization: `Basic ${btoa(`admin:${env.ADMIN_TOKEN}`)}` }],
     ["the token without scheme", { authorization: env.ADMIN_TOKEN }],
   ])("refuses %s with a 401 problem", async (_name, headers) => {
-    for (const [method, path] of [["POST", "/admin/tenants"], ["GET", "/admin/tenants/ten_000000000000000000000000"], ["POST", "/admin/tenants/x/keys"], ["GET", "/admin/nothing"]]) {
+    for (const [method, path] of [
+      ["POST", "/admin/tenants"],
+      ["GET", "/admin/tenants/ten_000000000000000000000000"],
+      ["POST", "/admin/tenants/x/keys"],
+      ["GET", "/admin/nothing"],
+    ]) {
       const res = await exports.default.fetch(`http://bridge${path}`, { method, headers });
       expect(res.status).toBe(401);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
@@ -35,12 +40,18 @@ describe("admin token", () => {
   });
 
   it("accepts the scheme in any case", async () => {
-    const res = await exports.default.fetch("http://bridge/admin/tenants/ten_000000000000000000000000", { headers: { authorization: `bearer ${env.ADMIN_TOKEN}` } });
+    const res = await exports.default.fetch("http://bridge/admin/tenants/ten_000000000000000000000000", {
+      headers: { authorization: `bearer ${env.ADMIN_TOKEN}` },
+    });
     expect(res.status).toBe(404);
   });
 
   it("is checked before the body is read (no 413/415/422 for strangers)", async () => {
-    const res = await exports.default.fetch("http://bridge/admin/tenants", { method: "POST", headers: { "content-type": "text/plain" }, body: "x".repeat(200_000) });
+    const res = await exports.default.fetch("http://bridge/admin/tenants", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "x".repeat(200_000),
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -49,9 +60,23 @@ describe("secrets at rest", () => {
   it("no plaintext API key, client secret, access token or Talemetry secret in any KV value or key", async () => {
     const t = await createTenant({ talemetryClientId: "at-rest" });
     const token = await issueToken(t);
-    const rotated = (await (await adminFetch(`/admin/tenants/${t.id}/keys`, { method: "POST" })).json()) as { api_key: string; client_secret: string };
-    await adminFetch(`/admin/tenants/${t.id}`, { method: "PATCH", body: { talemetry: { client_id: "at-rest-2", secret_key: "sandbox-secret-at-rest-2" } } });
-    const secrets = [t.api_key, t.client_secret, t.talemetry.secret_key, token, rotated.api_key, rotated.client_secret, "sandbox-secret-at-rest-2"];
+    const rotated = (await (await adminFetch(`/admin/tenants/${t.id}/keys`, { method: "POST" })).json()) as {
+      api_key: string;
+      client_secret: string;
+    };
+    await adminFetch(`/admin/tenants/${t.id}`, {
+      method: "PATCH",
+      body: { talemetry: { client_id: "at-rest-2", secret_key: "sandbox-secret-at-rest-2" } },
+    });
+    const secrets = [
+      t.api_key,
+      t.client_secret,
+      t.talemetry.secret_key,
+      token,
+      rotated.api_key,
+      rotated.client_secret,
+      "sandbox-secret-at-rest-2",
+    ];
 
     const dump = await dumpKv();
     const everything = dump.join("\n");
@@ -98,7 +123,10 @@ describe("rotation revokes the old credentials", () => {
 
   it("a second rotation revokes the first rotation's credentials", async () => {
     const t = await createTenant();
-    const first = (await (await adminFetch(`/admin/tenants/${t.id}/keys`, { method: "POST" })).json()) as { api_key: string; client_secret: string };
+    const first = (await (await adminFetch(`/admin/tenants/${t.id}/keys`, { method: "POST" })).json()) as {
+      api_key: string;
+      client_secret: string;
+    };
     const firstToken = await issueToken({ client_id: t.client_id, client_secret: first.client_secret });
     await adminFetch(`/admin/tenants/${t.id}/keys`, { method: "POST" });
     expect(await authenticateApiKey(env, first.api_key)).toBeNull();

@@ -4,7 +4,8 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminFetch, createTenant } from "../helpers/tenants";
 
-const capabilities = (key: string) => exports.default.fetch("http://bridge/v1/capabilities", { headers: { authorization: `Bearer ${key}` } });
+const capabilities = (key: string) =>
+  exports.default.fetch("http://bridge/v1/capabilities", { headers: { authorization: `Bearer ${key}` } });
 
 describe("located API keys", () => {
   it("accepts the issued key and refuses forged or swapped secrets under a real locator", async () => {

@@ -11,7 +11,10 @@ beforeAll(async () => {
 });
 
 const token = (init: RequestInit) => exports.default.fetch("http://bridge/oauth/token", { method: "POST", ...init });
-const form = (params: Record<string, string>) => ({ headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(params).toString() });
+const form = (params: Record<string, string>) => ({
+  headers: { "content-type": "application/x-www-form-urlencoded" },
+  body: new URLSearchParams(params).toString(),
+});
 const json = (params: Record<string, unknown>) => ({ headers: { "content-type": "application/json" }, body: JSON.stringify(params) });
 const basic = (id: string, secret: string) => `Basic ${btoa(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`)}`;
 
@@ -36,11 +39,15 @@ async function expectError(res: Response, status: number, error: string): Promis
 
 describe("issuing tokens", () => {
   it("with a form body", async () => {
-    await expectToken(await token(form({ grant_type: "client_credentials", client_id: tenant.client_id, client_secret: tenant.client_secret })));
+    await expectToken(
+      await token(form({ grant_type: "client_credentials", client_id: tenant.client_id, client_secret: tenant.client_secret })),
+    );
   });
 
   it("with a JSON body", async () => {
-    await expectToken(await token(json({ grant_type: "client_credentials", client_id: tenant.client_id, client_secret: tenant.client_secret })));
+    await expectToken(
+      await token(json({ grant_type: "client_credentials", client_id: tenant.client_id, client_secret: tenant.client_secret })),
+    );
   });
 
   it("with HTTP Basic (and a client_id in the body that matches)", async () => {
@@ -52,7 +59,11 @@ describe("issuing tokens", () => {
   });
 
   it("ignores a scope parameter", async () => {
-    await expectToken(await token(form({ grant_type: "client_credentials", client_id: tenant.client_id, client_secret: tenant.client_secret, scope: "read" })));
+    await expectToken(
+      await token(
+        form({ grant_type: "client_credentials", client_id: tenant.client_id, client_secret: tenant.client_secret, scope: "read" }),
+      ),
+    );
   });
 
   it("issues a different token each time", async () => {
@@ -95,7 +106,11 @@ describe("invalid_request and unsupported_grant_type (400)", () => {
   });
 
   it.each(["password", "authorization_code", "refresh_token", "CLIENT_CREDENTIALS"])("for grant_type=%s", async (grant_type) => {
-    await expectError(await token(form({ grant_type, client_id: tenant.client_id, client_secret: tenant.client_secret })), 400, "unsupported_grant_type");
+    await expectError(
+      await token(form({ grant_type, client_id: tenant.client_id, client_secret: tenant.client_secret })),
+      400,
+      "unsupported_grant_type",
+    );
   });
 
   it("for two client authentication methods at once (RFC 6749 §2.3)", async () => {
@@ -113,11 +128,19 @@ describe("invalid_request and unsupported_grant_type (400)", () => {
   });
 
   it("for another media type, malformed JSON, a non-object or non-string values", async () => {
-    await expectError(await token({ headers: { "content-type": "text/plain" }, body: "grant_type=client_credentials" }), 400, "invalid_request");
+    await expectError(
+      await token({ headers: { "content-type": "text/plain" }, body: "grant_type=client_credentials" }),
+      400,
+      "invalid_request",
+    );
     await expectError(await token({ body: "grant_type=client_credentials" }), 400, "invalid_request");
     await expectError(await token({ headers: { "content-type": "application/json" }, body: "{oops" }), 400, "invalid_request");
     await expectError(await token({ headers: { "content-type": "application/json" }, body: "[]" }), 400, "invalid_request");
-    await expectError(await token(json({ grant_type: "client_credentials", client_id: 42, client_secret: tenant.client_secret })), 400, "invalid_request");
+    await expectError(
+      await token(json({ grant_type: "client_credentials", client_id: 42, client_secret: tenant.client_secret })),
+      400,
+      "invalid_request",
+    );
   });
 
   it("413 in RFC 6749 form for an oversized body", async () => {

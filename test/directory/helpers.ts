@@ -1,8 +1,8 @@
 // Shared fixtures of the directory tests: person records and a store inside a fresh tenant Durable Object.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { Person, PersonPhone } from "../../src/domain/person";
 import { IndexStore } from "../../src/directory/index-store";
+import type { Person, PersonPhone } from "../../src/domain/person";
 import { makePerson } from "../helpers/people";
 
 /** A unique Durable Object name per call, so tests never share a directory. */

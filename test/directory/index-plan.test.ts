@@ -1,7 +1,7 @@
 // Every directory lookup is an index probe, never a table scan (EXPLAIN QUERY PLAN on the exact SQL
 // production runs), and a 10,000-candidate sync batch is written and searched in reasonable time.
 import { describe, expect, it } from "vitest";
-import { changesQuery, emailSearchQuery, entryQuery, phoneSearchQuery, type BoundQuery } from "../../src/directory/index-queries";
+import { type BoundQuery, changesQuery, emailSearchQuery, entryQuery, phoneSearchQuery } from "../../src/directory/index-queries";
 import { MAX_SEARCH_RESULTS } from "../../src/directory/index-store";
 import { parsePhoneQuery, phoneProbes } from "../../src/phone/match";
 import { person, phone, uniqueTenant, withStore } from "./helpers";
@@ -12,7 +12,6 @@ function plan(sql: SqlStorage, q: BoundQuery): string[] {
     .toArray()
     .map((r) => r.detail);
 }
-
 
 function phoneQuery(text: string, partial: boolean): BoundQuery {
   const r = parsePhoneQuery(text, { tenantRegion: "GB" });
@@ -47,7 +46,9 @@ describe("query plans", () => {
       const changes = plan(sql, changesQuery(0, 10, 100)).join("\n");
       expect(changes).toMatch(/SEARCH dir_candidates USING INDEX sqlite_autoindex_dir_candidates_2 \(seq>\? AND seq<\?\)/);
       expect(changes).not.toMatch(/TEMP B-TREE/);
-      expect(plan(sql, entryQuery("c1")).join("\n")).toMatch(/SEARCH dir_candidates USING INDEX sqlite_autoindex_dir_candidates_1 \(id=\?\)/);
+      expect(plan(sql, entryQuery("c1")).join("\n")).toMatch(
+        /SEARCH dir_candidates USING INDEX sqlite_autoindex_dir_candidates_1 \(id=\?\)/,
+      );
       for (const d of [...plan(sql, emailSearchQuery("a@example.com", 50)), ...plan(sql, changesQuery(0, 10, 100))]) {
         expect(d).not.toMatch(/^SCAN dir_/);
       }
@@ -82,7 +83,14 @@ describe("scale", () => {
 
       const searchStarted = Date.now();
       for (let i = 0; i < 200; i++) {
-        const r = parsePhoneQuery(`07700 ${String(i * 37).padStart(6, "0").slice(2)}${String(i * 37).padStart(6, "0").slice(0, 2)}`, { tenantRegion: "GB" });
+        const r = parsePhoneQuery(
+          `07700 ${String(i * 37)
+            .padStart(6, "0")
+            .slice(2)}${String(i * 37)
+            .padStart(6, "0")
+            .slice(0, 2)}`,
+          { tenantRegion: "GB" },
+        );
         if (!r.ok) throw new Error(r.error.message);
         expect(store.searchPhone(r.query, { partial: true }).length).toBeGreaterThan(0);
       }

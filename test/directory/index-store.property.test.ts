@@ -3,12 +3,12 @@
 // definition of the match levels (`matchLevel`) on random directories and queries. Bounded runs.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Person } from "../../src/domain/person";
 import { IndexStore, MAX_SEARCH_RESULTS } from "../../src/directory/index-store";
-import { MATCH_RANK, matchLevel, parsePhoneQuery, personPhoneKeys, type MatchLevel, type PhoneQuery } from "../../src/phone/match";
+import type { Person } from "../../src/domain/person";
+import { MATCH_RANK, type MatchLevel, matchLevel, type PhoneQuery, parsePhoneQuery, personPhoneKeys } from "../../src/phone/match";
 import { resolvePhone } from "../../src/phone/resolve";
 import { person, phone, uniqueTenant, withStore } from "./helpers";
-import { PLANS, arbNumber, arbWritten } from "./phone-formats";
+import { arbNumber, arbWritten, PLANS } from "./phone-formats";
 
 const SEEN = "2026-11-25T10:00:00Z";
 
@@ -26,7 +26,10 @@ describe("the same number in any supported format", () => {
           // Two holders of the number (one stored valid as E.164, one invalid as the national text the
           // tenant region resolves), a decoy with the same national number in another country, noise.
           store.upsert(person("holder-a", { name: "Ann", phones: [phone(n.e164)] }), SEEN);
-          store.upsert(person("holder-b", { name: "Bea", phones: [{ number: n.national, type: "home", valid: false, raw: n.national }] }), SEEN);
+          store.upsert(
+            person("holder-b", { name: "Bea", phones: [{ number: n.national, type: "home", valid: false, raw: n.national }] }),
+            SEEN,
+          );
           const decoy =
             PLANS.filter((p) => p.callingCode !== n.plan.callingCode)
               .map((p) => resolvePhone(`+${p.callingCode}${n.nsn}`))
@@ -83,7 +86,10 @@ describe("index probes agree with matchLevel", () => {
       .chain((base) =>
         fc.record({
           people: fc.array(
-            fc.record({ name: fc.constantFrom("Ann", "bob", "Bob", "Cid"), phones: fc.array(arbPhoneText(base), { minLength: 1, maxLength: 3 }) }),
+            fc.record({
+              name: fc.constantFrom("Ann", "bob", "Bob", "Cid"),
+              phones: fc.array(arbPhoneText(base), { minLength: 1, maxLength: 3 }),
+            }),
             { minLength: 1, maxLength: 12 },
           ),
           queries: fc.array(
@@ -105,7 +111,10 @@ describe("index probes agree with matchLevel", () => {
           const store = new IndexStore(state.storage, region);
           store.clear();
           const persons = people.map((p, i) => person(`c${i}`, { name: p.name, phones: p.phones.map((t) => phone(t)) }));
-          store.upsertMany(persons.map((p) => ({ person: p })), SEEN);
+          store.upsertMany(
+            persons.map((p) => ({ person: p })),
+            SEEN,
+          );
           for (const qd of queries) {
             const regionOfCc = { "44": "GB", "1": "US", "49": "DE", "33": "FR", "61": "AU" }[qd.cc]!;
             const text = qd.style === "plus" ? `+${qd.cc}${qd.digits}` : qd.digits;

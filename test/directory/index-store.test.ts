@@ -2,7 +2,7 @@
 // phone search (levels, ranking, cap, shared numbers), Talkdesk paging by seq, and tenant isolation.
 import { describe, expect, it } from "vitest";
 import { IndexStore, MAX_SEARCH_RESULTS } from "../../src/directory/index-store";
-import { parsePhoneQuery, type PhoneQuery } from "../../src/phone/match";
+import { type PhoneQuery, parsePhoneQuery } from "../../src/phone/match";
 import { person, phone, uniqueTenant, withStore } from "./helpers";
 
 const T0 = "2026-11-25T10:00:00Z";
@@ -63,7 +63,9 @@ describe("upsert and seq", () => {
   it("reports a new candidate without phones or emails as no contact change", async () => {
     await withStore(uniqueTenant("nocontact"), (store) => {
       expect(store.upsert(person("c1"), T0)).toEqual({ changed: true, contactChanged: false, seq: 1 });
-      expect(store.upsert(person("c2", { phones: [{ number: "n/a", type: "home", valid: false, raw: "n/a" }] }), T0)).toMatchObject({ contactChanged: false });
+      expect(store.upsert(person("c2", { phones: [{ number: "n/a", type: "home", valid: false, raw: "n/a" }] }), T0)).toMatchObject({
+        contactChanged: false,
+      });
       expect(store.upsert(person("c3", { emails: ["c3@example.com"] }), T0)).toMatchObject({ contactChanged: true });
     });
   });

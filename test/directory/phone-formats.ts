@@ -79,10 +79,18 @@ export function arbWritten(n: GeneratedNumber, otherRegion: string): fc.Arbitrar
     fc.constant({ text: `00 ${plan.callingCode} ${nsn}`, tenantRegion: otherRegion, namesCountry: true, how: "00 spaced" }),
     fc.constant({ text: n.national, tenantRegion: plan.region, namesCountry: false, how: "national" }),
     arbPunctuated(nationalDigits).map((t) => ({ text: t, tenantRegion: plan.region, namesCountry: false, how: "national punctuated" })),
-    arbPunctuated(nationalDigits).map((t) => ({ text: t, region: plan.region, tenantRegion: otherRegion, namesCountry: true, how: "region param" })),
+    arbPunctuated(nationalDigits).map((t) => ({
+      text: t,
+      region: plan.region,
+      tenantRegion: otherRegion,
+      namesCountry: true,
+      how: "region param",
+    })),
   ];
   if (plan.bareInternational) {
-    options.push(fc.constant({ text: plan.callingCode + nsn, tenantRegion: plan.region, namesCountry: false, how: "international without +" }));
+    options.push(
+      fc.constant({ text: plan.callingCode + nsn, tenantRegion: plan.region, namesCountry: false, how: "international without +" }),
+    );
   }
   return fc.oneof(...options);
 }

@@ -1,7 +1,8 @@
 // Deleting a tenant removes everything it owns: keys stop at once; the Durable Object's alarm then purges
 // `tenant:<id>:*` from KV in batches and deletes its own storage (index, activities, sync state).
-import { env, exports } from "cloudflare:workers";
+
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { directoryOf, drainBackfill } from "../helpers/directory";

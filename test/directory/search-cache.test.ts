@@ -3,17 +3,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
-  HIT_TTL_SECONDS,
-  NO_MATCH_TTL_SECONDS,
-  SearchCache,
   bumpSearchGeneration,
   emailCacheQuery,
   getSearchGeneration,
+  HIT_TTL_SECONDS,
+  NO_MATCH_TTL_SECONDS,
   phoneCacheQuery,
+  SearchCache,
   searchCacheUrl,
   searchGenerationKey,
 } from "../../src/directory/search-cache";
-import { parsePhoneQuery, type PhoneQuery } from "../../src/phone/match";
+import { type PhoneQuery, parsePhoneQuery } from "../../src/phone/match";
 import { uniqueTenant } from "./helpers";
 
 function q(text: string, region?: string): PhoneQuery {
@@ -44,7 +44,9 @@ describe("cache keys", () => {
     expect(a).toBe("https://search-cache.bridge.internal/v1/t1/g1/phone/d%3A%2B447700900123?partial=0");
     expect(a).not.toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("+447700900123"), false)));
     expect(a).not.toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("07700 900123"), true)));
-    expect(searchCacheUrl("t1", "g1", emailCacheQuery(" Maya@Example.COM "))).toBe(searchCacheUrl("t1", "g1", emailCacheQuery("maya@example.com")));
+    expect(searchCacheUrl("t1", "g1", emailCacheQuery(" Maya@Example.COM "))).toBe(
+      searchCacheUrl("t1", "g1", emailCacheQuery("maya@example.com")),
+    );
   });
 
   it("separate tenants and generations", () => {

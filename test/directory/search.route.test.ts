@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { talemetryForRequest } from "../../src/directory/upstream";
 import { getTenant } from "../../src/tenants/store";
-import { createCandidate, getStats, resetStats, uniqueClientId } from "../helpers/sandbox";
 import { drainBackfill } from "../helpers/directory";
+import { createCandidate, getStats, resetStats, uniqueClientId } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 
 type SearchBody = { data: Array<{ id: string; name: string; match: string; url: string | null }>; count: number };
@@ -36,7 +36,11 @@ beforeAll(async () => {
     familyName: "Abroad",
     phones: [{ kind: "Mobile", InternationalCountryCode: "44", AreaCityCode: "7700", SubscriberNumber: "900555" }],
   });
-  us = await createTenant({ talemetryClientId: usClient, region: "US", settings: { candidate_url_template: "https://crm.example/people/{id}" } });
+  us = await createTenant({
+    talemetryClientId: usClient,
+    region: "US",
+    settings: { candidate_url_template: "https://crm.example/people/{id}" },
+  });
   gb = await createTenant({ talemetryClientId: uniqueClientId("search-gb"), region: "GB" });
   await ready(us);
   await ready(gb);

@@ -2,10 +2,9 @@
 // incremental window is worked through page by page with its position committed each time, the
 // checkpoint moves only when the window is complete, and a failure resumes where the last commit left.
 import { describe, expect, it } from "vitest";
-import { MATCH_PAGE_SIZE, incrementalPage, type MatchEvent, type SyncSink, type SyncSource } from "../../src/directory/sync";
+import { incrementalPage, MATCH_PAGE_SIZE, type MatchEvent, type SyncSink, type SyncSource } from "../../src/directory/sync";
 import { INITIAL_SYNC_STATE, type SyncState } from "../../src/directory/sync-state";
 import { makeDetails } from "../helpers/people";
-
 
 /** A Match API over fixed event lists (ids as cursor offsets) and a profiles call that knows `alive`. */
 function fakeSource(events: Record<MatchEvent, string[]>, alive: Set<string>, failOnCall?: number): SyncSource & { calls: number } {
@@ -29,8 +28,8 @@ function fakeSink() {
   const commits: SyncState[] = [];
   const sink: SyncSink = {
     commit: ({ found, missing, next }) => {
-      found.forEach((d) => rows.add(d.id));
-      missing.forEach((id) => rows.delete(id));
+      for (const d of found) rows.add(d.id);
+      for (const id of missing) rows.delete(id);
       commits.push(next);
       return { contactChanged: found.length + missing.length > 0 };
     },

@@ -1,11 +1,22 @@
 // The directory's sync loop end to end against the simulator over HTTP: backfill, resume after a failure
 // and an eviction, incremental create/update/delete, unchanged rows keep their seq, cron re-arming.
-import { env, exports } from "cloudflare:workers";
+
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { rearmSyncAlarms } from "../../src/scheduled";
-import { clearFaults, createCandidate, deleteCandidate, getStats, resetStats, seedAccount, setFaults, uniqueClientId, updateCandidate } from "../helpers/sandbox";
 import { directoryOf, drainBackfill } from "../helpers/directory";
+import {
+  clearFaults,
+  createCandidate,
+  deleteCandidate,
+  getStats,
+  resetStats,
+  seedAccount,
+  setFaults,
+  uniqueClientId,
+  updateCandidate,
+} from "../helpers/sandbox";
 import { adminFetch, createTenant } from "../helpers/tenants";
 
 const stubOf = directoryOf;

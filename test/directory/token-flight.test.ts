@@ -1,12 +1,13 @@
 // Single-flight Talemetry authorization through the tenant's Durable Object: however many requests find
 // the token revoked or missing at once, the upstream sees one authorization call.
-import { env } from "cloudflare:workers";
+
 import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { talemetryForRequest } from "../../src/directory/upstream";
-import { tokenKvKey } from "../../src/directory/token-flight";
-import { getTenant } from "../../src/tenants/store";
 import { DEMO } from "../../sandbox/demo-data";
+import { tokenKvKey } from "../../src/directory/token-flight";
+import { talemetryForRequest } from "../../src/directory/upstream";
+import { getTenant } from "../../src/tenants/store";
 import { getStats, resetStats, revokeTokens, uniqueClientId } from "../helpers/sandbox";
 import { createTenant } from "../helpers/tenants";
 

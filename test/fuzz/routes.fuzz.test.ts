@@ -50,7 +50,11 @@ async function send(probe: Probe): Promise<Outcome> {
   try {
     return await Promise.race([
       (async () => {
-        const res = await exports.default.fetch(probe.url, { method: probe.method, headers: probe.headers, body: probe.body } as RequestInit);
+        const res = await exports.default.fetch(probe.url, {
+          method: probe.method,
+          headers: probe.headers,
+          body: probe.body,
+        } as RequestInit);
         return { status: res.status, headers: res.headers, text: await res.text() };
       })(),
       hang,
@@ -61,7 +65,15 @@ async function send(probe: Probe): Promise<Outcome> {
 }
 
 /** What a stack trace or a source location looks like in a body. */
-const STACK_TRACE = [/^\s*at .+:\d+:\d+\)?$/m, /\bat (async )?\S+ \([^)]*:\d+:\d+\)/, /\.(ts|js|mjs):\d+/, /\/work\//, /node_modules/, /file:\/\//, /\bsrc\/[\w/-]+\.ts\b/];
+const STACK_TRACE = [
+  /^\s*at .+:\d+:\d+\)?$/m,
+  /\bat (async )?\S+ \([^)]*:\d+:\d+\)/,
+  /\.(ts|js|mjs):\d+/,
+  /\/work\//,
+  /node_modules/,
+  /file:\/\//,
+  /\bsrc\/[\w/-]+\.ts\b/,
+];
 
 /** Asserts the answer is in the caller's format and tells no internals. Returns the parsed body. */
 function expectWellFormed(probe: Probe, out: Outcome, allowed: Allowed): unknown {
@@ -140,22 +152,31 @@ function mutated(valid: Record<string, unknown>) {
 
 /** A string field of 1,000–100,000 characters: both under and over MAX_BODY_BYTES. */
 const hugeString = (keys: readonly string[]) =>
-  fc.tuple(fc.constantFrom(...keys), fc.integer({ min: 1_000, max: 100_000 }), fc.constantFrom("a", "é", "😀", "\\u0000", " "))
+  fc
+    .tuple(fc.constantFrom(...keys), fc.integer({ min: 1_000, max: 100_000 }), fc.constantFrom("a", "é", "😀", "\\u0000", " "))
     .map(([key, n, ch]) => `{${JSON.stringify(key)}:"${ch.repeat(Math.ceil(n / ch.length))}"}`);
 
 /** An array field of 100–30,000 items. */
 const hugeArray = (keys: readonly string[]) =>
-  fc.tuple(fc.constantFrom(...keys), fc.integer({ min: 100, max: 30_000 }), fc.constantFrom("1", '"x"', "{}", "null", '"+447700900123"'))
+  fc
+    .tuple(fc.constantFrom(...keys), fc.integer({ min: 100, max: 30_000 }), fc.constantFrom("1", '"x"', "{}", "null", '"+447700900123"'))
     .map(([key, n, item]) => `{${JSON.stringify(key)}:[${Array(n).fill(item).join(",")}]}`);
 
 /** Bytes that are not UTF-8, alone or inside an otherwise valid JSON string. */
 const invalidUtf8 = fc.oneof(
   fc.uint8Array({ minLength: 1, maxLength: 200 }),
-  fc.tuple(fc.constantFrom([0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82], [0x80]), fc.constantFrom("body", "text", "name", "auth"))
+  fc
+    .tuple(
+      fc.constantFrom([0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82], [0x80]),
+      fc.constantFrom("body", "text", "name", "auth"),
+    )
     .map(([bad, key]) => new Uint8Array([...encoder.encode(`{"${key}":"x`), ...bad, ...encoder.encode(`"}`)])),
 );
 
-const garbageText = fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), fc.constantFrom("", " ", "{", "}", "[", "null", "{\"a\":", "\u0000", "\ufeff{}", "{}{}", "1e999999"));
+const garbageText = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 300 }),
+  fc.constantFrom("", " ", "{", "}", "[", "null", '{"a":', "\u0000", "\ufeff{}", "{}{}", "1e999999"),
+);
 
 const JSON_TYPE = "application/json";
 const contentType = fc.oneof(
@@ -195,16 +216,37 @@ function bodies(keys: readonly string[], valid: Record<string, unknown>) {
 /** A path segment: any text, percent-encoded, or raw garbage the URL parser lets through. */
 const pathSegment = fc.oneof(
   fc.string({ unit: "binary", maxLength: 80 }).map((s) => encodeURIComponent(s)),
-  fc.constantFrom("%", "%FF", "%00", "%E0%A4%A", "..", "%2e%2e", "%2F", "a%2Fb", "😀", "%20", "x".repeat(5_000), "act_" + "0".repeat(24), "0290bb50-7113-11ef-9c70-b6a35a531041%00"),
+  fc.constantFrom(
+    "%",
+    "%FF",
+    "%00",
+    "%E0%A4%A",
+    "..",
+    "%2e%2e",
+    "%2F",
+    "a%2Fb",
+    "😀",
+    "%20",
+    "x".repeat(5_000),
+    `act_${"0".repeat(24)}`,
+    "0290bb50-7113-11ef-9c70-b6a35a531041%00",
+  ),
 );
 
 /** A query string: any parameters (known names too), repeated ones, raw percent garbage, a huge one. */
 function queryString(known: readonly string[]) {
   const name = fc.oneof(fc.constantFrom(...known), fc.string({ unit: "binary", maxLength: 20 }));
-  const value = fc.oneof(fc.string({ unit: "binary", maxLength: 80 }), fc.constantFrom("", "%", "%FF", "+", "true", "1e9", "00", "+447700900123", "a@b.c"));
+  const value = fc.oneof(
+    fc.string({ unit: "binary", maxLength: 80 }),
+    fc.constantFrom("", "%", "%FF", "+", "true", "1e9", "00", "+447700900123", "a@b.c"),
+  );
   return fc.oneof(
-    fc.array(fc.tuple(name, value), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&")),
-    fc.array(fc.tuple(fc.constantFrom(...known), fc.constantFrom("%", "%FF", "%E0%A4%A", "&&", "==", "a=b=c")), { maxLength: 4 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join("&")),
+    fc
+      .array(fc.tuple(name, value), { maxLength: 6 })
+      .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&")),
+    fc
+      .array(fc.tuple(fc.constantFrom(...known), fc.constantFrom("%", "%FF", "%E0%A4%A", "&&", "==", "a=b=c")), { maxLength: 4 })
+      .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join("&")),
     fc.constantFrom(`${known[0]}=${"9".repeat(20_000)}`, known.map((k) => `${k}=1&${k}=2`).join("&"), "%%%", "&", "="),
   );
 }
@@ -225,7 +267,11 @@ class KeyPool {
   async key(): Promise<string> {
     let current = this.keys.at(-1);
     if (!current || current.used >= 300) {
-      const t = await createTenant({ talemetryClientId: this.clientId, region: "GB", settings: { default_author_email: "amy@agency.example" } });
+      const t = await createTenant({
+        talemetryClientId: this.clientId,
+        region: "GB",
+        settings: { default_author_email: "amy@agency.example" },
+      });
       current = { key: t.api_key, used: 0 };
       this.keys.push(current);
     }
@@ -299,7 +345,11 @@ const FUZZED = new Set([
 
 describe("coverage", () => {
   it("every route the app registers is fuzzed here", () => {
-    const registered = new Set(buildApp().routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`));
+    const registered = new Set(
+      buildApp()
+        .routes.filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method} ${r.path}`),
+    );
     expect([...registered].filter((r) => !FUZZED.has(r))).toEqual([]);
   });
 });
@@ -330,28 +380,52 @@ describe("/v1", () => {
 
   it("PATCH /v1/candidates/{id}: bad bodies and content types (an unknown candidate, so nothing is written)", async () => {
     await fc.assert(
-      fc.asyncProperty(bodies(["emails", "phones"], { emails: ["a@example.com"], phones: [{ number: "+447700900123", type: "mobile", region: "GB" }] }), contentType, async (body, type) => {
-        await check({ method: "PATCH", url: v1Url(`/candidates/${UNKNOWN_CANDIDATE}`), headers: withType(type, await bearer()), body });
-      }),
+      fc.asyncProperty(
+        bodies(["emails", "phones"], { emails: ["a@example.com"], phones: [{ number: "+447700900123", type: "mobile", region: "GB" }] }),
+        contentType,
+        async (body, type) => {
+          await check({ method: "PATCH", url: v1Url(`/candidates/${UNKNOWN_CANDIDATE}`), headers: withType(type, await bearer()), body });
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });
 
   it("GET and PATCH /v1/contacts|companies/{id}: anything is the contract's 501", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("contacts", "companies"), fc.constantFrom("GET", "PATCH"), pathSegment, anyJson, async (entity, method, id, body) => {
-        const out = await check(
-          { method, url: v1Url(`/${entity}/${id}`), headers: withType(JSON_TYPE, await bearer()), body: method === "PATCH" ? body : undefined },
-          [501],
-        );
-        if (out.status === 501) expect(JSON.parse(out.text).type).toMatch(/entity-not-supported$/);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom("contacts", "companies"),
+        fc.constantFrom("GET", "PATCH"),
+        pathSegment,
+        anyJson,
+        async (entity, method, id, body) => {
+          const out = await check(
+            {
+              method,
+              url: v1Url(`/${entity}/${id}`),
+              headers: withType(JSON_TYPE, await bearer()),
+              body: method === "PATCH" ? body : undefined,
+            },
+            [501],
+          );
+          if (out.status === 501) expect(JSON.parse(out.text).type).toMatch(/entity-not-supported$/);
+        },
+      ),
       { numRuns: 30 },
     );
   });
 
   it("POST /v1/activities: bad bodies, content types and Idempotency-Keys (an unknown candidate)", async () => {
-    const valid = { entity: "candidate", entity_id: UNKNOWN_CANDIDATE, type: "call", body: "x", occurred_at: "2026-11-22T10:03:00Z", user_email: "amy@agency.example", direction: "inbound", duration_seconds: 5 };
+    const valid = {
+      entity: "candidate",
+      entity_id: UNKNOWN_CANDIDATE,
+      type: "call",
+      body: "x",
+      occurred_at: "2026-11-22T10:03:00Z",
+      user_email: "amy@agency.example",
+      direction: "inbound",
+      duration_seconds: 5,
+    };
     await fc.assert(
       fc.asyncProperty(
         bodies(Object.keys(valid), valid),
@@ -369,19 +443,34 @@ describe("/v1", () => {
 
   it("GET and PATCH /v1/activities/{id}: garbage ids and bodies", async () => {
     await fc.assert(
-      fc.asyncProperty(pathSegment, fc.constantFrom("GET", "PATCH"), bodies(["body", "type"], { body: "x", type: "call" }), contentType, async (id, method, body, type) => {
-        const target = id.startsWith("act_") ? UNKNOWN_ACTIVITY : id;
-        await check({ method, url: v1Url(`/activities/${target}`), headers: withType(type, await bearer()), body: method === "PATCH" ? body : undefined });
-      }),
+      fc.asyncProperty(
+        pathSegment,
+        fc.constantFrom("GET", "PATCH"),
+        bodies(["body", "type"], { body: "x", type: "call" }),
+        contentType,
+        async (id, method, body, type) => {
+          const target = id.startsWith("act_") ? UNKNOWN_ACTIVITY : id;
+          await check({
+            method,
+            url: v1Url(`/activities/${target}`),
+            headers: withType(type, await bearer()),
+            body: method === "PATCH" ? body : undefined,
+          });
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });
 
   it("GET /v1/users, /v1/activity-types, /v1/capabilities: garbage queries are ignored", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("/users", "/activity-types", "/capabilities"), queryString(["page", "per_page", "entity"]), async (path, q) => {
-        await check({ method: "GET", url: v1Url(`${path}?${q}`), headers: await bearer() }, [200]);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom("/users", "/activity-types", "/capabilities"),
+        queryString(["page", "per_page", "entity"]),
+        async (path, q) => {
+          await check({ method: "GET", url: v1Url(`${path}?${q}`), headers: await bearer() }, [200]);
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -389,11 +478,33 @@ describe("/v1", () => {
   it("any /v1 route: garbage Authorization headers are 401 with WWW-Authenticate", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom("GET /search?phone=1", "GET /candidates/x", "PATCH /candidates/x", "POST /activities", "GET /users", "GET /contacts/x"),
-        fc.oneof(headerValue, headerValue.map((v) => `Bearer ${v}`), fc.constantFrom("Bearer", "Bearer  ", "Basic Zm9vOmJhcg==", "Bearer tlk_test_" + "A".repeat(43), "Bearer tlk_at_" + "A".repeat(43))),
+        fc.constantFrom(
+          "GET /search?phone=1",
+          "GET /candidates/x",
+          "PATCH /candidates/x",
+          "POST /activities",
+          "GET /users",
+          "GET /contacts/x",
+        ),
+        fc.oneof(
+          headerValue,
+          headerValue.map((v) => `Bearer ${v}`),
+          fc.constantFrom(
+            "Bearer",
+            "Bearer  ",
+            "Basic Zm9vOmJhcg==",
+            `Bearer tlk_test_${"A".repeat(43)}`,
+            `Bearer tlk_at_${"A".repeat(43)}`,
+          ),
+        ),
         async (route, authorization) => {
           const [method, path] = route.split(" ") as [string, string];
-          const out = await check({ method, url: v1Url(path), headers: { authorization, "content-type": JSON_TYPE }, body: method === "GET" ? undefined : "{}" });
+          const out = await check({
+            method,
+            url: v1Url(path),
+            headers: { authorization, "content-type": JSON_TYPE },
+            body: method === "GET" ? undefined : "{}",
+          });
           expect(out.status).toBe(401);
           expect(out.headers.get("www-authenticate")).toBe("Bearer");
         },
@@ -408,9 +519,21 @@ describe("/v1", () => {
 describe("/oauth/token", () => {
   const url = `${BRIDGE}/oauth/token`;
   const formOrJson = fc.oneof(
-    bodies(["grant_type", "client_id", "client_secret", "scope"], { grant_type: "client_credentials", client_id: "tlk_ci_" + "0".repeat(32), client_secret: "tlk_cs_x" }),
-    fc.dictionary(fc.constantFrom("grant_type", "client_id", "client_secret", "scope", "x"), fc.string({ unit: "binary", maxLength: 100 })).map((o) => new URLSearchParams(o).toString()),
-    fc.constantFrom("grant_type=client_credentials&grant_type=client_credentials", "grant_type=password&username=a&password=b", "%", "a=%FF", "=&=&"),
+    bodies(["grant_type", "client_id", "client_secret", "scope"], {
+      grant_type: "client_credentials",
+      client_id: `tlk_ci_${"0".repeat(32)}`,
+      client_secret: "tlk_cs_x",
+    }),
+    fc
+      .dictionary(fc.constantFrom("grant_type", "client_id", "client_secret", "scope", "x"), fc.string({ unit: "binary", maxLength: 100 }))
+      .map((o) => new URLSearchParams(o).toString()),
+    fc.constantFrom(
+      "grant_type=client_credentials&grant_type=client_credentials",
+      "grant_type=password&username=a&password=b",
+      "%",
+      "a=%FF",
+      "=&=&",
+    ),
   );
 
   it("bad bodies, content types and Basic credentials", async () => {
@@ -418,7 +541,14 @@ describe("/oauth/token", () => {
       fc.asyncProperty(
         formOrJson,
         fc.oneof(contentType, fc.constant<string | undefined>("application/x-www-form-urlencoded")),
-        fc.option(fc.oneof(headerValue.map((v) => `Basic ${v}`), headerValue.map((v) => `Basic ${btoa(v)}`), fc.constantFrom("Basic", "Basic %%%", "Basic " + btoa("\u00ff:\u00fe"), "Basic " + btoa("a%ZZ:b"))), { nil: undefined }),
+        fc.option(
+          fc.oneof(
+            headerValue.map((v) => `Basic ${v}`),
+            headerValue.map((v) => `Basic ${btoa(v)}`),
+            fc.constantFrom("Basic", "Basic %%%", `Basic ${btoa("\u00ff:\u00fe")}`, `Basic ${btoa("a%ZZ:b")}`),
+          ),
+          { nil: undefined },
+        ),
         async (body, type, basic) => {
           const out = await check({ method: "POST", url, headers: withType(type, basic ? { authorization: basic } : {}), body }, [200]);
           expect(out.headers.get("cache-control")).toBe("no-store");
@@ -431,7 +561,12 @@ describe("/oauth/token", () => {
   it("other methods and garbage queries", async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom("GET", "PUT", "PATCH", "DELETE"), queryString(["grant_type", "client_id"]), async (method, q) => {
-        const out = await check({ method, url: `${url}?${q}`, headers: { "content-type": JSON_TYPE }, body: method === "GET" ? undefined : "{}" });
+        const out = await check({
+          method,
+          url: `${url}?${q}`,
+          headers: { "content-type": JSON_TYPE },
+          body: method === "GET" ? undefined : "{}",
+        });
         expect(out.status).toBe(405);
       }),
       { numRuns: 20 },
@@ -443,7 +578,12 @@ describe("/oauth/token", () => {
 
 describe("/admin", () => {
   const url = (path: string) => `${BRIDGE}/admin${path}`;
-  const validTenant = { name: "Fuzz", region: "GB", talemetry: { client_id: "fuzz-admin", secret_key: "sandbox-secret-fuzz-admin" }, settings: { sync_interval_seconds: 3600 } };
+  const validTenant = {
+    name: "Fuzz",
+    region: "GB",
+    talemetry: { client_id: "fuzz-admin", secret_key: "sandbox-secret-fuzz-admin" },
+    settings: { sync_interval_seconds: 3600 },
+  };
   const settingsKeys = ["default_author_email", "activity_types", "candidate_url_template", "sync_interval_seconds", "x"];
 
   it("POST /admin/tenants: bad bodies and content types", async () => {
@@ -470,7 +610,9 @@ describe("/admin", () => {
         fc.oneof(
           bodies(["name", "region", "talemetry", "settings"], { name: "Renamed" }),
           wrongTypes(settingsKeys).map((s) => JSON.stringify({ settings: JSON.parse(s) })),
-          fc.dictionary(fc.string({ maxLength: 40 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }).map((types) => JSON.stringify({ settings: { activity_types: types } })),
+          fc
+            .dictionary(fc.string({ maxLength: 40 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 })
+            .map((types) => JSON.stringify({ settings: { activity_types: types } })),
         ),
         contentType,
         async (body, type) => {
@@ -483,11 +625,15 @@ describe("/admin", () => {
 
   it("every /admin/tenants/{id} route: garbage ids", async () => {
     await fc.assert(
-      fc.asyncProperty(pathSegment, fc.constantFrom("GET ", "PATCH ", "DELETE ", "POST /keys", "GET /sync", "POST /sync"), async (id, route) => {
-        const [method, suffix] = route.split(" ") as [string, string];
-        const body = method === "GET" || method === "DELETE" ? undefined : "{}";
-        await check({ method, url: url(`/tenants/${id}${suffix}`), headers: withType(JSON_TYPE, ADMIN), body });
-      }),
+      fc.asyncProperty(
+        pathSegment,
+        fc.constantFrom("GET ", "PATCH ", "DELETE ", "POST /keys", "GET /sync", "POST /sync"),
+        async (id, route) => {
+          const [method, suffix] = route.split(" ") as [string, string];
+          const body = method === "GET" || method === "DELETE" ? undefined : "{}";
+          await check({ method, url: url(`/tenants/${id}${suffix}`), headers: withType(JSON_TYPE, ADMIN), body });
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });
@@ -503,12 +649,22 @@ describe("/admin", () => {
 
   it("garbage Authorization headers and paths are 401 before anything else", async () => {
     await fc.assert(
-      fc.asyncProperty(headerValue, pathSegment, fc.constantFrom("GET", "POST", "PATCH", "DELETE", "PUT"), async (authorization, segment, method) => {
-        const target = url(`/${segment}`);
-        const out = await check({ method, url: target, headers: { authorization, "content-type": JSON_TYPE }, body: method === "GET" ? undefined : "{}" });
-        // ("/admin/.." is normalized out of /admin by the URL parser.)
-        if (new URL(target).pathname.startsWith("/admin")) expect(out.status).toBe(401);
-      }),
+      fc.asyncProperty(
+        headerValue,
+        pathSegment,
+        fc.constantFrom("GET", "POST", "PATCH", "DELETE", "PUT"),
+        async (authorization, segment, method) => {
+          const target = url(`/${segment}`);
+          const out = await check({
+            method,
+            url: target,
+            headers: { authorization, "content-type": JSON_TYPE },
+            body: method === "GET" ? undefined : "{}",
+          });
+          // ("/admin/.." is normalized out of /admin by the URL parser.)
+          if (new URL(target).pathname.startsWith("/admin")) expect(out.status).toBe(401);
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -518,32 +674,79 @@ describe("/admin", () => {
 
 describe("/talkdesk", () => {
   const url = (path: string) => `${BRIDGE}/talkdesk${path}`;
-  const COMPONENTS = ["/auth", "/contacts", "/interactions", "/agents", "/actions/log_call", "/actions/add_note", "/actions/update_contact", "/actions/nope", "/nowhere"];
+  const COMPONENTS = [
+    "/auth",
+    "/contacts",
+    "/interactions",
+    "/agents",
+    "/actions/log_call",
+    "/actions/add_note",
+    "/actions/update_contact",
+    "/actions/nope",
+    "/nowhere",
+  ];
   const META_KEYS = ["synchronization_checkpoint", "offset", "context", "interaction_types", "contact_external_id", "agent_external_id"];
-  const DATA_KEYS = ["contact_external_id", "contact_name", "contact_emails", "contact_phones", "direction", "duration", "summary", "call_id", "phone", "text", "phones", "emails", "subject", "description"];
+  const DATA_KEYS = [
+    "contact_external_id",
+    "contact_name",
+    "contact_emails",
+    "contact_phones",
+    "direction",
+    "duration",
+    "summary",
+    "call_id",
+    "phone",
+    "text",
+    "phones",
+    "emails",
+    "subject",
+    "description",
+  ];
   const section = (keys: readonly string[]) =>
     fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
       fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }),
-      fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.string({ unit: "binary", maxLength: 100 }), fc.integer(), fc.constantFrom("v1.5.3", "seq:1", "seq:-1", "v1.99999999999999999.1", "Inbound", "95", "1,2,3", "a@b.co, x")), { maxKeys: 5 }),
+      fc.dictionary(
+        fc.constantFrom(...keys),
+        fc.oneof(
+          fc.string({ unit: "binary", maxLength: 100 }),
+          fc.integer(),
+          fc.constantFrom("v1.5.3", "seq:1", "seq:-1", "v1.99999999999999999.1", "Inbound", "95", "1,2,3", "a@b.co, x"),
+        ),
+        { maxKeys: 5 },
+      ),
     );
 
   it("any body to any component, without a valid key: 400 or 401 {message}", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...COMPONENTS), fc.oneof(bodies(["auth", "meta", "data"], { auth: { api_key: "tlk_test_x" } }), section(META_KEYS).map((m) => JSON.stringify({ auth: m }))), contentType, async (path, body, type) => {
-        await check({ method: "POST", url: url(path), headers: withType(type), body });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...COMPONENTS),
+        fc.oneof(
+          bodies(["auth", "meta", "data"], { auth: { api_key: "tlk_test_x" } }),
+          section(META_KEYS).map((m) => JSON.stringify({ auth: m })),
+        ),
+        contentType,
+        async (path, body, type) => {
+          await check({ method: "POST", url: url(path), headers: withType(type), body });
+        },
+      ),
       { numRuns: 50 },
     );
   });
 
   it("a valid key with fuzzed meta and data: the documented 200/201 or 400/404 {message}", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...COMPONENTS), section(META_KEYS), section(DATA_KEYS), contentType, async (path, meta, data, type) => {
-        const body = JSON.stringify({ auth: { api_key: talkdeskTenant.api_key }, meta, data });
-        const out = await check({ method: "POST", url: url(path), headers: withType(type), body }, [200, 201]);
-        expect(out.text).not.toContain(talkdeskTenant.api_key);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...COMPONENTS),
+        section(META_KEYS),
+        section(DATA_KEYS),
+        contentType,
+        async (path, meta, data, type) => {
+          const body = JSON.stringify({ auth: { api_key: talkdeskTenant.api_key }, meta, data });
+          const out = await check({ method: "POST", url: url(path), headers: withType(type), body }, [200, 201]);
+          expect(out.text).not.toContain(talkdeskTenant.api_key);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -556,7 +759,10 @@ describe("/talkdesk", () => {
           hugeString(DATA_KEYS).map((d) => `{"auth":{"api_key":${JSON.stringify(talkdeskTenant.api_key)}},"data":${d}}`),
           hugeArray(DATA_KEYS).map((d) => `{"auth":{"api_key":${JSON.stringify(talkdeskTenant.api_key)}},"data":${d}}`),
           hugeString(META_KEYS).map((m) => `{"auth":{"api_key":${JSON.stringify(talkdeskTenant.api_key)}},"meta":${m}}`),
-          invalidUtf8.map((bytes) => new Uint8Array([...encoder.encode(`{"auth":{"api_key":${JSON.stringify(talkdeskTenant.api_key)}},"data":`), ...bytes, 0x7d])),
+          invalidUtf8.map(
+            (bytes) =>
+              new Uint8Array([...encoder.encode(`{"auth":{"api_key":${JSON.stringify(talkdeskTenant.api_key)}},"data":`), ...bytes, 0x7d]),
+          ),
         ),
         async (path, body) => {
           await check({ method: "POST", url: url(path), headers: withType(JSON_TYPE), body }, [200, 201]);
@@ -568,10 +774,15 @@ describe("/talkdesk", () => {
 
   it("GET routes (manifest, assets, unknown) with garbage queries and paths", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("/manifest", "/assets/logo.svg", "/assets/icon.svg", "/auth", "/assets/x.svg"), queryString(["base", "x"]), pathSegment, async (path, q, seg) => {
-        await check({ method: "GET", url: url(`${path}?${q}`) }, [200]);
-        await check({ method: "GET", url: url(`/${seg}`) }, [200]);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom("/manifest", "/assets/logo.svg", "/assets/icon.svg", "/auth", "/assets/x.svg"),
+        queryString(["base", "x"]),
+        pathSegment,
+        async (path, q, seg) => {
+          await check({ method: "GET", url: url(`${path}?${q}`) }, [200]);
+          await check({ method: "GET", url: url(`/${seg}`) }, [200]);
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -582,11 +793,16 @@ describe("/talkdesk", () => {
 describe("public routes", () => {
   it("/healthz, /openapi.json, /docs and /problems/{slug} with garbage queries and slugs", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("/healthz", "/openapi.json", "/docs"), queryString(["x", "format"]), pathSegment, async (path, q, slug) => {
-        await check({ method: "GET", url: `${BRIDGE}${path}?${q}` }, [200]);
-        const out = await check({ method: "GET", url: `${BRIDGE}/problems/${slug}` }, [302]);
-        expect([302, 404]).toContain(out.status);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom("/healthz", "/openapi.json", "/docs"),
+        queryString(["x", "format"]),
+        pathSegment,
+        async (path, q, slug) => {
+          await check({ method: "GET", url: `${BRIDGE}${path}?${q}` }, [200]);
+          const out = await check({ method: "GET", url: `${BRIDGE}/problems/${slug}` }, [302]);
+          expect([302, 404]).toContain(out.status);
+        },
+      ),
       { numRuns: 20 },
     );
   });
@@ -616,7 +832,7 @@ describe("MAX_BODY_BYTES on every route with a body", () => {
   /** A JSON object of exactly `size` bytes: `{"<key>":"aaa…"}`, with the Talkdesk key when `auth` is set. */
   function jsonOfSize(size: number, key: string, auth?: string): string {
     const head = auth ? `{"auth":{"api_key":${JSON.stringify(auth)}},"${key}":"` : `{"${key}":"`;
-    return head + "a".repeat(size - head.length - 2) + `"}`;
+    return `${head + "a".repeat(size - head.length - 2)}"}`;
   }
 
   function streamOf(bytes: number, chunk = 8_192): ReadableStream<Uint8Array> {
@@ -639,7 +855,12 @@ describe("MAX_BODY_BYTES on every route with a body", () => {
       expect(encoder.encode(atLimit).byteLength).toBe(MAX_BODY_BYTES);
       const under = await check({ method, url, headers: { ...headers, "content-type": JSON_TYPE }, body: atLimit }, [200, 201, 202]);
       expect(under.status, `${method} ${url}`).not.toBe(413);
-      const over = await check({ method, url, headers: { ...headers, "content-type": JSON_TYPE }, body: jsonOfSize(MAX_BODY_BYTES + 1, key, auth) });
+      const over = await check({
+        method,
+        url,
+        headers: { ...headers, "content-type": JSON_TYPE },
+        body: jsonOfSize(MAX_BODY_BYTES + 1, key, auth),
+      });
       expect(over.status, `${method} ${url}`).toBe(413);
     }
   });
@@ -655,7 +876,7 @@ describe("MAX_BODY_BYTES on every route with a body", () => {
 
   it("deeply nested JSON, an empty body and a body of only whitespace are refused, not crashed on", async () => {
     const deep = "[".repeat(100_000).slice(0, MAX_BODY_BYTES - 10);
-    const deepObject = '{"a":'.repeat(10_000) + "1" + "}".repeat(10_000);
+    const deepObject = `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`;
     for (const [method, url, headers] of await bodyRoutes()) {
       for (const body of [deep, deepObject, "", "   \n\t ", "\ufeff"]) {
         await check({ method, url, headers: { ...headers, "content-type": JSON_TYPE }, body }, url.endsWith("/sync") ? [202] : []);

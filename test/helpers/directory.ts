@@ -1,6 +1,7 @@
 // The tenant's Durable Object for tests: a narrow typed stub and a bounded backfill drain.
-import { env } from "cloudflare:workers";
+
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import type { SyncStatus } from "../../src/directory/tenant-directory";
 import type { Person } from "../../src/domain/person";
 import type { TalkdeskDirectory } from "../../src/talkdesk/upstream";

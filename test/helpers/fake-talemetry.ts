@@ -2,7 +2,7 @@
 // ../shared/contracts/talemetry-upstream.md (§1–§6), wrapped as a Fetcher-like object. Each test
 // builds its own instance (no shared state) and may queue scripted answers per route, which win over
 // the default behaviour: a status with a body, a hang, a stalled body, or a network error.
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 
 export type FakeRoute = "authorize" | "ids" | "profiles" | "contact" | "createNote" | "updateNote" | "users";
@@ -61,7 +61,11 @@ export function fakeCandidate(
     Resume: {
       StructuredXMLResume: {
         ContactInfo: {
-          PersonName: { FormattedName: [data.given, data.family].filter(Boolean).join(" ") || null, GivenName: data.given ?? null, FamilyName: data.family ?? null },
+          PersonName: {
+            FormattedName: [data.given, data.family].filter(Boolean).join(" ") || null,
+            GivenName: data.given ?? null,
+            FamilyName: data.family ?? null,
+          },
           ContactMethod: methods.length === 1 ? methods[0] : methods,
         },
       },
@@ -206,7 +210,7 @@ export function createFakeTalemetry(options: FakeTalemetryOptions = {}) {
   app.patch(
     "/v1/people/:id/contact",
     route("contact", (c, body) => {
-      const candidate = candidates.get((c.req.param("id") ?? ""));
+      const candidate = candidates.get(c.req.param("id") ?? "");
       if (!candidate) return c.json(ERROR("not_found", "No such candidate"), 404);
       const emails: string[] | undefined = body?.emails;
       const phones: Array<{ use: string; number: string }> | undefined = body?.phones;
@@ -226,7 +230,10 @@ export function createFakeTalemetry(options: FakeTalemetryOptions = {}) {
           return copy;
         })
         .filter((method) => Object.keys(method).some((key) => key !== "Use"));
-      const added = [...(emails ?? []).map((email) => ({ Use: "personal", InternetEmailAddress: email })), ...(phones ?? []).map(phoneMethod)];
+      const added = [
+        ...(emails ?? []).map((email) => ({ Use: "personal", InternetEmailAddress: email })),
+        ...(phones ?? []).map(phoneMethod),
+      ];
       info.ContactMethod = mechanical([...kept, ...added]);
       return c.json({ result: { Candidate: candidate } });
     }),
@@ -235,7 +242,7 @@ export function createFakeTalemetry(options: FakeTalemetryOptions = {}) {
   app.post(
     "/v1/people/:id/notes",
     route("createNote", (c, body) => {
-      const candidate = candidates.get((c.req.param("id") ?? ""));
+      const candidate = candidates.get(c.req.param("id") ?? "");
       if (!candidate) return c.json(ERROR("not_found", "No such candidate"), 404);
       if (!users.some((user) => user.Email === body?.AuthorEmail)) return c.json(ERROR("invalid", "AuthorEmail is not a user"), 422);
       notes += 1;
@@ -249,8 +256,8 @@ export function createFakeTalemetry(options: FakeTalemetryOptions = {}) {
   app.patch(
     "/v1/people/:id/notes/:noteId",
     route("updateNote", (c, body) => {
-      const candidate = candidates.get((c.req.param("id") ?? ""));
-      const note = candidate && findNote(candidate, (c.req.param("noteId") ?? ""));
+      const candidate = candidates.get(c.req.param("id") ?? "");
+      const note = candidate && findNote(candidate, c.req.param("noteId") ?? "");
       if (!note) return c.json(ERROR("not_found", "No such note"), 404);
       note.Text = body?.Text;
       return c.json({ result: { Note: note } });

@@ -93,11 +93,7 @@ export async function resetStats(clientId: string): Promise<void> {
 }
 
 /** Wipes the account's candidates and seeds `count` (demo candidates first unless `demo: false`). */
-export async function seedAccount(
-  clientId: string,
-  count: number,
-  options: Omit<SeedBody, "count"> = {},
-): Promise<{ count: number }> {
+export async function seedAccount(clientId: string, count: number, options: Omit<SeedBody, "count"> = {}): Promise<{ count: number }> {
   return controlResult(`${account(clientId)}/seed`, "POST", { count, ...options });
 }
 

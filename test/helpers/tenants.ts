@@ -52,7 +52,12 @@ export async function createTenant(opts: CreateTenantOptions = {}): Promise<Test
   const talemetry = { client_id: clientId, secret_key: sandboxSecretFor(clientId) };
   const res = await adminFetch("/admin/tenants", {
     method: "POST",
-    body: { name: opts.name ?? "Test tenant", region: opts.region ?? "GB", talemetry, ...(opts.settings ? { settings: opts.settings } : {}) },
+    body: {
+      name: opts.name ?? "Test tenant",
+      region: opts.region ?? "GB",
+      talemetry,
+      ...(opts.settings ? { settings: opts.settings } : {}),
+    },
   });
   if (res.status !== 201) throw new Error(`createTenant: ${res.status} ${await res.text()}`);
   const issued = (await res.json()) as Omit<TestTenant, "talemetry">;
@@ -64,7 +69,11 @@ export async function issueToken(creds: Pick<TestTenant, "client_id" | "client_s
   const res = await exports.default.fetch(`${BRIDGE}/oauth/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: creds.client_id, client_secret: creds.client_secret }).toString(),
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: creds.client_id,
+      client_secret: creds.client_secret,
+    }).toString(),
   });
   if (res.status !== 200) throw new Error(`issueToken: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;

@@ -4,13 +4,13 @@ import { describe, expect, it } from "vitest";
 import type { PersonPhone } from "../../src/domain/person";
 import {
   matchLevel,
+  type PhoneQuery,
   parsePhoneQuery,
   personPhoneKeys,
   phoneKeys,
   phoneProbes,
   phoneQueryProblem,
   reverseDigits,
-  type PhoneQuery,
 } from "../../src/phone/match";
 
 const valid = (number: string): PersonPhone => ({ number, type: "mobile", valid: true, raw: number });
@@ -72,8 +72,14 @@ describe("parsePhoneQuery", () => {
     }
     expect(parsePhoneQuery("1".repeat(30), { tenantRegion: "GB" })).toMatchObject({ ok: false, error: { reason: "too_long" } });
     expect(parsePhoneQuery("1 ".repeat(40), { tenantRegion: "GB" })).toMatchObject({ ok: false, error: { reason: "too_long" } });
-    expect(parsePhoneQuery("07700900123", { region: "ZZ", tenantRegion: "GB" })).toMatchObject({ ok: false, error: { reason: "bad_region" } });
-    expect(parsePhoneQuery("07700900123", { region: "GBR", tenantRegion: "GB" })).toMatchObject({ ok: false, error: { reason: "bad_region" } });
+    expect(parsePhoneQuery("07700900123", { region: "ZZ", tenantRegion: "GB" })).toMatchObject({
+      ok: false,
+      error: { reason: "bad_region" },
+    });
+    expect(parsePhoneQuery("07700900123", { region: "GBR", tenantRegion: "GB" })).toMatchObject({
+      ok: false,
+      error: { reason: "bad_region" },
+    });
   });
   it("turns a rejection into a 400 problem naming the parameter", () => {
     const r = parsePhoneQuery("12", { tenantRegion: "GB" });

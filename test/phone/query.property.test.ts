@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parsePhoneQuery, phoneKeys } from "../../src/phone/match";
 import { digitsOf, resolvePhone } from "../../src/phone/resolve";
-import { PLANS, arbNumber, arbWritten } from "../directory/phone-formats";
+import { arbNumber, arbWritten, PLANS } from "../directory/phone-formats";
 
 const RUNS = { numRuns: 200 };
 
@@ -13,8 +13,19 @@ const RUNS = { numRuns: 200 };
 const anyUnits = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 80 });
 /** Strings that look like phone numbers, where parsers have the most branches. */
 const phoneish = fc.string({ unit: fc.constantFrom(..."+0123456789 ()-.x#*/extEXT,;\u00a0\uff11"), maxLength: 40 });
-const anyText = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: "binary", maxLength: 80 }), fc.string({ unit: "grapheme", maxLength: 40 }), anyUnits, phoneish);
-const anyRegion = fc.oneof(fc.constant(undefined), fc.constant(null), fc.constantFrom("GB", "us", "ZZ", "", " de ", "XYZ"), fc.string({ maxLength: 3 }));
+const anyText = fc.oneof(
+  fc.string({ maxLength: 80 }),
+  fc.string({ unit: "binary", maxLength: 80 }),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  anyUnits,
+  phoneish,
+);
+const anyRegion = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.constantFrom("GB", "us", "ZZ", "", " de ", "XYZ"),
+  fc.string({ maxLength: 3 }),
+);
 
 describe("never throws", () => {
   it("resolvePhone on arbitrary text and regions", () => {

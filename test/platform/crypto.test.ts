@@ -1,14 +1,7 @@
 // Crypto helpers: secret generation, hashing, constant-time comparison and the AES-GCM credential envelope.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  base64Decode,
-  decryptSecret,
-  encryptSecret,
-  randomSecret,
-  sha256Hex,
-  timingSafeEqualStrings,
-} from "../../src/platform/crypto";
+import { base64Decode, decryptSecret, encryptSecret, randomSecret, sha256Hex, timingSafeEqualStrings } from "../../src/platform/crypto";
 
 describe("randomSecret", () => {
   it("is the prefix plus at least 128 bits of base64url", () => {

@@ -4,9 +4,9 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../src/app";
-import { tenantAuth } from "../../src/talentlynk/auth";
 import type { TenantEnv } from "../../src/platform/context";
 import { countUpstreamCall } from "../../src/platform/context";
+import { tenantAuth } from "../../src/talentlynk/auth";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -48,7 +48,9 @@ describe("request log line", () => {
     const lines = captureConsole();
     const res = await call("/v1/log-probe", { headers: { authorization: `Bearer ${api_key}`, "x-request-id": "probe-1" } });
     expect(res.status).toBe(200);
-    const requestLines = lines().map((l) => JSON.parse(l)).filter((l) => l.msg === "request");
+    const requestLines = lines()
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === "request");
     expect(requestLines).toHaveLength(1);
     expect(requestLines[0]).toMatchObject({
       level: "info",
@@ -92,15 +94,35 @@ describe("redaction in a full run", () => {
     await call("/v1/log-probe", { headers: { authorization: `Bearer ${token.access_token}` } });
     await call("/v1/log-probe", { headers: { authorization: `Bearer ${tenant.api_key}` } });
     // Failures too: wrong secret, wrong admin token, a body with a secret and a bad field.
-    await call("/oauth/token", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", client_id: tenant.client_id, client_secret: `${tenant.client_secret}x` }) });
+    await call("/oauth/token", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ grant_type: "client_credentials", client_id: tenant.client_id, client_secret: `${tenant.client_secret}x` }),
+    });
     await call(`/admin/tenants/${tenant.id}`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}x` } });
-    await call(`/admin/tenants/${tenant.id}`, { method: "PATCH", headers: admin, body: JSON.stringify({ talemetry: { client_id: "c", secret_key: talemetrySecret }, region: "ZZ" }) });
-    const rotated = (await (await call(`/admin/tenants/${tenant.id}/keys`, { method: "POST", headers: admin })).json()) as { api_key: string; client_secret: string };
+    await call(`/admin/tenants/${tenant.id}`, {
+      method: "PATCH",
+      headers: admin,
+      body: JSON.stringify({ talemetry: { client_id: "c", secret_key: talemetrySecret }, region: "ZZ" }),
+    });
+    const rotated = (await (await call(`/admin/tenants/${tenant.id}/keys`, { method: "POST", headers: admin })).json()) as {
+      api_key: string;
+      client_secret: string;
+    };
     await call("/v1/log-probe", { headers: { authorization: `Bearer ${tenant.api_key}` } });
 
     const output = lines().join("\n");
     expect(output).toContain('"msg":"request"');
-    for (const secret of [env.ADMIN_TOKEN, env.CREDENTIALS_KEY, talemetrySecret, tenant.api_key, tenant.client_secret, token.access_token, rotated.api_key, rotated.client_secret]) {
+    for (const secret of [
+      env.ADMIN_TOKEN,
+      env.CREDENTIALS_KEY,
+      talemetrySecret,
+      tenant.api_key,
+      tenant.client_secret,
+      token.access_token,
+      rotated.api_key,
+      rotated.client_secret,
+    ]) {
       expect(output).not.toContain(secret);
     }
   });

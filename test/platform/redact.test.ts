@@ -16,7 +16,14 @@ describe("redact", () => {
     });
     expect(out).toEqual({
       authorization: REDACTED,
-      nested: { api_key: REDACTED, client_secret: REDACTED, secret_key: REDACTED, password: REDACTED, token: REDACTED, list: [{ access_token: REDACTED }] },
+      nested: {
+        api_key: REDACTED,
+        client_secret: REDACTED,
+        secret_key: REDACTED,
+        password: REDACTED,
+        token: REDACTED,
+        list: [{ access_token: REDACTED }],
+      },
       Cookie: REDACTED,
       tenant_id: "ten_1",
       status: 200,
@@ -62,6 +69,11 @@ describe("createLogger", () => {
     const line = JSON.parse(log.mock.calls[0][0] as string);
     expect(line).toMatchObject({ level: "info", msg: "shown", request_id: "r1", api_key: REDACTED });
     expect(line.note).not.toContain("literal-secret-value");
-    expect(JSON.parse(error.mock.calls[0][0] as string)).toMatchObject({ level: "error", msg: "boom", request_id: "r1", tenant_id: "ten_1" });
+    expect(JSON.parse(error.mock.calls[0][0] as string)).toMatchObject({
+      level: "error",
+      msg: "boom",
+      request_id: "r1",
+      tenant_id: "ten_1",
+    });
   });
 });

@@ -3,9 +3,9 @@
 // After each: nothing is lost, nothing is duplicated, the index converges to exactly what Talemetry
 // holds, and the caller was told the truth (503 with Retry-After while it failed, success after).
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
+import { directoryOf, drainBackfill } from "../helpers/directory";
 import {
   clearFaults,
   createCandidate,
@@ -15,15 +15,14 @@ import {
   sandboxToken,
   seedAccount,
   setFaults,
+  type UpstreamResult,
   uniqueClientId,
   updateCandidate,
   upstreamJson,
-  type UpstreamResult,
 } from "../helpers/sandbox";
-import { directoryOf, drainBackfill } from "../helpers/directory";
 import { adminFetch, createTenant } from "../helpers/tenants";
-import { contactSyncRun, envelope, syncedTenant, talkdesk, type TalkdeskAnswer } from "../talkdesk/helpers";
-import { expectProblem, v1, type Answer } from "../v1/helpers";
+import { contactSyncRun, envelope, syncedTenant, type TalkdeskAnswer, talkdesk } from "../talkdesk/helpers";
+import { type Answer, expectProblem, v1 } from "../v1/helpers";
 
 const maya = DEMO.maya.record.id;
 
@@ -136,7 +135,9 @@ describe("a backfill interrupted by Talemetry failures", () => {
     }
 
     // During the outage the hot path still answers from the index, and the operator sees the failure.
-    const indexedWithEmail = (await Promise.all(indexedBefore.slice(20, 40).map((id) => stub.getIndexed(id)))).find((p) => p && p.emails.length > 0)!;
+    const indexedWithEmail = (await Promise.all(indexedBefore.slice(20, 40).map((id) => stub.getIndexed(id)))).find(
+      (p) => p && p.emails.length > 0,
+    )!;
     expect(await searchIds(tenant.api_key, `email=${encodeURIComponent(indexedWithEmail.emails[0]!)}`)).toContain(indexedWithEmail.id);
     const status = await adminFetch(`/admin/tenants/${tenant.id}/sync`);
     expect(status.status).toBe(200);
@@ -172,7 +173,9 @@ describe("a Talkdesk contact-sync run during a Talemetry outage", () => {
       if (page === 0) {
         // Talemetry goes down completely; candidates change behind it; the sync fails.
         await setFaults(clientId, [{ op: "*", status: 503 }]);
-        created.push(await createCandidate(clientId, { givenName: "Hidden", familyName: "ByOutage", emails: ["hidden.outage@example.com"] }));
+        created.push(
+          await createCandidate(clientId, { givenName: "Hidden", familyName: "ByOutage", emails: ["hidden.outage@example.com"] }),
+        );
         await updateCandidate(clientId, before[25]!, { title: "Changed during the outage" });
         await stub.requestSync();
         expect((await stub.syncStatus()).state).toBe("failing");
@@ -242,7 +245,9 @@ describe("a candidate PATCH while Talemetry fails", () => {
 
     // Without a retry, the next sync brings the index in line (the write is an `updated` event).
     await setFaults(clientId, [{ op: "contact", status: 502, afterApply: true, times: 1 }]);
-    expectUnavailableProblem(await v1(tenant.api_key, `/candidates/${maya}`, { method: "PATCH", json: { emails: ["maya.lost@example.com"] } }));
+    expectUnavailableProblem(
+      await v1(tenant.api_key, `/candidates/${maya}`, { method: "PATCH", json: { emails: ["maya.lost@example.com"] } }),
+    );
     await stub.requestSync();
     expect(await searchIds(tenant.api_key, "email=maya.lost%40example.com")).toEqual([maya]);
     expect(await searchIds(tenant.api_key, "email=maya.ortiz%40example.com")).toEqual([]);
@@ -259,7 +264,11 @@ describe("a candidate PATCH while Talemetry fails", () => {
   it("Talkdesk update_contact whose write landed with its answer lost: 503, then the retry leaves Talemetry and the index in agreement", async () => {
     const { tenant, clientId } = await patched("td-upd-lost");
     await setFaults(clientId, [{ op: "contact", status: 500, afterApply: true, times: 1 }]);
-    const action = () => talkdesk("/actions/update_contact", envelope(tenant.api_key, { meta: { contact_external_id: maya }, data: { emails: "maya.talkdesk@example.com" } }));
+    const action = () =>
+      talkdesk(
+        "/actions/update_contact",
+        envelope(tenant.api_key, { meta: { contact_external_id: maya }, data: { emails: "maya.talkdesk@example.com" } }),
+      );
     expectUnavailableMessage(await action());
     const retry = await action();
     expect(retry.status).toBe(201);
@@ -297,7 +306,9 @@ describe("an activity create whose note landed but whose answer was lost", () =>
 
     // Talkdesk's contact activity shows it once.
     const shown = await talkdesk("/interactions", envelope(tenant.api_key, { data: { contact_external_id: maya } }));
-    expect(shown.body.filter((i: { subject: string; description?: string }) => `${i.subject}\n${i.description ?? ""}`.includes(marker))).toHaveLength(1);
+    expect(
+      shown.body.filter((i: { subject: string; description?: string }) => `${i.subject}\n${i.description ?? ""}`.includes(marker)),
+    ).toHaveLength(1);
   });
 
   it("a Talkdesk log_call retried after a lost answer, three times at once, writes one note", async () => {
@@ -306,7 +317,10 @@ describe("an activity create whose note landed but whose answer was lost", () =>
     const call = () =>
       talkdesk(
         "/actions/log_call",
-        envelope(tenant.api_key, { meta: { contact_external_id: maya, agent_external_id: "u-124" }, data: { direction: "outbound", duration: "42", summary: marker } }),
+        envelope(tenant.api_key, {
+          meta: { contact_external_id: maya, agent_external_id: "u-124" },
+          data: { direction: "outbound", duration: "42", summary: marker },
+        }),
       );
     await setFaults(clientId, [{ op: "note_create", status: 502, afterApply: true, times: 1 }]);
     expectUnavailableMessage(await call());

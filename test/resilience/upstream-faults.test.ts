@@ -5,10 +5,20 @@
 // deadline, measured). Every answer is checked for the truth it tells the caller.
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
-import { clearFaults, getCandidate, getStats, resetStats, revokeTokens, seedAccount, setFaults, uniqueClientId, type FaultRule } from "../helpers/sandbox";
+import {
+  clearFaults,
+  type FaultRule,
+  getCandidate,
+  getStats,
+  resetStats,
+  revokeTokens,
+  seedAccount,
+  setFaults,
+  uniqueClientId,
+} from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
-import { drainBackfill, envelope, talkdesk, type TalkdeskAnswer } from "../talkdesk/helpers";
-import { expectProblem, v1, type Answer } from "../v1/helpers";
+import { drainBackfill, envelope, type TalkdeskAnswer, talkdesk } from "../talkdesk/helpers";
+import { type Answer, expectProblem, v1 } from "../v1/helpers";
 
 const maya = DEMO.maya.record.id;
 const oliver = DEMO.oliver.record.id;
@@ -25,7 +35,11 @@ interface Account {
 async function account(label: string): Promise<Account> {
   const clientId = uniqueClientId(label);
   await seedAccount(clientId, 12);
-  const tenant = await createTenant({ talemetryClientId: clientId, region: "US", settings: { default_author_email: "amy@agency.example" } });
+  const tenant = await createTenant({
+    talemetryClientId: clientId,
+    region: "US",
+    settings: { default_author_email: "amy@agency.example" },
+  });
   await drainBackfill(tenant.id);
   return { clientId, tenant };
 }
@@ -103,7 +117,10 @@ describe("5xx bursts", () => {
     expect(read.body.name).toBe("Maya Ortiz");
     expect((await getStats(clientId)).calls.profiles).toBe(3);
 
-    await setFaults(clientId, [{ op: "users", status: 500, times: 1 }, { op: "profiles", status: 503, times: 2 }]);
+    await setFaults(clientId, [
+      { op: "users", status: 500, times: 1 },
+      { op: "profiles", status: 503, times: 2 },
+    ]);
     expect((await talkdesk("/agents", envelope(tenant.api_key))).status).toBe(200);
     const notes = await interactions(tenant.api_key, maya);
     expect(notes.status).toBe(200);
@@ -225,11 +242,24 @@ describe("slow and hung Talemetry: the bridge answers within its own deadline", 
     ]);
 
     const write = (t: Account) =>
-      v1(t.tenant.api_key, "/activities", { method: "POST", headers: { "idempotency-key": "hung-write-1" }, json: { entity_id: maya, type: "call", body: "while Talemetry hangs" } });
+      v1(t.tenant.api_key, "/activities", {
+        method: "POST",
+        headers: { "idempotency-key": "hung-write-1" },
+        json: { entity_id: maya, type: "call", body: "while Talemetry hangs" },
+      });
     const logCall = (t: Account) =>
-      talkdesk("/actions/log_call", envelope(t.tenant.api_key, { meta: { contact_external_id: maya, agent_external_id: "u-124" }, data: { direction: "inbound", duration: 61 } }));
+      talkdesk(
+        "/actions/log_call",
+        envelope(t.tenant.api_key, {
+          meta: { contact_external_id: maya, agent_external_id: "u-124" },
+          data: { direction: "inbound", duration: 61 },
+        }),
+      );
     const addEmail = (t: Account) =>
-      talkdesk("/actions/update_contact", envelope(t.tenant.api_key, { meta: { contact_external_id: maya }, data: { emails: "maya.new@example.com" } }));
+      talkdesk(
+        "/actions/update_contact",
+        envelope(t.tenant.api_key, { meta: { contact_external_id: maya }, data: { emails: "maya.new@example.com" } }),
+      );
 
     const [a, b, c, d, e, f, g] = await Promise.all([
       timed(() => v1(hungRead.tenant.api_key, `/candidates/${maya}`)),

@@ -2,15 +2,7 @@
 // of every authenticated call — missing, unknown, expired and revoked tokens.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  getStats,
-  revokeTokens,
-  sandboxCredentials,
-  sandboxToken,
-  setSettings,
-  uniqueClientId,
-  upstreamJson,
-} from "../helpers/sandbox";
+import { getStats, revokeTokens, sandboxCredentials, sandboxToken, setSettings, uniqueClientId, upstreamJson } from "../helpers/sandbox";
 
 const IDS = "/match/v1/people/ids";
 

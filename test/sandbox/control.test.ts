@@ -177,7 +177,11 @@ describe("settings and resets", () => {
     const clientId = uniqueClientId("ctl-settings");
     const read = await control(`/accounts/${clientId}/settings`);
     expect(((await read.json()) as any).result).toEqual({ latencyMs: 0, tokenTtlSeconds: 7200, singleCandidateAsObject: false });
-    expect(await setSettings(clientId, { tokenTtlSeconds: 30 })).toEqual({ latencyMs: 0, tokenTtlSeconds: 30, singleCandidateAsObject: false });
+    expect(await setSettings(clientId, { tokenTtlSeconds: 30 })).toEqual({
+      latencyMs: 0,
+      tokenTtlSeconds: 30,
+      singleCandidateAsObject: false,
+    });
     const bad = await control(`/accounts/${clientId}/settings`, { method: "POST", body: JSON.stringify({ tokenTtlSeconds: 0 }) });
     expect(bad.status).toBe(422);
   });

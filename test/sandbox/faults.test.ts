@@ -66,7 +66,7 @@ describe("status rules", () => {
     const html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
     await setFaults(clientId, [
       { op: "profiles", status: 502, body: html, times: 1 },
-      { op: "profiles", status: 500, body: "<?xml version=\"1.0\"?><error/>", times: 1 },
+      { op: "profiles", status: 500, body: '<?xml version="1.0"?><error/>', times: 1 },
       { op: "profiles", status: 503, body: "", times: 1 },
     ]);
     const body = { ids: [MAYA] };
@@ -188,7 +188,15 @@ describe("call counters", () => {
     expect(stats.calls).toEqual({ authorize: 1, ids: 2, profiles: 1, contact: 1, note_create: 1, note_update: 1, users: 2 });
     expect(stats.tokens).toBe(1);
     await resetStats(clientId);
-    expect((await getStats(clientId)).calls).toEqual({ authorize: 0, ids: 0, profiles: 0, contact: 0, note_create: 0, note_update: 0, users: 0 });
+    expect((await getStats(clientId)).calls).toEqual({
+      authorize: 0,
+      ids: 0,
+      profiles: 0,
+      contact: 0,
+      note_create: 0,
+      note_update: 0,
+      users: 0,
+    });
   });
 
   it("count exactly the authorizations made, concurrent ones included", async () => {

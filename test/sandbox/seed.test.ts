@@ -134,7 +134,10 @@ describe("demo candidates", () => {
       for (const e164 of demo.e164) {
         const parsed = parsePhoneNumberFromString(e164);
         expect(parsed?.isPossible(), e164).toBe(true);
-        expect(stored.some((digits) => digits.endsWith(parsed!.nationalNumber)), `${e164} in ${demo.record.id}`).toBe(true);
+        expect(
+          stored.some((digits) => digits.endsWith(parsed!.nationalNumber)),
+          `${e164} in ${demo.record.id}`,
+        ).toBe(true);
       }
     }
     expect(DEMO.jordan.e164).toEqual(DEMO.taylor.e164);

@@ -13,8 +13,7 @@ beforeAll(async () => {
   token = await sandboxToken(clientId);
 });
 
-const patchContact = (id: string, body: unknown) =>
-  upstreamJson(`/v1/people/${id}/contact`, { method: "PATCH", token, body });
+const patchContact = (id: string, body: unknown) => upstreamJson(`/v1/people/${id}/contact`, { method: "PATCH", token, body });
 
 const contactOf = (candidate: any) => candidate.Resume.StructuredXMLResume.ContactInfo;
 
@@ -50,7 +49,9 @@ describe("PATCH /v1/people/{guid}/contact", () => {
       },
     ]);
     // The stored record says the same (the write landed).
-    expect((await getCandidate(clientId, id)).Candidate).toMatchObject({ Resume: { StructuredXMLResume: { ContactInfo: contactOf(candidate) } } });
+    expect((await getCandidate(clientId, id)).Candidate).toMatchObject({
+      Resume: { StructuredXMLResume: { ContactInfo: contactOf(candidate) } },
+    });
   });
 
   it("leaves an absent list as it was; an empty list removes them all", async () => {
@@ -176,7 +177,10 @@ describe("notes", () => {
   });
 
   it("changes a note's text (200) and answers 404 for an unknown note", async () => {
-    const created = await upstreamJson(notesPath(DEMO.camille.record.id), { token, body: { Text: "draft", AuthorEmail: "hiro@agency.example" } });
+    const created = await upstreamJson(notesPath(DEMO.camille.record.id), {
+      token,
+      body: { Text: "draft", AuthorEmail: "hiro@agency.example" },
+    });
     const note = created.json.result.Note;
     const res = await upstreamJson(`${notesPath(DEMO.camille.record.id)}/${note.Id}`, { method: "PATCH", token, body: { Text: "final" } });
     expect(res.status).toBe(200);
@@ -184,7 +188,11 @@ describe("notes", () => {
     const stored = await getCandidate(clientId, DEMO.camille.record.id);
     expect(stored.record.notes.find((n) => n.Id === note.Id)?.Text).toBe("final");
 
-    const missing = await upstreamJson(`${notesPath(DEMO.camille.record.id)}/${crypto.randomUUID()}`, { method: "PATCH", token, body: { Text: "x" } });
+    const missing = await upstreamJson(`${notesPath(DEMO.camille.record.id)}/${crypto.randomUUID()}`, {
+      method: "PATCH",
+      token,
+      body: { Text: "x" },
+    });
     expect(missing.status).toBe(404);
     const elsewhere = await upstreamJson(`${notesPath(DEMO.maya.record.id)}/${note.Id}`, { method: "PATCH", token, body: { Text: "x" } });
     expect(elsewhere.status).toBe(404);

@@ -7,16 +7,16 @@
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildApp } from "../../src/app";
-import type { Env } from "../../src/env";
-import { readCachedToken } from "../../src/directory/token-flight";
-import { timingSafeEqualStrings } from "../../src/platform/crypto";
 import { DEMO } from "../../sandbox/demo-data";
+import { buildApp } from "../../src/app";
+import { readCachedToken } from "../../src/directory/token-flight";
+import type { Env } from "../../src/env";
+import { timingSafeEqualStrings } from "../../src/platform/crypto";
+import { dumpKv } from "../helpers/kv";
 import { clearFaults, revokeTokens, seedAccount, setFaults, uniqueClientId } from "../helpers/sandbox";
-import { BRIDGE, adminFetch, createTenant, issueToken, type TestTenant } from "../helpers/tenants";
+import { adminFetch, BRIDGE, createTenant, issueToken, type TestTenant } from "../helpers/tenants";
 import { drainBackfill, envelope, talkdesk } from "../talkdesk/helpers";
 import { v1 } from "../v1/helpers";
-import { dumpKv } from "../helpers/kv";
 
 const maya = DEMO.maya.record.id;
 const sources = import.meta.glob("../../src/**/*.ts", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
@@ -38,15 +38,29 @@ async function constantTimeCalls(fn: () => Promise<unknown>): Promise<Array<[num
 
 describe("constant-time comparison", () => {
   it("timingSafeEqualStrings hashes both sides first: timingSafeEqual always sees two 32-byte digests", async () => {
-    for (const [x, y] of [["a", "bb"], ["", "x".repeat(10_000)], ["same", "same"], [env.ADMIN_TOKEN, env.ADMIN_TOKEN.slice(0, -1)]]) {
+    for (const [x, y] of [
+      ["a", "bb"],
+      ["", "x".repeat(10_000)],
+      ["same", "same"],
+      [env.ADMIN_TOKEN, env.ADMIN_TOKEN.slice(0, -1)],
+    ]) {
       const calls = await constantTimeCalls(() => timingSafeEqualStrings(x!, y!));
       expect(calls).toEqual([[32, 32]]);
     }
   });
 
   it("the admin token check compares in constant time whatever the presented length, and never short-circuits", async () => {
-    for (const presented of ["x", "y".repeat(31), env.ADMIN_TOKEN.slice(0, -1), `${env.ADMIN_TOKEN}x`, "z".repeat(4_000), env.ADMIN_TOKEN]) {
-      const calls = await constantTimeCalls(() => adminFetch("/admin/tenants/ten_000000000000000000000000", { headers: { authorization: `Bearer ${presented}` } }));
+    for (const presented of [
+      "x",
+      "y".repeat(31),
+      env.ADMIN_TOKEN.slice(0, -1),
+      `${env.ADMIN_TOKEN}x`,
+      "z".repeat(4_000),
+      env.ADMIN_TOKEN,
+    ]) {
+      const calls = await constantTimeCalls(() =>
+        adminFetch("/admin/tenants/ten_000000000000000000000000", { headers: { authorization: `Bearer ${presented}` } }),
+      );
       expect(calls, presented.slice(0, 40)).toEqual([[32, 32]]);
     }
   });
@@ -62,7 +76,7 @@ describe("constant-time comparison", () => {
     for (const [id, secret] of [
       [t.client_id, "tlk_cs_wrong"],
       [t.client_id, t.client_secret.slice(0, -1)],
-      ["tlk_ci_" + "0".repeat(32), t.client_secret],
+      [`tlk_ci_${"0".repeat(32)}`, t.client_secret],
       ["not-a-client-id", t.client_secret],
     ]) {
       expect(await constantTimeCalls(async () => expect((await token(id!, secret!)).status).toBe(401))).toEqual([[32, 32]]);
@@ -88,7 +102,9 @@ describe("constant-time comparison", () => {
     const SECRET = "(ADMIN_TOKEN|api_key_hash|secret_hash|apiKeyHash|secretHash|SANDBOX_CONTROL_TOKEN|CREDENTIALS_KEY)";
     const compared = new RegExp(`${SECRET}\\b[\\w.?\\]\\)]*\\s*[!=]==?|[!=]==?\\s*[\\w.?\\[\\(]*\\b${SECRET}\\b`);
     const offenders = Object.entries(sources).flatMap(([file, text]) =>
-      text.split("\n").flatMap((line, i) => (compared.test(line) && !/^\s*(\/\/|\*)/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+      text
+        .split("\n")
+        .flatMap((line, i) => (compared.test(line) && !/^\s*(\/\/|\*)/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
     );
     expect(offenders).toEqual([]);
     // The places that check secrets do it through the constant-time helper.
@@ -130,10 +146,15 @@ async function liveTenantLife(): Promise<Life> {
     ["CREDENTIALS_KEY", env.CREDENTIALS_KEY],
   ]);
   const lines: string[] = [];
-  const record = (level: string) => (...args: unknown[]) => {
-    lines.push(`${level} ${args.map((a) => (typeof a === "string" ? a : a instanceof Error ? `${a.name}: ${a.message}\n${a.stack}` : JSON.stringify(a))).join(" ")}`);
-  };
-  for (const level of ["log", "info", "debug", "warn", "error", "trace"] as const) vi.spyOn(console, level).mockImplementation(record(level));
+  const record =
+    (level: string) =>
+    (...args: unknown[]) => {
+      lines.push(
+        `${level} ${args.map((a) => (typeof a === "string" ? a : a instanceof Error ? `${a.name}: ${a.message}\n${a.stack}` : JSON.stringify(a))).join(" ")}`,
+      );
+    };
+  for (const level of ["log", "info", "debug", "warn", "error", "trace"] as const)
+    vi.spyOn(console, level).mockImplementation(record(level));
   const vars = env as unknown as Record<string, string>;
   const level = vars.LOG_LEVEL;
   vars.LOG_LEVEL = "debug";
@@ -142,16 +163,26 @@ async function liveTenantLife(): Promise<Life> {
     await seedAccount(clientId, 12);
     secrets.set("talemetry secret 1", `sandbox-secret-${clientId}`);
     // --- admin
-    const tenant = await createTenant({ talemetryClientId: clientId, region: "US", settings: { default_author_email: "amy@agency.example" } });
+    const tenant = await createTenant({
+      talemetryClientId: clientId,
+      region: "US",
+      settings: { default_author_email: "amy@agency.example" },
+    });
     secrets.set("api key 1", tenant.api_key);
     secrets.set("client secret 1", tenant.client_secret);
     await drainBackfill(tenant.id);
     secrets.set("talemetry token 1", (await talemetryToken(tenant.id, 1))!);
     await adminFetch(`/admin/tenants/${tenant.id}`);
-    await adminFetch(`/admin/tenants/${tenant.id}`, { method: "PATCH", body: { settings: { candidate_url_template: "https://crm.example/p/{id}" } } });
+    await adminFetch(`/admin/tenants/${tenant.id}`, {
+      method: "PATCH",
+      body: { settings: { candidate_url_template: "https://crm.example/p/{id}" } },
+    });
     await adminFetch(`/admin/tenants/${tenant.id}/sync`);
     await adminFetch(`/admin/tenants/${tenant.id}/sync`, { method: "POST", body: { full: false } });
-    await adminFetch("/admin/tenants", { method: "POST", body: { name: "bad", region: "GB", talemetry: { client_id: "x", secret_key: "sandbox-secret-never-stored-0001" } , extra: 1 } });
+    await adminFetch("/admin/tenants", {
+      method: "POST",
+      body: { name: "bad", region: "GB", talemetry: { client_id: "x", secret_key: "sandbox-secret-never-stored-0001" }, extra: 1 },
+    });
     secrets.set("refused talemetry secret", "sandbox-secret-never-stored-0001");
     await exports.default.fetch(`${BRIDGE}/admin/tenants`, { method: "POST", headers: { authorization: `Bearer ${env.ADMIN_TOKEN}x` } });
     // --- oauth
@@ -161,11 +192,18 @@ async function liveTenantLife(): Promise<Life> {
       { grant_type: "client_credentials", client_id: tenant.client_id, client_secret: `${tenant.client_secret}x` },
       { grant_type: "password", client_id: tenant.client_id, client_secret: tenant.client_secret },
     ]) {
-      await exports.default.fetch(`${BRIDGE}/oauth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      await exports.default.fetch(`${BRIDGE}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     }
     await exports.default.fetch(`${BRIDGE}/oauth/token`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa(`${tenant.client_id}:${tenant.client_secret}`)}` },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${btoa(`${tenant.client_id}:${tenant.client_secret}`)}`,
+      },
       body: `grant_type=client_credentials&client_secret=${encodeURIComponent(tenant.client_secret)}`,
     });
     // --- /v1, with both credentials, successes and failures; a caller who puts its key where it does not belong
@@ -173,12 +211,19 @@ async function liveTenantLife(): Promise<Life> {
       await v1(credential, "/search?phone=4155550142&region=US");
       await v1(credential, `/search?email=${encodeURIComponent(credential)}`);
       await v1(credential, `/candidates/${maya}`);
-      await v1(credential, `/candidates/${maya}`, { method: "PATCH", json: { emails: ["maya.ortiz@example.com"], phones: [{ number: credential }] } });
+      await v1(credential, `/candidates/${maya}`, {
+        method: "PATCH",
+        json: { emails: ["maya.ortiz@example.com"], phones: [{ number: credential }] },
+      });
       await v1(credential, "/contacts/x");
       await v1(credential, "/capabilities", { headers: { "x-request-id": tenant.api_key } });
       await v1(credential, "/users");
       await v1(credential, "/activity-types");
-      const created = await v1(credential, "/activities", { method: "POST", headers: { "idempotency-key": crypto.randomUUID() }, json: { entity_id: maya, type: "call", body: "secret-free note" } });
+      const created = await v1(credential, "/activities", {
+        method: "POST",
+        headers: { "idempotency-key": crypto.randomUUID() },
+        json: { entity_id: maya, type: "call", body: "secret-free note" },
+      });
       await v1(credential, `/activities/${created.body.id}`);
       await v1(credential, `/activities/${created.body.id}`, { method: "PATCH", json: { body: "edited" } });
       await v1(credential, "/activities", { method: "POST", json: { entity_id: maya, type: "nope", body: "x", api_key: credential } });
@@ -198,7 +243,13 @@ async function liveTenantLife(): Promise<Life> {
     await talkdesk("/interactions", envelope(tenant.api_key, { data: { contact_external_id: maya } }));
     await revokeTokens(clientId);
     const sentCredentials = `{"client_id":"${clientId}","secret_key":"${secrets.get("talemetry secret 1")}"}`;
-    await setFaults(clientId, [{ op: "authorize", status: 401, body: JSON.stringify({ error: { code: "invalid_credentials", message: `rejected ${sentCredentials}` } }) }]);
+    await setFaults(clientId, [
+      {
+        op: "authorize",
+        status: 401,
+        body: JSON.stringify({ error: { code: "invalid_credentials", message: `rejected ${sentCredentials}` } }),
+      },
+    ]);
     await v1(tenant.api_key, `/candidates/${maya}`);
     await adminFetch(`/admin/tenants/${tenant.id}/sync`, { method: "POST" });
     await clearFaults(clientId);
@@ -212,7 +263,11 @@ async function liveTenantLife(): Promise<Life> {
     await talkdesk("/contacts", { auth, meta: { offset: tenant.api_key } });
     await talkdesk("/interactions", { auth, data: { contact_external_id: maya } });
     await talkdesk("/agents", { auth, meta: { offset: null } });
-    await talkdesk("/actions/log_call", { auth, meta: { contact_external_id: maya, agent_external_id: "u-123" }, data: { direction: "inbound", duration: 12 } });
+    await talkdesk("/actions/log_call", {
+      auth,
+      meta: { contact_external_id: maya, agent_external_id: "u-123" },
+      data: { direction: "inbound", duration: 12 },
+    });
     await talkdesk("/actions/add_note", { auth, meta: { contact_external_id: maya }, data: { text: "note" } });
     await talkdesk("/actions/update_contact", { auth, meta: { contact_external_id: maya }, data: { phones: tenant.api_key } });
     await talkdesk("/actions/nope", { auth });
@@ -220,14 +275,20 @@ async function liveTenantLife(): Promise<Life> {
     await talkdesk("/auth", { auth: { api_key: 42, secret: tenant.client_secret } });
     await talkdesk("/auth", `{"auth":{"api_key":"${tenant.api_key}"`);
     // --- rotation and new Talemetry credentials: the new secrets are used once each
-    const rotated = (await (await adminFetch(`/admin/tenants/${tenant.id}/keys`, { method: "POST" })).json()) as { api_key: string; client_secret: string };
+    const rotated = (await (await adminFetch(`/admin/tenants/${tenant.id}/keys`, { method: "POST" })).json()) as {
+      api_key: string;
+      client_secret: string;
+    };
     secrets.set("api key 2", rotated.api_key);
     secrets.set("client secret 2", rotated.client_secret);
     await v1(rotated.api_key, "/capabilities");
     await v1(tenant.api_key, "/capabilities");
     const clientId2 = uniqueClientId("secrets2");
     await seedAccount(clientId2, 3);
-    await adminFetch(`/admin/tenants/${tenant.id}`, { method: "PATCH", body: { talemetry: { client_id: clientId2, secret_key: `sandbox-secret-${clientId2}` } } });
+    await adminFetch(`/admin/tenants/${tenant.id}`, {
+      method: "PATCH",
+      body: { talemetry: { client_id: clientId2, secret_key: `sandbox-secret-${clientId2}` } },
+    });
     secrets.set("talemetry secret 2", `sandbox-secret-${clientId2}`);
     await v1(rotated.api_key, `/candidates/${maya}`);
     secrets.set("talemetry token 3", (await talemetryToken(tenant.id, 2))!);
@@ -260,8 +321,18 @@ describe("a tenant's life with every secret in play", () => {
   it("logs: structured lines from every route family at debug level, none holding any secret", () => {
     for (const line of life.lines) expect(() => JSON.parse(line.slice(line.indexOf(" ") + 1)), line.slice(0, 200)).not.toThrow();
     const requestLines = life.lines.filter((l) => l.includes('"msg":"request"'));
-    for (const route of ["/admin/tenants", "/oauth/token", "/v1/candidates/:id", "/v1/search", "/talkdesk/interactions", "/talkdesk/actions/:name"]) {
-      expect(requestLines.some((l) => l.includes(`"route":"${route}"`)), route).toBe(true);
+    for (const route of [
+      "/admin/tenants",
+      "/oauth/token",
+      "/v1/candidates/:id",
+      "/v1/search",
+      "/talkdesk/interactions",
+      "/talkdesk/actions/:name",
+    ]) {
+      expect(
+        requestLines.some((l) => l.includes(`"route":"${route}"`)),
+        route,
+      ).toBe(true);
     }
     expect(life.lines.some((l) => l.startsWith("debug "))).toBe(true);
     expect(life.lines.some((l) => l.includes('"msg":"request failed"'))).toBe(true);
@@ -283,7 +354,9 @@ describe("a tenant's life with every secret in play", () => {
       await runInDurableObject(stub, (_instance, state) => {
         const out: string[] = [];
         const tables = state.storage.sql
-          .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+          .exec<{ name: string }>(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+          )
           .toArray();
         for (const { name } of tables) out.push(name, JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray()));
         for (const [key, value] of state.storage.kv.list()) out.push(key, JSON.stringify(value));
@@ -318,9 +391,19 @@ describe("admin routes without ADMIN_TOKEN", () => {
 
   /** Every admin path the app registers, with every method (registered or not). */
   function adminRequests(id: string): Array<[string, string]> {
-    const paths = [...new Set(buildApp().routes.filter((r) => r.path.startsWith("/admin")).map((r) => r.path))];
-    expect(paths).toEqual(expect.arrayContaining(["/admin/tenants", "/admin/tenants/:id", "/admin/tenants/:id/keys", "/admin/tenants/:id/sync"]));
-    return paths.filter((p) => !p.includes("*")).flatMap((p) => ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [m, p.replace(":id", id)] as [string, string]));
+    const paths = [
+      ...new Set(
+        buildApp()
+          .routes.filter((r) => r.path.startsWith("/admin"))
+          .map((r) => r.path),
+      ),
+    ];
+    expect(paths).toEqual(
+      expect.arrayContaining(["/admin/tenants", "/admin/tenants/:id", "/admin/tenants/:id/keys", "/admin/tenants/:id/sync"]),
+    );
+    return paths
+      .filter((p) => !p.includes("*"))
+      .flatMap((p) => ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [m, p.replace(":id", id)] as [string, string]));
   }
 
   const tenantsIndexSize = async () => (await env.KV.list({ prefix: "tenants-index:" })).keys.length;
@@ -349,8 +432,15 @@ describe("admin routes without ADMIN_TOKEN", () => {
     const before = await tenantsIndexSize();
     for (const [method, path] of adminRequests(target.id)) {
       for (const [name, headers, query] of variants) {
-        const body = method === "GET" ? undefined : JSON.stringify({ name: "Hijacked", region: "GB", talemetry: { client_id: "evil", secret_key: "evil-secret" }, full: true });
-        const res = await exports.default.fetch(`${BRIDGE}${path}${query}`, { method, headers: { "content-type": "application/json", ...headers }, body });
+        const body =
+          method === "GET"
+            ? undefined
+            : JSON.stringify({ name: "Hijacked", region: "GB", talemetry: { client_id: "evil", secret_key: "evil-secret" }, full: true });
+        const res = await exports.default.fetch(`${BRIDGE}${path}${query}`, {
+          method,
+          headers: { "content-type": "application/json", ...headers },
+          body,
+        });
         expect(res.status, `${method} ${path} with ${name}`).toBe(401);
         expect(res.headers.get("content-type")).toBe("application/problem+json");
         expect(res.headers.get("www-authenticate")).toBe("Bearer");
@@ -361,7 +451,11 @@ describe("admin routes without ADMIN_TOKEN", () => {
     expect(await tenantsIndexSize()).toBe(before);
     expect((await v1(target.api_key, "/capabilities")).status).toBe(200);
     expect((await v1(token, "/capabilities")).status).toBe(200);
-    expect(await (await adminFetch(`/admin/tenants/${target.id}`)).json()).toMatchObject({ name: "Test tenant", key_version: 1, talemetry: { credentials_version: 1 } });
+    expect(await (await adminFetch(`/admin/tenants/${target.id}`)).json()).toMatchObject({
+      name: "Test tenant",
+      key_version: 1,
+      talemetry: { credentials_version: 1 },
+    });
   });
 
   it("an unset, empty or short ADMIN_TOKEN disables the admin API instead of opening it", async () => {
@@ -387,7 +481,12 @@ describe("security headers of the docs page", () => {
       const res = await exports.default.fetch(url);
       expect(res.status).toBe(200);
       const csp = res.headers.get("content-security-policy") ?? "";
-      const directives = Object.fromEntries(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(" ")]));
+      const directives = Object.fromEntries(
+        csp
+          .split(";")
+          .map((d) => d.trim().split(/\s+/))
+          .map(([k, ...v]) => [k, v.join(" ")]),
+      );
       expect(directives["default-src"]).toBe("'none'");
       expect(directives["frame-ancestors"]).toBe("'none'");
       expect(directives["base-uri"]).toBe("'none'");

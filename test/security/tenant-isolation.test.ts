@@ -7,10 +7,10 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import type { IndexChange } from "../../src/directory/index-store";
-import { SearchCache, getSearchGeneration, phoneCacheQuery } from "../../src/directory/search-cache";
+import { getSearchGeneration, phoneCacheQuery, SearchCache } from "../../src/directory/search-cache";
 import { parsePhoneQuery } from "../../src/phone/match";
 import { createCandidate, getCandidate, getStats, resetStats, seedAccount, uniqueClientId } from "../helpers/sandbox";
-import { BRIDGE, adminFetch, createTenant, issueToken, type TestTenant } from "../helpers/tenants";
+import { adminFetch, BRIDGE, createTenant, issueToken, type TestTenant } from "../helpers/tenants";
 import { contactSyncRun, drainBackfill, envelope, talkdesk } from "../talkdesk/helpers";
 import { v1 } from "../v1/helpers";
 
@@ -68,7 +68,11 @@ const directoryOf = (tenantId: string) => env.TENANT.get(env.TENANT.idFromName(t
 function dumpDirectory(tenantId: string): Promise<string> {
   return runInDurableObject(directoryOf(tenantId), (_instance, state) => {
     const out: string[] = [];
-    const tables = state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").toArray();
+    const tables = state.storage.sql
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+      )
+      .toArray();
     for (const { name } of tables) out.push(name, JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray()));
     for (const [key, value] of state.storage.kv.list()) out.push(key, JSON.stringify(value));
     return out.join("\n");
@@ -150,7 +154,13 @@ const PROBES: Record<string, string> = {
 
 describe("coverage", () => {
   it("every registered route has an isolation probe", () => {
-    const registered = [...new Set(buildApp().routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))];
+    const registered = [
+      ...new Set(
+        buildApp()
+          .routes.filter((r) => r.method !== "ALL")
+          .map((r) => `${r.method} ${r.path}`),
+      ),
+    ];
     expect(registered.filter((r) => !(r in PROBES))).toEqual([]);
   });
 });
@@ -158,14 +168,20 @@ describe("coverage", () => {
 describe("/v1 with tenant B's credentials", () => {
   it("search: A's candidates are never found, A's cached answers never served", async () => {
     for (const credential of bCredentials()) {
-      for (const query of [`phone=${encodeURIComponent(a.phone)}`, `email=${encodeURIComponent(a.email)}`, `phone=${a.phone.slice(3)}&partial=true`]) {
+      for (const query of [
+        `phone=${encodeURIComponent(a.phone)}`,
+        `email=${encodeURIComponent(a.email)}`,
+        `phone=${a.phone.slice(3)}&partial=true`,
+      ]) {
         const res = await v1(credential, `/search?${query}`);
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({ data: [], count: 0 });
         expect(JSON.stringify(res.body)).not.toContain(a.secretId);
       }
       // B's own candidate is found (the probe is not vacuous).
-      expect((await v1(credential, `/search?phone=${encodeURIComponent(b.phone)}`)).body.data.map((d: { id: string }) => d.id)).toEqual([b.secretId]);
+      expect((await v1(credential, `/search?phone=${encodeURIComponent(b.phone)}`)).body.data.map((d: { id: string }) => d.id)).toEqual([
+        b.secretId,
+      ]);
     }
     // A's cached entry exists under A's tenant id and generation only.
     const parsed = parsePhoneQuery(a.phone, { region: null, tenantRegion: "GB" });
@@ -178,14 +194,26 @@ describe("/v1 with tenant B's credentials", () => {
   it("candidates: A's candidate is neither read nor changed", async () => {
     for (const credential of bCredentials()) {
       expect((await v1(credential, `/candidates/${a.secretId}`)).status).toBe(404);
-      expect((await v1(credential, `/candidates/${a.secretId}`, { method: "PATCH", json: { emails: ["stolen@example.com"], phones: [{ number: "+447700900999" }] } })).status).toBe(404);
+      expect(
+        (
+          await v1(credential, `/candidates/${a.secretId}`, {
+            method: "PATCH",
+            json: { emails: ["stolen@example.com"], phones: [{ number: "+447700900999" }] },
+          })
+        ).status,
+      ).toBe(404);
       expect((await v1(credential, `/candidates/${a.secretId}`, { method: "PATCH", json: {} })).status).toBe(404);
     }
   });
 
   it("unsupported entities answer the same 501 for every tenant, with nothing of A's", async () => {
     for (const credential of bCredentials()) {
-      for (const [method, path] of [["GET", "/contacts/x"], ["PATCH", "/contacts/x"], ["GET", "/companies/x"], ["PATCH", "/companies/x"]] as const) {
+      for (const [method, path] of [
+        ["GET", "/contacts/x"],
+        ["PATCH", "/contacts/x"],
+        ["GET", "/companies/x"],
+        ["PATCH", "/companies/x"],
+      ] as const) {
         const res = await v1(credential, path, { method, json: method === "PATCH" ? {} : undefined });
         expect(res.status).toBe(501);
         expect(JSON.stringify(res.body)).not.toContain(a.tenant.id);
@@ -228,11 +256,18 @@ describe("/v1 with tenant B's credentials", () => {
       expect(sameKey.status).toBe(404);
       expect(JSON.stringify([replay.body, sameKey.body])).not.toContain(aActivity.id);
       // A user only A's cache knows is no author for B.
-      const author = await v1(credential, "/activities", { method: "POST", json: { entity_id: b.secretId, type: "call", body: "x", user_id: "u-only-a" } });
+      const author = await v1(credential, "/activities", {
+        method: "POST",
+        json: { entity_id: b.secretId, type: "call", body: "x", user_id: "u-only-a" },
+      });
       expect(author.status).toBe(422);
     }
     // B's own key works for B and yields B's own activity.
-    const mine = await v1(b.tenant.api_key, "/activities", { method: "POST", headers: { "idempotency-key": A_KEY }, json: { entity_id: b.secretId, type: "call", body: "B's note" } });
+    const mine = await v1(b.tenant.api_key, "/activities", {
+      method: "POST",
+      headers: { "idempotency-key": A_KEY },
+      json: { entity_id: b.secretId, type: "call", body: "B's note" },
+    });
     expect(mine.status).toBe(201);
     expect(mine.body.id).not.toBe(aActivity.id);
     const aView = await v1(a.tenant.api_key, `/activities/${aActivity.id}`);
@@ -249,14 +284,18 @@ describe("/oauth and /admin", () => {
           "content-type": "application/x-www-form-urlencoded",
           ...(basic ? { authorization: `Basic ${btoa(`${client_id}:${client_secret}`)}` } : {}),
         },
-        body: new URLSearchParams(basic ? { grant_type: "client_credentials" } : { grant_type: "client_credentials", client_id, client_secret }).toString(),
+        body: new URLSearchParams(
+          basic ? { grant_type: "client_credentials" } : { grant_type: "client_credentials", client_id, client_secret },
+        ).toString(),
       });
     for (const basic of [false, true]) {
       expect((await token(a.tenant.client_id, b.tenant.client_secret, basic)).status).toBe(401);
       expect((await token(b.tenant.client_id, a.tenant.client_secret, basic)).status).toBe(401);
     }
     for (const method of ["GET", "PUT", "PATCH", "DELETE"]) {
-      expect((await exports.default.fetch(`${BRIDGE}/oauth/token`, { method, headers: { authorization: `Bearer ${b.token}` } })).status).toBe(405);
+      expect(
+        (await exports.default.fetch(`${BRIDGE}/oauth/token`, { method, headers: { authorization: `Bearer ${b.token}` } })).status,
+      ).toBe(405);
     }
   });
 
@@ -272,7 +311,11 @@ describe("/oauth and /admin", () => {
     ];
     for (const credential of [b.tenant.api_key, b.token, b.tenant.client_secret, a.tenant.api_key, a.token]) {
       for (const [method, path] of routes) {
-        const res = await adminFetch(path, { method, headers: { authorization: `Bearer ${credential}` }, body: method === "GET" || method === "DELETE" ? undefined : { name: "x" } });
+        const res = await adminFetch(path, {
+          method,
+          headers: { authorization: `Bearer ${credential}` },
+          body: method === "GET" || method === "DELETE" ? undefined : { name: "x" },
+        });
         expect(res.status, `${method} ${path}`).toBe(401);
       }
     }
@@ -283,7 +326,9 @@ describe("/talkdesk with tenant B's api_key", () => {
   it("envelope and auth: B's key authenticates B, and validating it never touches A's Talemetry account", async () => {
     expect((await talkdesk("/auth", envelope(b.tenant.api_key))).status).toBe(200);
     // A's key inside B's envelope fields is just data: auth.api_key decides.
-    expect((await talkdesk("/auth", { auth: { api_key: b.tenant.api_key, tenant_id: a.tenant.id, other_key: a.tenant.api_key } })).status).toBe(200);
+    expect(
+      (await talkdesk("/auth", { auth: { api_key: b.tenant.api_key, tenant_id: a.tenant.id, other_key: a.tenant.api_key } })).status,
+    ).toBe(200);
     expect((await talkdesk("/nothing", envelope(b.tenant.api_key))).status).toBe(404);
   });
 
@@ -328,21 +373,39 @@ describe("/talkdesk with tenant B's api_key", () => {
       expect(JSON.stringify(res.body)).not.toContain(a.email);
     }
     // The call's phone is A's number: B's directory knows no one with it.
-    const byPhone = await talkdesk("/actions/log_call", envelope(b.tenant.api_key, { data: { direction: "inbound", duration: 5, phone: a.phone } }));
+    const byPhone = await talkdesk(
+      "/actions/log_call",
+      envelope(b.tenant.api_key, { data: { direction: "inbound", duration: 5, phone: a.phone } }),
+    );
     expect(byPhone.status).toBe(400);
     // An agent only A's user cache knows is not B's agent.
-    const agent = await talkdesk("/actions/add_note", envelope(b.tenant.api_key, { meta: { contact_external_id: b.secretId, agent_external_id: "u-only-a" }, data: { text: "x" } }));
+    const agent = await talkdesk(
+      "/actions/add_note",
+      envelope(b.tenant.api_key, { meta: { contact_external_id: b.secretId, agent_external_id: "u-only-a" }, data: { text: "x" } }),
+    );
     expect(agent.status).toBe(400);
   });
 });
 
 describe("public routes", () => {
   it("carry no tenant's data or keys", async () => {
-    for (const path of ["/talkdesk/manifest", "/talkdesk/assets/logo.svg", "/talkdesk/assets/icon.svg", "/healthz", "/openapi.json", "/docs", "/problems/not-found"]) {
-      const res = await exports.default.fetch(`${BRIDGE}${path}`, { headers: { authorization: `Bearer ${a.tenant.api_key}` }, redirect: "manual" });
+    for (const path of [
+      "/talkdesk/manifest",
+      "/talkdesk/assets/logo.svg",
+      "/talkdesk/assets/icon.svg",
+      "/healthz",
+      "/openapi.json",
+      "/docs",
+      "/problems/not-found",
+    ]) {
+      const res = await exports.default.fetch(`${BRIDGE}${path}`, {
+        headers: { authorization: `Bearer ${a.tenant.api_key}` },
+        redirect: "manual",
+      });
       expect(res.status, path).toBeLessThan(400);
       const text = await res.text();
-      for (const leak of [a.tenant.id, a.tenant.api_key, a.tenant.client_id, a.secretId, a.email, "crm-a.example"]) expect(text, path).not.toContain(leak);
+      for (const leak of [a.tenant.id, a.tenant.api_key, a.tenant.client_id, a.secretId, a.email, "crm-a.example"])
+        expect(text, path).not.toContain(leak);
     }
   });
 });
@@ -360,7 +423,13 @@ describe("after B's traffic", () => {
   it("B's traffic made no call on A's Talemetry account (only A's own contact run and reads above did)", async () => {
     const stats = (await getStats(a.clientId)).calls;
     // A's own requests above after the reset (contact run, activity read, metadata) need no upstream call either.
-    expect({ contact: stats.contact, note_create: stats.note_create, note_update: stats.note_update, users: stats.users, ids: stats.ids }).toEqual({
+    expect({
+      contact: stats.contact,
+      note_create: stats.note_create,
+      note_update: stats.note_update,
+      users: stats.users,
+      ids: stats.ids,
+    }).toEqual({
       contact: 0,
       note_create: 0,
       note_update: 0,

@@ -9,7 +9,8 @@ import { CREDENTIALS, failure, setup, testTokens } from "./setup";
 
 const ID_A = "0290bb50-7113-11ef-9c70-b6a35a531041";
 const ID_B = "902b3f8e-8bd6-11ef-b7ce-b24f8d2e4b83";
-const maya = () => fakeCandidate(ID_A, { given: "Maya", family: "Ortiz", emails: ["maya.ortiz@example.com"], mobile: ["1", "415", "5550142"] });
+const maya = () =>
+  fakeCandidate(ID_A, { given: "Maya", family: "Ortiz", emails: ["maya.ortiz@example.com"], mobile: ["1", "415", "5550142"] });
 const lee = () => fakeCandidate(ID_B, { given: "Lee", family: "Chan", emails: ["lee@example.com"] });
 
 describe("authorize (§1)", () => {
@@ -20,7 +21,11 @@ describe("authorize (§1)", () => {
     expect(auth.token).toMatch(/^TGC-\d+r[0-9A-F]+$/);
     expect(auth.expiresIn).toBe(7200);
     expect(auth.expiresAt).toBeGreaterThanOrEqual(before + 7_200_000);
-    expect(fake.requests[0]).toMatchObject({ method: "POST", authorization: null, body: { client_id: "acme", secret_key: "sandbox-secret-acme" } });
+    expect(fake.requests[0]).toMatchObject({
+      method: "POST",
+      authorization: null,
+      body: { client_id: "acme", secret_key: "sandbox-secret-acme" },
+    });
   });
 
   it("falls back to the issue time embedded in the token when expires_in is absent", async () => {
@@ -33,7 +38,10 @@ describe("authorize (§1)", () => {
   it("fails as auth on invalid credentials, without leaking the secret", async () => {
     const fake = createFakeTalemetry();
     const { error } = await failure(() =>
-      authorize({ hosts: { matchUrl: "sandbox", profilesUrl: "sandbox", sandbox: fake.fetcher } }, { clientId: "acme", secretKey: "wrong-secret-value" }),
+      authorize(
+        { hosts: { matchUrl: "sandbox", profilesUrl: "sandbox", sandbox: fake.fetcher } },
+        { clientId: "acme", secretKey: "wrong-secret-value" },
+      ),
     );
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ kind: "auth", upstreamStatus: 401 });
@@ -77,8 +85,12 @@ describe("requests", () => {
 
   it("refuse a host setting that is neither sandbox nor a URL, or sandbox without its binding", async () => {
     const tokens = { get: async () => "t", refresh: async () => "t" };
-    await expect(createTalemetryClient({ hosts: { matchUrl: "ftp://x", profilesUrl: "ftp://x" }, tokens }).listUsers(1, 1)).rejects.toThrow(/sandbox' or an http/);
-    await expect(createTalemetryClient({ hosts: { matchUrl: "sandbox", profilesUrl: "sandbox" }, tokens }).listUsers(1, 1)).rejects.toThrow(/binding is missing/);
+    await expect(createTalemetryClient({ hosts: { matchUrl: "ftp://x", profilesUrl: "ftp://x" }, tokens }).listUsers(1, 1)).rejects.toThrow(
+      /sandbox' or an http/,
+    );
+    await expect(createTalemetryClient({ hosts: { matchUrl: "sandbox", profilesUrl: "sandbox" }, tokens }).listUsers(1, 1)).rejects.toThrow(
+      /binding is missing/,
+    );
   });
 });
 
@@ -86,9 +98,20 @@ describe("listIds (§2)", () => {
   it("sends the DateTimeRange and pages with the cursor", async () => {
     const ids = Array.from({ length: 5 }, (_, i) => `00000000-0000-11ef-0000-00000000000${i}`);
     const { fake, client } = setup({ candidates: ids.map((id) => fakeCandidate(id)) });
-    const first = await client.listIds({ event: "updated", from: new Date("2025-01-01T00:00:00Z"), to: "2025-05-05T16:25:19Z", pageSize: 3 });
+    const first = await client.listIds({
+      event: "updated",
+      from: new Date("2025-01-01T00:00:00Z"),
+      to: "2025-05-05T16:25:19Z",
+      pageSize: 3,
+    });
     expect(first).toEqual({ ids: ids.slice(0, 3), cursor: ids[2] });
-    const second = await client.listIds({ event: "updated", from: new Date("2025-01-01T00:00:00Z"), to: "2025-05-05T16:25:19Z", pageSize: 3, cursor: first.cursor });
+    const second = await client.listIds({
+      event: "updated",
+      from: new Date("2025-01-01T00:00:00Z"),
+      to: "2025-05-05T16:25:19Z",
+      pageSize: 3,
+      cursor: first.cursor,
+    });
     expect(second).toEqual({ ids: ids.slice(3), cursor: null });
     expect(fake.requests.filter((r) => r.route === "ids").map((r) => r.body)).toEqual([
       { PageSize: 3, DateTimeRange: { From: "2025-01-01T00:00:00Z", To: "2025-05-05T16:25:19Z", Event: "updated" } },
@@ -141,7 +164,10 @@ describe("fetchProfiles (§3)", () => {
 
   it("counts records without a GUID instead of failing the batch", async () => {
     const { fake, client } = setup();
-    fake.script("profiles", { status: 200, json: { result: { Candidates: [{ Candidate: maya() }, { Candidate: { CandidateRecordInfo: {} } }] } } });
+    fake.script("profiles", {
+      status: 200,
+      json: { result: { Candidates: [{ Candidate: maya() }, { Candidate: { CandidateRecordInfo: {} } }] } },
+    });
     expect((await client.fetchProfiles([ID_A])).map((d) => d.id)).toEqual([ID_A]);
     expect(client.stats.rejectedCandidates).toBe(1);
   });
@@ -150,11 +176,21 @@ describe("fetchProfiles (§3)", () => {
 describe("writes (§4, §5)", () => {
   it("updates emails and phones and returns the normalized candidate", async () => {
     const { fake, client } = setup({ candidates: [maya()] });
-    const updated = await client.updateContact(ID_A, { phones: [{ use: "work", number: "+442079460958" }, { use: "mobile", number: "+14155550199" }] });
+    const updated = await client.updateContact(ID_A, {
+      phones: [
+        { use: "work", number: "+442079460958" },
+        { use: "mobile", number: "+14155550199" },
+      ],
+    });
     expect(fake.requests.find((r) => r.route === "contact")).toMatchObject({
       method: "PATCH",
       url: `https://talemetry.sandbox/v1/people/${ID_A}/contact`,
-      body: { phones: [{ use: "work", number: "+442079460958" }, { use: "mobile", number: "+14155550199" }] },
+      body: {
+        phones: [
+          { use: "work", number: "+442079460958" },
+          { use: "mobile", number: "+14155550199" },
+        ],
+      },
     });
     expect(updated.emails).toEqual(["maya.ortiz@example.com"]);
     expect(updated.phones.map((p) => [p.type, p.number, p.valid])).toEqual([
@@ -165,9 +201,22 @@ describe("writes (§4, §5)", () => {
 
   it("creates and updates a note", async () => {
     const { fake, client } = setup({ candidates: [maya()] });
-    const created = await client.createNote(ID_A, { text: "Called, left voicemail", dateTime: "2026-11-22T10:03:00Z", authorEmail: "amy@agency.example" });
-    expect(created).toEqual({ id: "note-1", text: "Called, left voicemail", date_time: "2026-11-22T10:03:00Z", author_email: "amy@agency.example" });
-    expect(fake.requests.at(-1)!.body).toEqual({ Text: "Called, left voicemail", DateTime: "2026-11-22T10:03:00Z", AuthorEmail: "amy@agency.example" });
+    const created = await client.createNote(ID_A, {
+      text: "Called, left voicemail",
+      dateTime: "2026-11-22T10:03:00Z",
+      authorEmail: "amy@agency.example",
+    });
+    expect(created).toEqual({
+      id: "note-1",
+      text: "Called, left voicemail",
+      date_time: "2026-11-22T10:03:00Z",
+      author_email: "amy@agency.example",
+    });
+    expect(fake.requests.at(-1)!.body).toEqual({
+      Text: "Called, left voicemail",
+      DateTime: "2026-11-22T10:03:00Z",
+      AuthorEmail: "amy@agency.example",
+    });
     const updated = await client.updateNote(ID_A, created.id, { text: "Called back" });
     expect(updated).toMatchObject({ id: "note-1", text: "Called back" });
     expect((await client.fetchProfiles([ID_A], ["notes"]))[0].notes).toEqual([{ ...created, text: "Called back" }]);
@@ -175,7 +224,12 @@ describe("writes (§4, §5)", () => {
 });
 
 describe("users (§6)", () => {
-  const users = Array.from({ length: 5 }, (_, i) => ({ Id: `u-${i}`, Name: `User ${i}`, Email: `user${i}@agency.example`, Active: i !== 3 }));
+  const users = Array.from({ length: 5 }, (_, i) => ({
+    Id: `u-${i}`,
+    Name: `User ${i}`,
+    Email: `user${i}@agency.example`,
+    Active: i !== 3,
+  }));
 
   it("lists one page", async () => {
     const { client } = setup({ users });

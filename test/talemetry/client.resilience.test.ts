@@ -185,11 +185,21 @@ describe("classification and safe details", () => {
     const other = fakeCandidate("other-id", { emails: ["taken@example.com"] });
     const { fake, client } = setup({ candidates: [candidate(), other] });
     await expect(client.updateContact("missing-id", { emails: [] })).rejects.toMatchObject({ kind: "not_found", upstreamStatus: 404 });
-    await expect(client.updateContact(ID, { emails: ["taken@example.com"] })).rejects.toMatchObject({ kind: "conflict", upstreamStatus: 409 });
-    await expect(client.updateContact(ID, { phones: [{ use: "home", number: "555-0142" }] })).rejects.toMatchObject({ kind: "invalid", upstreamStatus: 422 });
+    await expect(client.updateContact(ID, { emails: ["taken@example.com"] })).rejects.toMatchObject({
+      kind: "conflict",
+      upstreamStatus: 409,
+    });
+    await expect(client.updateContact(ID, { phones: [{ use: "home", number: "555-0142" }] })).rejects.toMatchObject({
+      kind: "invalid",
+      upstreamStatus: 422,
+    });
     await expect(client.createNote(ID, { ...NOTE, authorEmail: "stranger@example.com" })).rejects.toMatchObject({ kind: "invalid" });
     await expect(client.updateNote(ID, "no-such-note", { text: "x" })).rejects.toMatchObject({ kind: "not_found" });
-    fake.script("ids", { status: 400, text: "<error><code>bad_range</code><message>From after To</message></error>", headers: { "Content-Type": "application/xml" } });
+    fake.script("ids", {
+      status: 400,
+      text: "<error><code>bad_range</code><message>From after To</message></error>",
+      headers: { "Content-Type": "application/xml" },
+    });
     const { error } = await failure(() => client.listIds({ pageSize: 1 }));
     expect(error).toMatchObject({ kind: "invalid", upstreamStatus: 400 });
     expect(error.upstreamDetail).toContain("bad_range: From after To");
@@ -197,7 +207,11 @@ describe("classification and safe details", () => {
 
   it("reads an HTML error page into the detail, never into the message", async () => {
     const { fake, client } = setup({ candidates: [candidate()] });
-    fake.script("contact", { status: 502, text: "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>", headers: { "Content-Type": "text/html" } });
+    fake.script("contact", {
+      status: 502,
+      text: "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+      headers: { "Content-Type": "text/html" },
+    });
     const { error } = await failure(() => client.updateContact(ID, { emails: ["a@example.com"] }));
     expect(error).toMatchObject({ kind: "unavailable", upstreamStatus: 502 });
     expect(error.upstreamDetail).toContain("html body 502 Bad Gateway");

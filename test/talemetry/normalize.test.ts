@@ -1,10 +1,10 @@
 // The HR-XML schemas and the pure normalizer: both real fixtures from the contract, then the dirty
 // shapes the contract warns about (object-or-array, nulls, numbers, garbage phones, UserArea twice).
 import { describe, expect, it } from "vitest";
+import { type HrxmlCandidate, parseCandidateBody, parseProfilesBody } from "../../src/talemetry/hrxml";
+import { normalizeCandidate } from "../../src/talemetry/normalize";
 import full from "../fixtures/talemetry-profile-full.json";
 import notesTagsCustom from "../fixtures/talemetry-profile-notes-tags-custom.json";
-import { parseCandidateBody, parseProfilesBody, type HrxmlCandidate } from "../../src/talemetry/hrxml";
-import { normalizeCandidate } from "../../src/talemetry/normalize";
 
 const GUID = "fb2270a0-a120-11ef-a2d8-e203fa7852fa";
 
@@ -77,8 +77,18 @@ describe("fixture talemetry-profile-notes-tags-custom.json", () => {
 
   it("reads notes, tags, consent and lifecycle from the Candidate-level UserArea", () => {
     expect(d.notes).toEqual([
-      { id: "8a1f12ae-1250-49f5-b8f1-139f43dfef2d", text: "testtt", date_time: "2024-11-13T17:07:36+00:00", author_email: "mauricio.galvao@jobvite-inc.com" },
-      { id: "e0a929c8-ee24-49c9-9ade-e82124a8090d", text: "fgsdfgs fgs", date_time: "2024-11-18T21:51:27+00:00", author_email: "ikobets+source@talemetry.com" },
+      {
+        id: "8a1f12ae-1250-49f5-b8f1-139f43dfef2d",
+        text: "testtt",
+        date_time: "2024-11-13T17:07:36+00:00",
+        author_email: "mauricio.galvao@jobvite-inc.com",
+      },
+      {
+        id: "e0a929c8-ee24-49c9-9ade-e82124a8090d",
+        text: "fgsdfgs fgs",
+        date_time: "2024-11-18T21:51:27+00:00",
+        author_email: "ikobets+source@talemetry.com",
+      },
     ]);
     expect(d.tags).toEqual(["adsfad fadfadfasdfas", "advertising creative services"]);
     expect(d.consent).toEqual({ sms: "yes", email: "yes" });
@@ -94,7 +104,9 @@ describe("envelopes", () => {
   const candidate = (id: string) => ({ CandidateRecordInfo: { Id: { IdValue: id } } });
 
   it("accepts Candidates as an array, an object, {Candidate: [...]}, null or absent", () => {
-    expect(parseProfilesBody({ result: { Candidates: [{ Candidate: candidate("a") }, { Candidate: candidate("b") }] } }).candidates).toHaveLength(2);
+    expect(
+      parseProfilesBody({ result: { Candidates: [{ Candidate: candidate("a") }, { Candidate: candidate("b") }] } }).candidates,
+    ).toHaveLength(2);
     expect(parseProfilesBody({ result: { Candidates: { Candidate: candidate("a") } } }).candidates).toHaveLength(1);
     expect(parseProfilesBody({ result: { Candidates: { Candidate: [candidate("a"), candidate("b")] } } }).candidates).toHaveLength(2);
     expect(parseProfilesBody({ result: { Candidates: null } })).toEqual({ candidates: [], rejected: 0 });
@@ -152,7 +164,11 @@ describe("normalizeCandidate on dirty data", () => {
 
   it("builds the name from Given + Family when FormattedName is missing or blank", () => {
     expect(details(withContact({ PersonName: { FormattedName: "  ", GivenName: "Maya", FamilyName: "Ortiz" } })).name).toBe("Maya Ortiz");
-    expect(details(withContact({ PersonName: { GivenName: null, FamilyName: "Ortiz" } }))).toMatchObject({ name: "Ortiz", first_name: null, last_name: "Ortiz" });
+    expect(details(withContact({ PersonName: { GivenName: null, FamilyName: "Ortiz" } }))).toMatchObject({
+      name: "Ortiz",
+      first_name: null,
+      last_name: "Ortiz",
+    });
     expect(details(withContact({ PersonName: null })).name).toBe("");
   });
 
@@ -224,8 +240,12 @@ describe("normalizeCandidate on dirty data", () => {
 
   it("picks the current employer, else the first; PositionHistory may be a list", () => {
     const org = (name: string, title: string, end: unknown) => ({ EmployerOrgName: name, PositionHistory: { Title: title, EndDate: end } });
-    const employment = (orgs: unknown) => details({ ...withContact({}), Resume: { StructuredXMLResume: { EmploymentHistory: { EmployerOrg: orgs } } } });
-    expect(employment([org("Old", "Nurse", { YearMonth: "2010-01" }), org("Now", "Lead", { StringDate: "Current" })])).toMatchObject({ company: "Now", title: "Lead" });
+    const employment = (orgs: unknown) =>
+      details({ ...withContact({}), Resume: { StructuredXMLResume: { EmploymentHistory: { EmployerOrg: orgs } } } });
+    expect(employment([org("Old", "Nurse", { YearMonth: "2010-01" }), org("Now", "Lead", { StringDate: "Current" })])).toMatchObject({
+      company: "Now",
+      title: "Lead",
+    });
     expect(employment(org("Only", "Clerk", null))).toMatchObject({ company: "Only", title: "Clerk" });
     expect(
       employment({
@@ -281,7 +301,10 @@ describe("normalizeCandidate on dirty data", () => {
         RelatedPositionPostings: { RelatedPositionPosting: [{ PostingTitle: "no id" }] },
       },
     });
-    expect(d.notes.map((n) => [n.id, n.text])).toEqual([["n1", "  two\nlines "], ["n2", ""]]);
+    expect(d.notes.map((n) => [n.id, n.text])).toEqual([
+      ["n1", "  two\nlines "],
+      ["n2", ""],
+    ]);
     expect(d.applications).toEqual([]);
   });
 
@@ -290,7 +313,15 @@ describe("normalizeCandidate on dirty data", () => {
       withContact({
         ContactMethod: [
           { PostalAddress: null },
-          { PostalAddress: { Municipality: "Austin", Region: ["TX"], PostalCode: 78701, CountryCode: "US", DeliveryAddress: { AddressLine: ["1 Main St", "Suite 2"] } } },
+          {
+            PostalAddress: {
+              Municipality: "Austin",
+              Region: ["TX"],
+              PostalCode: 78701,
+              CountryCode: "US",
+              DeliveryAddress: { AddressLine: ["1 Main St", "Suite 2"] },
+            },
+          },
         ],
       }),
     );

@@ -72,17 +72,29 @@ describe("createDeadline", () => {
 
 describe("wire bodies", () => {
   it("parses error bodies in every shape the contract warns about", () => {
-    expect(parseErrorBody('{"error":{"code":"conflict","message":"Email taken"}}', "application/json")).toEqual({ format: "json", code: "conflict", message: "Email taken" });
+    expect(parseErrorBody('{"error":{"code":"conflict","message":"Email taken"}}', "application/json")).toEqual({
+      format: "json",
+      code: "conflict",
+      message: "Email taken",
+    });
     expect(parseErrorBody('{"error":"invalid_credentials"}', null)).toMatchObject({ code: "invalid_credentials" });
     expect(parseErrorBody("", "application/json")).toEqual({ format: "empty", code: null, message: null });
-    expect(parseErrorBody("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>", "text/html")).toEqual({ format: "html", code: null, message: "502 Bad Gateway" });
-    expect(parseErrorBody('<?xml version="1.0"?><error><code>throttled</code><message>Slow down</message></error>', "application/xml")).toEqual({ format: "xml", code: "throttled", message: "Slow down" });
+    expect(parseErrorBody("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>", "text/html")).toEqual({
+      format: "html",
+      code: null,
+      message: "502 Bad Gateway",
+    });
+    expect(
+      parseErrorBody('<?xml version="1.0"?><error><code>throttled</code><message>Slow down</message></error>', "application/xml"),
+    ).toEqual({ format: "xml", code: "throttled", message: "Slow down" });
     expect(parseErrorBody("{not json", "application/json")).toMatchObject({ format: "text" });
     expect(parseErrorBody("Service Unavailable", "text/plain")).toEqual({ format: "text", code: null, message: "Service Unavailable" });
   });
 
   it("redacts tokens and secrets and bounds the length", () => {
-    const out = sanitizeDetail("token TGC-1733155440r2C2BC952A8F9A34CF9 and sandbox-secret-abc\n\u0000 " + "x".repeat(500), ["sandbox-secret-abc"]);
+    const out = sanitizeDetail(`token TGC-1733155440r2C2BC952A8F9A34CF9 and sandbox-secret-abc\n\u0000 ${"x".repeat(500)}`, [
+      "sandbox-secret-abc",
+    ]);
     expect(out).not.toContain("TGC-1733155440");
     expect(out).not.toContain("sandbox-secret-abc");
     expect(out.length).toBeLessThanOrEqual(301);
@@ -93,11 +105,13 @@ describe("wire bodies", () => {
     expect(parseAuthBody({ result: {} })).toBeNull();
     expect(parseIdsBody({ result: { Ids: "a", Cursor: null } })).toEqual({ ids: ["a"], cursor: null });
     expect(parseIdsBody({ result: { Ids: ["a", "a", null, "b"] } })).toEqual({ ids: ["a", "b"], cursor: null });
-    expect(parseUsersBody({ result: { Users: { Id: "u1", Email: "a@x.example", Active: "false" }, Page: "2", TotalPages: 3 } }, 2)).toEqual({
-      users: [{ id: "u1", name: "a@x.example", email: "a@x.example", active: false }],
-      page: 2,
-      totalPages: 3,
-    });
+    expect(parseUsersBody({ result: { Users: { Id: "u1", Email: "a@x.example", Active: "false" }, Page: "2", TotalPages: 3 } }, 2)).toEqual(
+      {
+        users: [{ id: "u1", name: "a@x.example", email: "a@x.example", active: false }],
+        page: 2,
+        totalPages: 3,
+      },
+    );
     expect(parseUsersBody({ result: { Users: [{ Id: "u2" }, null] } }, 1)).toEqual({ users: [], page: 1, totalPages: 1 });
   });
 });

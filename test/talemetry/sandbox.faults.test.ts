@@ -14,7 +14,13 @@ let clientId: string;
 function client(deadlineMs = 10_000, secretKey = `sandbox-secret-${clientId}`) {
   const hosts = hostsFromEnv(env);
   const tokens = testTokens(hosts, { clientId, secretKey });
-  return createTalemetryClient({ hosts, tokens: tokens.source, defaultRegion: "US", deadline: createDeadline(deadlineMs), retry: { baseDelayMs: 20, maxDelayMs: 100 } });
+  return createTalemetryClient({
+    hosts,
+    tokens: tokens.source,
+    defaultRegion: "US",
+    deadline: createDeadline(deadlineMs),
+    retry: { baseDelayMs: 20, maxDelayMs: 100 },
+  });
 }
 
 const maya = DEMO.maya.record.id;
@@ -37,7 +43,9 @@ describe("adapter under simulator faults", () => {
 
   it("fails fast as throttled when Retry-After exceeds the request's budget", async () => {
     await setFaults(clientId, [{ op: "profiles", status: 429, retryAfter: "120" }]);
-    const err = await client().fetchProfiles([maya]).catch((e) => e);
+    const err = await client()
+      .fetchProfiles([maya])
+      .catch((e) => e);
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ kind: "throttled", retryAfter: 120 });
     expect((await getStats(clientId)).calls.profiles).toBe(1);
@@ -53,7 +61,9 @@ describe("adapter under simulator faults", () => {
   it("answers a hung upstream within its deadline as unavailable", async () => {
     await setFaults(clientId, [{ op: "profiles", hang: true }]);
     const t0 = Date.now();
-    const err = await client(1_500).fetchProfiles([maya]).catch((e) => e);
+    const err = await client(1_500)
+      .fetchProfiles([maya])
+      .catch((e) => e);
     const elapsed = Date.now() - t0;
     expect(err).toMatchObject({ kind: "unavailable" });
     expect(elapsed).toBeLessThan(3_000);
@@ -69,7 +79,9 @@ describe("adapter under simulator faults", () => {
   });
 
   it("classifies rejected credentials as auth", async () => {
-    const err = await client(10_000, "wrong-secret").fetchProfiles([maya]).catch((e) => e);
+    const err = await client(10_000, "wrong-secret")
+      .fetchProfiles([maya])
+      .catch((e) => e);
     expect(err).toMatchObject({ kind: "auth" });
   });
 });

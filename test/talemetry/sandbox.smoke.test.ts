@@ -47,7 +47,11 @@ describe("adapter against the simulator", () => {
     const talemetry = client();
     const [author] = (await talemetry.listAllUsers()).filter((user) => user.active);
     await revokeTokens(clientId);
-    const note = await talemetry.createNote(DEMO.maya.record.id, { text: "Smoke test call", dateTime: "2026-11-22T10:03:00Z", authorEmail: author.email });
+    const note = await talemetry.createNote(DEMO.maya.record.id, {
+      text: "Smoke test call",
+      dateTime: "2026-11-22T10:03:00Z",
+      authorEmail: author.email,
+    });
     expect(note).toMatchObject({ text: "Smoke test call", author_email: author.email });
     expect(talemetry.stats.reauths).toBe(1);
     const [maya] = await talemetry.fetchProfiles([DEMO.maya.record.id], ["notes"]);
@@ -61,7 +65,10 @@ describe("adapter against the simulator", () => {
     expect(talemetry.stats.retries).toBe(1);
 
     await setFaults(clientId, [{ op: "contact", status: 500, afterApply: true, times: 1 }]);
-    await expect(talemetry.updateContact(DEMO.lena.record.id, { emails: ["lena.smoke@example.com"] })).rejects.toMatchObject({ kind: "unavailable", upstreamStatus: 500 });
+    await expect(talemetry.updateContact(DEMO.lena.record.id, { emails: ["lena.smoke@example.com"] })).rejects.toMatchObject({
+      kind: "unavailable",
+      upstreamStatus: 500,
+    });
     // It landed once, and was not sent again.
     expect(talemetry.stats.retries).toBe(1);
     expect(JSON.stringify((await getCandidate(clientId, DEMO.lena.record.id)).Candidate)).toContain("lena.smoke@example.com");

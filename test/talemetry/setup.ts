@@ -1,6 +1,6 @@
 // Shared wiring for the client tests: a fake upstream, a TokenSource that authorizes through the real
 // `authorize` call against it, and a client with fast backoff (the real policy's shape, smaller numbers).
-import { authorize, createTalemetryClient, type Credentials } from "../../src/talemetry/client";
+import { authorize, type Credentials, createTalemetryClient } from "../../src/talemetry/client";
 import type { RetryPolicy } from "../../src/talemetry/retry";
 import type { TokenSource } from "../../src/talemetry/token";
 import { createDeadline, type TalemetryHosts } from "../../src/talemetry/transport";

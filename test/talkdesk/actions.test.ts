@@ -5,8 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { clearFaults, getCandidate, getStats, resetStats, setFaults } from "../helpers/sandbox";
-import { adminFetch } from "../helpers/tenants";
-import { TALKDESK_SAMPLES, envelope, syncedTenant, talkdesk, type SyncedTenant } from "./helpers";
+import { envelope, type SyncedTenant, syncedTenant, TALKDESK_SAMPLES, talkdesk } from "./helpers";
 
 interface ActionAnswer {
   message: string;
@@ -43,7 +42,10 @@ describe("log_call", () => {
   it("logs a call from Talkdesk's sample envelope as a note authored by the agent, with a numeric-string duration", async () => {
     const summary = uniqueSummary("Discussed the night shift.");
     const sample = TALKDESK_SAMPLES.action(account.tenant.api_key, MAYA, AMY.id);
-    const res = await talkdesk<ActionAnswer>("/actions/log_call", { ...sample, data: { direction: "Inbound", duration: "95", summary, call_id: "CA1" } });
+    const res = await talkdesk<ActionAnswer>("/actions/log_call", {
+      ...sample,
+      data: { direction: "Inbound", duration: "95", summary, call_id: "CA1" },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       message: "Call logged in Talemetry.",
@@ -61,7 +63,10 @@ describe("log_call", () => {
     expect(res.body.external_id).toBe(`note:${note!.Id}`);
 
     // The same id shows up in the contact's activity in Talkdesk.
-    const activity = await talkdesk<Array<{ id: string }>>("/interactions", envelope(account.tenant.api_key, { data: { contact_external_id: MAYA } }));
+    const activity = await talkdesk<Array<{ id: string }>>(
+      "/interactions",
+      envelope(account.tenant.api_key, { data: { contact_external_id: MAYA } }),
+    );
     expect(activity.body.map((i) => i.id)).toContain(res.body.external_id);
   });
 
@@ -95,7 +100,11 @@ describe("log_call", () => {
 
   it("logs a missed call without a talk duration, and finds the candidate by the call's phone", async () => {
     const summary = uniqueSummary("Missed.");
-    const res = await act("log_call", { agent_external_id: AMY.id }, { direction: "missed", duration: 12, summary, phone: "+1 415 555 0142" });
+    const res = await act(
+      "log_call",
+      { agent_external_id: AMY.id },
+      { direction: "missed", duration: 12, summary, phone: "+1 415 555 0142" },
+    );
     expect(res.status).toBe(201);
     expect(res.body.contact_external_id).toBe(MAYA);
     const note = (await notesOf(MAYA)).find((n) => n.Text.includes(summary));
@@ -127,7 +136,11 @@ describe("add_note", () => {
     const first = await act("add_note", { contact_external_id: LENA }, { text });
     const retry = await act("add_note", { contact_external_id: LENA }, { text });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ message: "Note added in Talemetry.", contact_external_id: LENA, external_id: expect.stringMatching(/^note:/) });
+    expect(first.body).toMatchObject({
+      message: "Note added in Talemetry.",
+      contact_external_id: LENA,
+      external_id: expect.stringMatching(/^note:/),
+    });
     expect(retry.body).toEqual(first.body);
     expect((await getStats(account.clientId)).calls.note_create).toBe(1);
     const notes = (await notesOf(LENA)).filter((n) => n.Text.includes(text));
@@ -143,7 +156,10 @@ describe("add_note", () => {
 
   it("refuses a note without an author when the tenant has no default author", async () => {
     const bare = await syncedTenant(1);
-    const res = await talkdesk("/actions/add_note", envelope(bare.tenant.api_key, { meta: { contact_external_id: LENA }, data: { text: "hello" } }));
+    const res = await talkdesk(
+      "/actions/add_note",
+      envelope(bare.tenant.api_key, { meta: { contact_external_id: LENA }, data: { text: "hello" } }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/default author/);
   });
@@ -151,7 +167,11 @@ describe("add_note", () => {
 
 describe("update_contact", () => {
   it("adds phones and emails, keeps the existing ones, and the directory finds the new values at once", async () => {
-    const res = await act("update_contact", { contact_external_id: MAYA, agent_external_id: AMY.id }, { phones: "+1 510 555 0175, (415) 555-0142", emails: ["maya.o@example.net"] });
+    const res = await act(
+      "update_contact",
+      { contact_external_id: MAYA, agent_external_id: AMY.id },
+      { phones: "+1 510 555 0175, (415) 555-0142", emails: ["maya.o@example.net"] },
+    );
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       message: "Candidate updated in Talemetry.",
@@ -160,9 +180,15 @@ describe("update_contact", () => {
       contact_external_type: "candidate",
       contact_external_url: `https://crm.example/people/${MAYA}`,
     });
-    const found = await talkdesk<Array<{ id: string }>>("/interactions", envelope(account.tenant.api_key, { data: { contact_phones: ["+15105550175"] } }));
+    const found = await talkdesk<Array<{ id: string }>>(
+      "/interactions",
+      envelope(account.tenant.api_key, { data: { contact_phones: ["+15105550175"] } }),
+    );
     expect(found.body.length).toBeGreaterThan(0);
-    const byEmail = await talkdesk<Array<{ id: string }>>("/interactions", envelope(account.tenant.api_key, { data: { contact_emails: ["maya.ortiz@example.com"] } }));
+    const byEmail = await talkdesk<Array<{ id: string }>>(
+      "/interactions",
+      envelope(account.tenant.api_key, { data: { contact_emails: ["maya.ortiz@example.com"] } }),
+    );
     expect(byEmail.body).toEqual(found.body); // the old email still works: nothing was replaced
 
     // Everything is there now: a repeat writes nothing.
@@ -175,7 +201,11 @@ describe("update_contact", () => {
 
   it("refuses impossible phones naming each, and writes nothing", async () => {
     await resetStats(account.clientId);
-    const res = await act("update_contact", { contact_external_id: OLIVER }, { phones: ["+44 7700 900999", "123456", "+1 415 555 0142 ext. 7"] });
+    const res = await act(
+      "update_contact",
+      { contact_external_id: OLIVER },
+      { phones: ["+44 7700 900999", "123456", "+1 415 555 0142 ext. 7"] },
+    );
     expect(res.status).toBe(400);
     expect(res.body.message).toContain("data.phones[1]");
     expect(res.body.message).toContain("data.phones[2]");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { SANDBOX_USERS } from "../../sandbox/demo-data";
 import { clearFaults, setFaults, uniqueClientId } from "../helpers/sandbox";
 import { createTenant } from "../helpers/tenants";
-import { TALKDESK_SAMPLES, envelope, talkdesk } from "./helpers";
+import { envelope, TALKDESK_SAMPLES, talkdesk } from "./helpers";
 
 interface AgentPage {
   agents: Array<{ id: string; name: string; email: string }>;

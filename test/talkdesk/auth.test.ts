@@ -21,7 +21,10 @@ describe("POST /talkdesk/auth", () => {
   });
 
   it("answers 401 {message} for an unknown key and for Talkdesk's own username/password sample", async () => {
-    for (const auth of [{ api_key: "tlk_test_unknownunknownunknownunknown" }, { api_key: "x", username: "john.doe@example.com", password: "605b32dd" }]) {
+    for (const auth of [
+      { api_key: "tlk_test_unknownunknownunknownunknown" },
+      { api_key: "x", username: "john.doe@example.com", password: "605b32dd" },
+    ]) {
       const res = await talkdesk("/auth", { auth });
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ message: expect.any(String) });

@@ -3,16 +3,16 @@
 // deliver every row exactly once per change.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { makePerson } from "../helpers/people";
 import {
   buildContactPage,
+  type ContactRow,
   decodeCheckpoint,
   decodeContactOffset,
   encodeCheckpoint,
   encodeContactOffset,
   planContactPage,
-  type ContactRow,
 } from "../../src/talkdesk/contact-sync";
+import { makePerson } from "../helpers/people";
 
 const seqArb = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
 
@@ -35,8 +35,28 @@ describe("offset codec", () => {
 
   it("decodes strictly: null for garbage", () => {
     for (const bad of [
-      undefined, null, 3, "", "3", "v1", "v1.3", "v1.3.", "v1..3", "v2.3.1", "v1.3.4", "v1.03.1", "v1.3.01", "v1.-3.1",
-      "v1.3.1 ", " v1.3.1", "v1.3.1.0", "V1.3.1", "v1.99999999999999999.1", "v1.1e3.1", "seq:3", "2012-11-20 23:01:00 UTC",
+      undefined,
+      null,
+      3,
+      "",
+      "3",
+      "v1",
+      "v1.3",
+      "v1.3.",
+      "v1..3",
+      "v2.3.1",
+      "v1.3.4",
+      "v1.03.1",
+      "v1.3.01",
+      "v1.-3.1",
+      "v1.3.1 ",
+      " v1.3.1",
+      "v1.3.1.0",
+      "V1.3.1",
+      "v1.99999999999999999.1",
+      "v1.1e3.1",
+      "seq:3",
+      "2012-11-20 23:01:00 UTC",
     ]) {
       expect(decodeContactOffset(bad), String(bad)).toBeNull();
     }
@@ -70,7 +90,12 @@ describe("planContactPage", () => {
     expect(planContactPage({})).toEqual({ ok: true, after: -1, highWater: null, fullResync: false });
     expect(planContactPage({ offset: "v1.50.20" })).toEqual({ ok: true, after: 20, highWater: 50, fullResync: false });
     expect(planContactPage({ synchronization_checkpoint: "seq:50" })).toEqual({ ok: true, after: 50, highWater: null, fullResync: false });
-    expect(planContactPage({ synchronization_checkpoint: "seq:50", offset: "v1.80.60" })).toEqual({ ok: true, after: 60, highWater: 80, fullResync: false });
+    expect(planContactPage({ synchronization_checkpoint: "seq:50", offset: "v1.80.60" })).toEqual({
+      ok: true,
+      after: 60,
+      highWater: 80,
+      fullResync: false,
+    });
   });
 
   it("refuses an offset it did not issue, and resyncs on an unreadable checkpoint", () => {
@@ -99,14 +124,23 @@ describe("buildContactPage", () => {
       body: {
         next_offset: "v1.10.5",
         synchronization_checkpoint: "seq:10",
-        contacts: [{ id: "c3", name: "Name c3" }, { id: "c5", name: "Name c5" }],
+        contacts: [
+          { id: "c3", name: "Name c3" },
+          { id: "c5", name: "Name c5" },
+        ],
       },
     });
     expect(Object.keys((out as { body: object }).body)).toEqual(["next_offset", "synchronization_checkpoint", "contacts"]);
     const last = buildContactPage(plan, { highWater: 10, rows: [row(3), row(4)] }, 2);
     expect(last).toEqual({
       restart: false,
-      body: { synchronization_checkpoint: "seq:10", contacts: [{ id: "c3", name: "Name c3" }, { id: "c4", name: "Name c4", address: "4 Main St" }] },
+      body: {
+        synchronization_checkpoint: "seq:10",
+        contacts: [
+          { id: "c3", name: "Name c3" },
+          { id: "c4", name: "Name c4", address: "4 Main St" },
+        ],
+      },
     });
   });
 
@@ -115,7 +149,10 @@ describe("buildContactPage", () => {
     if (!plan.ok) throw new Error("plan");
     // The directory has moved on to 99, and returned a row outside the window: neither leaks out.
     const out = buildContactPage(plan, { highWater: 99, rows: [row(11), row(6)] }, 5);
-    expect(out).toEqual({ restart: false, body: { synchronization_checkpoint: "seq:10", contacts: [{ id: "c6", name: "Name c6", address: "6 Main St" }] } });
+    expect(out).toEqual({
+      restart: false,
+      body: { synchronization_checkpoint: "seq:10", contacts: [{ id: "c6", name: "Name c6", address: "6 Main St" }] },
+    });
     const empty = buildContactPage({ ok: true, after: 7, highWater: null, fullResync: false }, { highWater: 7, rows: [] }, 5);
     expect(empty).toEqual({ restart: false, body: { synchronization_checkpoint: "seq:7", contacts: [] } });
   });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { createCandidate, deleteCandidate, getStats, updateCandidate } from "../helpers/sandbox";
-import { contactSyncRun, directoryOf, envelope, syncedTenant, talkdesk, type ContactPage } from "./helpers";
+import { type ContactPage, contactSyncRun, directoryOf, envelope, syncedTenant, talkdesk } from "./helpers";
 
 const PAGE_SIZE = 4;
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -148,7 +148,10 @@ describe("offsets and checkpoints", () => {
 
   it("treats an empty checkpoint and offset as absent", async () => {
     const { tenant } = await syncedTenant(3);
-    const res = await talkdesk<ContactPage>("/contacts", envelope(tenant.api_key, { meta: { synchronization_checkpoint: "", offset: "" } }));
+    const res = await talkdesk<ContactPage>(
+      "/contacts",
+      envelope(tenant.api_key, { meta: { synchronization_checkpoint: "", offset: "" } }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.contacts).toHaveLength(3);
   });

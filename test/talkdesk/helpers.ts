@@ -43,7 +43,10 @@ export interface SyncedTenant {
  * A tenant on a fresh simulator account seeded with `count` candidates (the demo candidates first),
  * its directory backfilled.
  */
-export async function syncedTenant(count: number, opts: { region?: string; settings?: Record<string, unknown>; label?: string } = {}): Promise<SyncedTenant> {
+export async function syncedTenant(
+  count: number,
+  opts: { region?: string; settings?: Record<string, unknown>; label?: string } = {},
+): Promise<SyncedTenant> {
   const clientId = uniqueClientId(opts.label ?? "td");
   await seedAccount(clientId, count);
   const tenant = await createTenant({ talemetryClientId: clientId, region: opts.region ?? "US", settings: opts.settings });

@@ -46,7 +46,9 @@ describe("actionIdempotencyKey", () => {
 
   it("treats absent and null ids alike", async () => {
     const { contactId: _c, agentId: _a, ...rest } = base;
-    expect(await actionIdempotencyKey({ ...rest, now: t0 })).toBe(await actionIdempotencyKey({ ...rest, contactId: null, agentId: null, now: t0 }));
+    expect(await actionIdempotencyKey({ ...rest, now: t0 })).toBe(
+      await actionIdempotencyKey({ ...rest, contactId: null, agentId: null, now: t0 }),
+    );
   });
 
   it("refuses a non-positive window or an invalid time", async () => {

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { clearFaults, setFaults } from "../helpers/sandbox";
-import { TALKDESK_SAMPLES, envelope, syncedTenant, talkdesk, type SyncedTenant } from "./helpers";
+import { envelope, type SyncedTenant, syncedTenant, TALKDESK_SAMPLES, talkdesk } from "./helpers";
 
 interface Interaction {
   id: string;
@@ -33,8 +33,20 @@ describe("POST /talkdesk/interactions", () => {
     const res = await talkdesk<Interaction[]>("/interactions", TALKDESK_SAMPLES.interactions(account.tenant.api_key, LENA));
     expect(res.status).toBe(200);
     expect(res.body).toEqual([
-      { id: "note:e0a929c8-ee24-49c9-9ade-e82124a8090d", subject: "fgsdfgs fgs", date: "2024-11-18 21:51:27 UTC", url: `https://crm.example/people/${LENA}`, type: "note" },
-      { id: "note:8a1f12ae-1250-49f5-b8f1-139f43dfef2d", subject: "testtt", date: "2024-11-13 17:07:36 UTC", url: `https://crm.example/people/${LENA}`, type: "note" },
+      {
+        id: "note:e0a929c8-ee24-49c9-9ade-e82124a8090d",
+        subject: "fgsdfgs fgs",
+        date: "2024-11-18 21:51:27 UTC",
+        url: `https://crm.example/people/${LENA}`,
+        type: "note",
+      },
+      {
+        id: "note:8a1f12ae-1250-49f5-b8f1-139f43dfef2d",
+        subject: "testtt",
+        date: "2024-11-13 17:07:36 UTC",
+        url: `https://crm.example/people/${LENA}`,
+        type: "note",
+      },
     ]);
   });
 

@@ -5,17 +5,17 @@
 // workerd; it is verified by hand: `npm run -s manifest -- --url https://bridge.example.com --date
 // 2026-11-25 | diff - docs/talkdesk-manifest.md` prints nothing.
 import { describe, expect, it } from "vitest";
-import committedConfig from "../../talkdesk-manifest.config.json";
 import committedDoc from "../../docs/talkdesk-manifest.md?raw";
+import type { TalkdeskActionName } from "../../src/talkdesk/actions-def";
+import { decodeCheckpoint, decodeContactOffset } from "../../src/talkdesk/contact-sync";
 import { buildManifest } from "../../src/talkdesk/manifest";
 import {
+  type ManifestCliArgs,
   parseManifestArgs,
   renderManifestDocument,
   resolveManifestDocumentInput,
-  type ManifestCliArgs,
 } from "../../src/talkdesk/manifest-cli";
 import type { ManifestDocumentInput } from "../../src/talkdesk/manifest-doc";
-import { decodeCheckpoint, decodeContactOffset } from "../../src/talkdesk/contact-sync";
 import {
   actionRequestSchema,
   agentsRequestSchema,
@@ -24,7 +24,7 @@ import {
   interactionsRequestSchema,
   parseActionInput,
 } from "../../src/talkdesk/schemas";
-import type { TalkdeskActionName } from "../../src/talkdesk/actions-def";
+import committedConfig from "../../talkdesk-manifest.config.json";
 
 const TODAY = "2026-11-25";
 const args = (overrides: Partial<ManifestCliArgs> = {}): ManifestCliArgs => ({ contacts: [], help: false, ...overrides });
@@ -51,7 +51,16 @@ function input(overrides: Partial<ManifestDocumentInput> = {}): ManifestDocument
 
 describe("parseManifestArgs", () => {
   it("reads --flag value, --flag=value and repeated --contact", () => {
-    const parsed = parseManifestArgs(["--url", "https://b.example", "--client=Acme", "--contact", "A <a@x.example>", "--contact=B <b@x.example>", "--out", "x.md"]);
+    const parsed = parseManifestArgs([
+      "--url",
+      "https://b.example",
+      "--client=Acme",
+      "--contact",
+      "A <a@x.example>",
+      "--contact=B <b@x.example>",
+      "--out",
+      "x.md",
+    ]);
     expect(parsed).toEqual({
       ok: true,
       value: { url: "https://b.example", client: "Acme", contacts: ["A <a@x.example>", "B <b@x.example>"], out: "x.md", help: false },
@@ -75,7 +84,19 @@ describe("resolveManifestDocumentInput", () => {
     if (result.ok) return;
     expect(result.errors).toHaveLength(1);
     const text = result.errors[0]!;
-    for (const needle of ["--url", "--client", "client_name", "--contact", "technical_contacts", "--keybase", "keybase_username", "--test-in-production", "test_in_production", "--docs-url", "documentation_url"]) {
+    for (const needle of [
+      "--url",
+      "--client",
+      "client_name",
+      "--contact",
+      "technical_contacts",
+      "--keybase",
+      "keybase_username",
+      "--test-in-production",
+      "test_in_production",
+      "--docs-url",
+      "documentation_url",
+    ]) {
       expect(text).toContain(needle);
     }
     expect(text.startsWith("missing required values:")).toBe(true);
@@ -116,7 +137,10 @@ describe("resolveManifestDocumentInput", () => {
       ok: true,
       value: {
         clientName: "Other",
-        technicalContacts: [{ name: "Sam Poe", email: "sam@o.example", notes: "on call" }, { name: "Kim Ray", email: "kim@o.example" }],
+        technicalContacts: [
+          { name: "Sam Poe", email: "sam@o.example", notes: "on call" },
+          { name: "Kim Ray", email: "kim@o.example" },
+        ],
         keybaseUsername: "kb",
         testInProduction: false,
         documentationUrl: "https://docs.o.example",
@@ -137,7 +161,7 @@ describe("resolveManifestDocumentInput", () => {
       errors: [
         'unknown key "keybase_user" in my.json (known: client_name, technical_contacts, keybase_username, test_in_production, documentation_url, logo_url, icon_url)',
         '--contact "no email here" must read "Name <email>" (optionally ", notes")',
-        "--test-in-production / \"test_in_production\" must be yes or no",
+        '--test-in-production / "test_in_production" must be yes or no',
         "icon URL must be an absolute http(s) URL",
         "--date must be YYYY-MM-DD",
       ],
@@ -146,8 +170,15 @@ describe("resolveManifestDocumentInput", () => {
       ok: false,
       errors: ["talkdesk-manifest.config.json must hold a JSON object"],
     });
-    const badContacts = resolveManifestDocumentInput(args({ url: "https://b.example" }), { ...fullConfig, technical_contacts: [{ name: "X" }] }, { today: TODAY });
-    expect(badContacts).toEqual({ ok: false, errors: ['"technical_contacts[0]" in talkdesk-manifest.config.json needs "name" and "email"'] });
+    const badContacts = resolveManifestDocumentInput(
+      args({ url: "https://b.example" }),
+      { ...fullConfig, technical_contacts: [{ name: "X" }] },
+      { today: TODAY },
+    );
+    expect(badContacts).toEqual({
+      ok: false,
+      errors: ['"technical_contacts[0]" in talkdesk-manifest.config.json needs "name" and "email"'],
+    });
   });
 });
 
@@ -215,7 +246,7 @@ describe("renderManifestDocument", () => {
     const manifest = buildManifest("https://bridge.example.com");
     const { actions, ...integration } = manifest;
     for (const [field, value] of Object.entries(integration)) {
-      const expected = typeof value === "string" ? value : "`" + JSON.stringify(value) + "`";
+      const expected = typeof value === "string" ? value : `\`${JSON.stringify(value)}\``;
       expect(doc, field).toContain(`| \`${field}\` | ${expected} |`);
     }
     // One table per action, with its endpoint and inputs.
@@ -258,11 +289,15 @@ describe("renderManifestDocument", () => {
 
   it("never contains a real-looking key and answers the production question", () => {
     expect(doc).toContain('"api_key": "<the API key the bridge issued to the tenant>"');
-    expect(renderManifestDocument(input({ testInProduction: true }))).toContain("**Should it be tested in the production environment?** Yes");
+    expect(renderManifestDocument(input({ testInProduction: true }))).toContain(
+      "**Should it be tested in the production environment?** Yes",
+    );
   });
 
   it("escapes table cells", () => {
-    const text = renderManifestDocument(input({ clientName: "A|B", technicalContacts: [{ name: "X", email: "x@y.example", notes: "one\ntwo | three" }] }));
+    const text = renderManifestDocument(
+      input({ clientName: "A|B", technicalContacts: [{ name: "X", email: "x@y.example", notes: "one\ntwo | three" }] }),
+    );
     expect(text).toContain("| A\\|B Technical Contact | Name & Email | Notes |");
     expect(text).toContain("one<br>two \\| three");
   });

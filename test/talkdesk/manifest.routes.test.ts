@@ -18,7 +18,9 @@ describe("GET /talkdesk/manifest", () => {
   });
 
   it("serves the logo and icon it names, as SVG that cannot run scripts", async () => {
-    const manifest = (await (await exports.default.fetch("https://bridge.test/talkdesk/manifest")).json()) as ReturnType<typeof buildManifest>;
+    const manifest = (await (await exports.default.fetch("https://bridge.test/talkdesk/manifest")).json()) as ReturnType<
+      typeof buildManifest
+    >;
     for (const url of [manifest.logo_url, manifest.icon_url]) {
       const res = await exports.default.fetch(url);
       expect(res.status).toBe(200);
@@ -30,7 +32,9 @@ describe("GET /talkdesk/manifest", () => {
 
   it("prefers the configured PUBLIC_URL over the request's origin", async () => {
     const app = new Hono().get("/", (c) => c.text(manifestBaseUrl(c)));
-    expect(await (await app.request("https://internal.example/", {}, { PUBLIC_URL: "https://bridge.example.com/" })).text()).toBe("https://bridge.example.com");
+    expect(await (await app.request("https://internal.example/", {}, { PUBLIC_URL: "https://bridge.example.com/" })).text()).toBe(
+      "https://bridge.example.com",
+    );
     expect(await (await app.request("https://internal.example/", {}, { PUBLIC_URL: "" })).text()).toBe("https://internal.example");
   });
 });

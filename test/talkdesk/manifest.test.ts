@@ -1,14 +1,8 @@
 // The integration configuration: every field named exactly as Talkdesk's configuration reference names
 // it, absolute URLs under the deployment base, actions consistent with their input schemas, and assets.
 import { describe, expect, it } from "vitest";
-import { TALKDESK_ACTIONS, isTalkdeskActionName } from "../../src/talkdesk/actions-def";
-import {
-  buildManifest,
-  normalizeBaseUrl,
-  TALKDESK_ICON_SVG,
-  TALKDESK_LOGO_SVG,
-  TALKDESK_PATHS,
-} from "../../src/talkdesk/manifest";
+import { isTalkdeskActionName, TALKDESK_ACTIONS } from "../../src/talkdesk/actions-def";
+import { buildManifest, normalizeBaseUrl, TALKDESK_ICON_SVG, TALKDESK_LOGO_SVG, TALKDESK_PATHS } from "../../src/talkdesk/manifest";
 import { ACTION_INPUT_SCHEMAS } from "../../src/talkdesk/schemas";
 
 const INTEGRATION_FIELDS = [
@@ -72,7 +66,14 @@ describe("buildManifest", () => {
   });
 
   it("refuses bases that would make broken endpoints", () => {
-    for (const bad of ["", "bridge.example.com", "/talkdesk", "ftp://bridge.example.com", "https://x.example/?a=1", "https://u:p@x.example"]) {
+    for (const bad of [
+      "",
+      "bridge.example.com",
+      "/talkdesk",
+      "ftp://bridge.example.com",
+      "https://x.example/?a=1",
+      "https://u:p@x.example",
+    ]) {
       expect(() => buildManifest(bad), bad).toThrow(TypeError);
     }
   });
@@ -148,7 +149,7 @@ describe("action definitions and input schemas agree", () => {
 describe("assets", () => {
   it("are self-contained SVG documents", () => {
     for (const svg of [TALKDESK_LOGO_SVG, TALKDESK_ICON_SVG]) {
-      expect(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"")).toBe(true);
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
       expect(svg.endsWith("</svg>")).toBe(true);
       expect(svg).not.toMatch(/<script|href=/i);
     }

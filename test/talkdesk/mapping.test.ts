@@ -4,18 +4,18 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CandidateDetails, Person, TalemetryUser } from "../../src/domain/person";
 import { SAMPLE_DETAILS, SAMPLE_PERSON, sampleCallNoteText } from "../../src/talkdesk/manifest-samples";
-import { makeDetails, makePerson } from "../helpers/people";
 import {
   formatTalkdeskDate,
   MAX_INTERACTIONS,
   renderCallNote,
-  toCallActivity,
   toAgent,
   toAgentPage,
+  toCallActivity,
   toInteractions,
   toTalkdeskContact,
   UNKNOWN_TALKDESK_DATE,
 } from "../../src/talkdesk/mapping";
+import { makeDetails, makePerson } from "../helpers/people";
 
 function person(overrides: Partial<Person> = {}): Person {
   return makePerson("1", { name: "Jane Doe", first_name: "Jane", last_name: "Doe", ...overrides });
@@ -45,7 +45,9 @@ describe("toTalkdeskContact", () => {
       url: "http://example.com/users/1/",
     });
     // Talkdesk's second sample: only what is known, nothing empty.
-    expect(toTalkdeskContact(person({ id: "2", name: "Joe", first_name: null, last_name: null, title: "Staff", emails: ["joe@example.com"] }))).toEqual({
+    expect(
+      toTalkdeskContact(person({ id: "2", name: "Joe", first_name: null, last_name: null, title: "Staff", emails: ["joe@example.com"] })),
+    ).toEqual({
       id: "2",
       name: "Joe",
       title: "Staff",
@@ -68,7 +70,10 @@ describe("toTalkdeskContact", () => {
   });
 
   it("omits empty optional fields and dedupes emails case-insensitively", () => {
-    const c = toTalkdeskContact(person({ title: "  ", company: "", emails: ["A@x.example", "a@x.example", " "] }), { address: " ", url: null });
+    const c = toTalkdeskContact(person({ title: "  ", company: "", emails: ["A@x.example", "a@x.example", " "] }), {
+      address: " ",
+      url: null,
+    });
     expect(c).toEqual({ id: "1", name: "Jane Doe", emails: ["A@x.example"] });
     expect(Object.values(c)).not.toContain(undefined);
   });
@@ -76,7 +81,11 @@ describe("toTalkdeskContact", () => {
   it("always has a name, falling back to parts, email, phone, then the id", () => {
     expect(toTalkdeskContact(person({ name: " " })).name).toBe("Jane Doe");
     expect(toTalkdeskContact(person({ name: "", first_name: null, last_name: null, emails: ["x@y.example"] })).name).toBe("x@y.example");
-    expect(toTalkdeskContact(person({ name: "", first_name: null, last_name: null, phones: [{ number: "+14155550142", type: "mobile", valid: true, raw: "" }] })).name).toBe("+14155550142");
+    expect(
+      toTalkdeskContact(
+        person({ name: "", first_name: null, last_name: null, phones: [{ number: "+14155550142", type: "mobile", valid: true, raw: "" }] }),
+      ).name,
+    ).toBe("+14155550142");
     expect(toTalkdeskContact(person({ id: "abc", name: "", first_name: null, last_name: null })).name).toBe("Candidate abc");
   });
 
@@ -111,7 +120,16 @@ describe("formatTalkdeskDate", () => {
     );
   });
   it("returns null for anything that is not a real date", () => {
-    for (const bad of ["", "yesterday", "2026-02-30", "2026-13-01", "2026-11-22T25:00:00Z", "2026-11-22T10:03:00+25:00", "22/11/2026", "1700000000"]) {
+    for (const bad of [
+      "",
+      "yesterday",
+      "2026-02-30",
+      "2026-13-01",
+      "2026-11-22T25:00:00Z",
+      "2026-11-22T10:03:00+25:00",
+      "22/11/2026",
+      "1700000000",
+    ]) {
       expect(formatTalkdeskDate(bad), bad).toBeNull();
     }
     expect(formatTalkdeskDate(new Date(Number.NaN))).toBeNull();
@@ -121,11 +139,22 @@ describe("formatTalkdeskDate", () => {
 describe("toInteractions", () => {
   const sample = details({
     notes: [
-      { id: "n1", text: "Phone screen passed\nStrong ICU background.\n\nAvailable from January.", date_time: "2026-11-20T15:42:10Z", author_email: null },
+      {
+        id: "n1",
+        text: "Phone screen passed\nStrong ICU background.\n\nAvailable from January.",
+        date_time: "2026-11-20T15:42:10Z",
+        author_email: null,
+      },
       { id: "n2", text: "Short note", date_time: "2026-11-22T10:03:00+01:00", author_email: null },
     ],
     applications: [
-      { id: "a1", posting_title: "Staff Nurse - ICU", applied_at: "2026-11-18", status: "Phone Screen Scheduled", disposition_date: "2026-11-20" },
+      {
+        id: "a1",
+        posting_title: "Staff Nurse - ICU",
+        applied_at: "2026-11-18",
+        status: "Phone Screen Scheduled",
+        disposition_date: "2026-11-20",
+      },
       { id: "n1", posting_title: null, applied_at: null, status: null, disposition_date: "2026-11-21" },
     ],
   });
@@ -173,7 +202,7 @@ describe("toInteractions", () => {
   });
 
   it("caps the subject at 80 characters and keeps the whole note when it had to cut", () => {
-    const long = "x".repeat(100) + "\nsecond line";
+    const long = `${"x".repeat(100)}\nsecond line`;
     const [item] = toInteractions(details({ notes: [{ id: "n", text: long, date_time: null, author_email: null }] }), ["note"]);
     expect(Array.from(item!.subject)).toHaveLength(80);
     expect(item!.subject.endsWith("…")).toBe(true);
@@ -181,7 +210,7 @@ describe("toInteractions", () => {
     // Exactly 80 fits; surrogate pairs are never split.
     const emoji = "😀".repeat(81);
     const [e] = toInteractions(details({ notes: [{ id: "e", text: emoji, date_time: null, author_email: null }] }), ["note"]);
-    expect(e!.subject).toBe("😀".repeat(79) + "…");
+    expect(e!.subject).toBe(`${"😀".repeat(79)}…`);
     const [fits] = toInteractions(details({ notes: [{ id: "f", text: "y".repeat(80), date_time: null, author_email: null }] }), ["note"]);
     expect(fits).toMatchObject({ subject: "y".repeat(80) });
     expect(fits).not.toHaveProperty("description");
@@ -275,7 +304,10 @@ describe("agents", () => {
   it("covers every active user exactly once across pages", () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.record({ id: fc.string({ minLength: 1, maxLength: 6 }), active: fc.boolean() }), { selector: (u) => u.id, maxLength: 40 }),
+        fc.uniqueArray(fc.record({ id: fc.string({ minLength: 1, maxLength: 6 }), active: fc.boolean() }), {
+          selector: (u) => u.id,
+          maxLength: 40,
+        }),
         fc.integer({ min: 1, max: 7 }),
         (raw, size) => {
           const list = raw.map((u) => ({ ...u, name: `n${u.id}`, email: `${u.id}@e.example` }));
@@ -286,7 +318,12 @@ describe("agents", () => {
             seen.push(...page.agents.map((a) => a.id));
             offset = page.next_offset;
           }
-          expect(seen.sort()).toEqual(list.filter((u) => u.active).map((u) => u.id).sort());
+          expect(seen.sort()).toEqual(
+            list
+              .filter((u) => u.active)
+              .map((u) => u.id)
+              .sort(),
+          );
         },
       ),
     );
@@ -303,12 +340,16 @@ describe("renderCallNote", () => {
         phone: "+14155550142",
         call_id: "CA1",
       }),
-    ).toBe("Call in Talkdesk\nDiscussed the night shift.\nWill send CV.\n\nAgent: Ana Silva <ana@example.com>\nPhone: +14155550142\nTalkdesk call ID: CA1");
+    ).toBe(
+      "Call in Talkdesk\nDiscussed the night shift.\nWill send CV.\n\nAgent: Ana Silva <ana@example.com>\nPhone: +14155550142\nTalkdesk call ID: CA1",
+    );
   });
 
   it("says when a call was missed, and nothing for absent facts", () => {
     expect(renderCallNote({ direction: "missed" })).toBe("Missed call in Talkdesk");
-    expect(renderCallNote({ direction: "outbound", summary: "", agent: { email: "a@example.com" } })).toBe("Call in Talkdesk\n\nAgent: a@example.com");
+    expect(renderCallNote({ direction: "outbound", summary: "", agent: { email: "a@example.com" } })).toBe(
+      "Call in Talkdesk\n\nAgent: a@example.com",
+    );
   });
 
   it("strips control characters", () => {
@@ -318,9 +359,19 @@ describe("renderCallNote", () => {
 
 describe("toCallActivity", () => {
   it("maps a call to a call activity; a missed call is inbound without a talk duration", () => {
-    expect(toCallActivity({ direction: "outbound", duration_seconds: 95 })).toEqual({ type: "call", body: "Call in Talkdesk", direction: "outbound", duration_seconds: 95 });
+    expect(toCallActivity({ direction: "outbound", duration_seconds: 95 })).toEqual({
+      type: "call",
+      body: "Call in Talkdesk",
+      direction: "outbound",
+      duration_seconds: 95,
+    });
     expect(toCallActivity({ direction: "inbound", duration_seconds: 95 })).toMatchObject({ direction: "inbound", duration_seconds: 95 });
-    expect(toCallActivity({ direction: "missed", duration_seconds: 12 })).toEqual({ type: "call", body: "Missed call in Talkdesk", direction: "inbound", duration_seconds: null });
+    expect(toCallActivity({ direction: "missed", duration_seconds: 12 })).toEqual({
+      type: "call",
+      body: "Missed call in Talkdesk",
+      direction: "inbound",
+      duration_seconds: null,
+    });
   });
 
   it("gives interactions the activity heading as subject and hides the activity marker", () => {

@@ -36,10 +36,14 @@ describe("Talkdesk's samples (contract) are accepted", () => {
   it("contact retriever: the four situations", () => {
     expect(ok(parseTalkdesk(contactsRequestSchema, { auth })).meta).toEqual({});
     expect(ok(parseTalkdesk(contactsRequestSchema, { auth, meta: { offset: "2" } })).meta).toEqual({ offset: "2" });
-    expect(ok(parseTalkdesk(contactsRequestSchema, { auth, meta: { synchronization_checkpoint: "2012-11-20 23:01:00 UTC" } })).meta).toEqual({
+    expect(
+      ok(parseTalkdesk(contactsRequestSchema, { auth, meta: { synchronization_checkpoint: "2012-11-20 23:01:00 UTC" } })).meta,
+    ).toEqual({
       synchronization_checkpoint: "2012-11-20 23:01:00 UTC",
     });
-    const both = ok(parseTalkdesk(contactsRequestSchema, { auth, meta: { offset: "2", synchronization_checkpoint: "seq:9", context: { k: [1] } } }));
+    const both = ok(
+      parseTalkdesk(contactsRequestSchema, { auth, meta: { offset: "2", synchronization_checkpoint: "seq:9", context: { k: [1] } } }),
+    );
     expect(both.meta).toEqual({ offset: "2", synchronization_checkpoint: "seq:9", context: { k: [1] } });
   });
 
@@ -70,8 +74,12 @@ describe("Talkdesk's samples (contract) are accepted", () => {
     });
     // A numeric id becomes a string; a contact not from this bridge has no id at all.
     expect(ok(parseTalkdesk(interactionsRequestSchema, { auth, data: { contact_external_id: 42 } })).data.contact_external_id).toBe("42");
-    expect(ok(parseTalkdesk(interactionsRequestSchema, { auth, data: { contact_phones: ["+15555555555"] } })).data.contact_external_id).toBeUndefined();
-    expect(ok(parseTalkdesk(interactionsRequestSchema, { auth, meta: { interaction_types: null } })).meta.interaction_types).toBeUndefined();
+    expect(
+      ok(parseTalkdesk(interactionsRequestSchema, { auth, data: { contact_phones: ["+15555555555"] } })).data.contact_external_id,
+    ).toBeUndefined();
+    expect(
+      ok(parseTalkdesk(interactionsRequestSchema, { auth, meta: { interaction_types: null } })).meta.interaction_types,
+    ).toBeUndefined();
   });
 
   it("agent retriever: offset absent, null, integer or numeric string", () => {
@@ -191,12 +199,17 @@ describe("action inputs", () => {
   });
 
   it("update_contact takes arrays or comma/semicolon separated strings", () => {
-    expect(ok(parseActionInput("update_contact", { phones: "+1 415 555 0142; 020 7946 0958,", emails: ["a@example.com, b@example.org"] }))).toEqual({
+    expect(
+      ok(parseActionInput("update_contact", { phones: "+1 415 555 0142; 020 7946 0958,", emails: ["a@example.com, b@example.org"] })),
+    ).toEqual({
       phones: ["+1 415 555 0142", "020 7946 0958"],
       emails: ["a@example.com", "b@example.org"],
     });
     expect(ok(parseActionInput("update_contact", { phones: ["+14155550142"] }))).toEqual({ phones: ["+14155550142"], emails: [] });
-    expect(ok(parseActionInput("update_contact", { emails: "a@example.com", phones: null }))).toEqual({ phones: [], emails: ["a@example.com"] });
+    expect(ok(parseActionInput("update_contact", { emails: "a@example.com", phones: null }))).toEqual({
+      phones: [],
+      emails: ["a@example.com"],
+    });
   });
 
   it("update_contact refusals", () => {
@@ -204,10 +217,16 @@ describe("action inputs", () => {
     expect(message(parseActionInput("update_contact", { phones: " , ; ", emails: [] }))).toBe("data must include phones or emails");
     expect(message(parseActionInput("update_contact", { emails: "a@example.com; nope" }))).toBe("data.emails[1] must be an email address");
     expect(message(parseActionInput("update_contact", { phones: [14155550142] }))).toBe("data.phones[0] must be a string");
-    expect(message(parseActionInput("update_contact", { phones: 14155550142 }))).toBe("data.phones must be a list or a comma-separated string");
-    expect(message(parseActionInput("update_contact", { phones: Array.from({ length: MAX_LIST_ITEMS + 1 }, (_, i) => `+1415555${String(i).padStart(4, "0")}`) }))).toBe(
-      `data.phones must list at most ${MAX_LIST_ITEMS} values`,
+    expect(message(parseActionInput("update_contact", { phones: 14155550142 }))).toBe(
+      "data.phones must be a list or a comma-separated string",
     );
+    expect(
+      message(
+        parseActionInput("update_contact", {
+          phones: Array.from({ length: MAX_LIST_ITEMS + 1 }, (_, i) => `+1415555${String(i).padStart(4, "0")}`),
+        }),
+      ),
+    ).toBe(`data.phones must list at most ${MAX_LIST_ITEMS} values`);
   });
 });
 

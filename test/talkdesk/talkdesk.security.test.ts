@@ -43,7 +43,11 @@ describe("the envelope", () => {
       ["/contacts", envelope(tenant.api_key, { meta: { synchronization_checkpoint: 5 } }), "meta.synchronization_checkpoint"],
       ["/interactions", envelope(tenant.api_key, { data: [] }), "data"],
       ["/agents", envelope(tenant.api_key, { meta: { offset: {} } }), "meta.offset"],
-      ["/actions/add_note", envelope(tenant.api_key, { meta: { contact_external_id: ["1"] }, data: { text: "x" } }), "meta.contact_external_id"],
+      [
+        "/actions/add_note",
+        envelope(tenant.api_key, { meta: { contact_external_id: ["1"] }, data: { text: "x" } }),
+        "meta.contact_external_id",
+      ],
     ];
     for (const [path, body, named] of cases) {
       const res = await talkdesk(path, body);
@@ -111,9 +115,15 @@ describe("tenant isolation", () => {
     const byEmail = await talkdesk("/interactions", envelope(a.tenant.api_key, { data: { contact_emails: ["only.in.b@example.com"] } }));
     expect(byEmail).toMatchObject({ status: 200, body: [] });
 
-    const note = await talkdesk("/actions/add_note", envelope(a.tenant.api_key, { meta: { contact_external_id: bSecret, agent_external_id: "u-123" }, data: { text: "cross-tenant" } }));
+    const note = await talkdesk(
+      "/actions/add_note",
+      envelope(a.tenant.api_key, { meta: { contact_external_id: bSecret, agent_external_id: "u-123" }, data: { text: "cross-tenant" } }),
+    );
     expect(note.status).toBe(400);
-    const update = await talkdesk("/actions/update_contact", envelope(a.tenant.api_key, { meta: { contact_external_id: bSecret }, data: { emails: "x@example.com" } }));
+    const update = await talkdesk(
+      "/actions/update_contact",
+      envelope(a.tenant.api_key, { meta: { contact_external_id: bSecret }, data: { emails: "x@example.com" } }),
+    );
     expect(update.status).toBe(400);
     const stored = await getCandidate(bClient, bSecret);
     expect(stored.record.notes).toEqual([]);

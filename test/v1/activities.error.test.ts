@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { clearFaults, getStats, setFaults, uniqueClientId } from "../helpers/sandbox";
 import { adminFetch, createTenant, type TestTenant } from "../helpers/tenants";
-import { DEMO, activityBody, expectProblem, tenantWithDefaults, v1 } from "./helpers";
+import { activityBody, expectProblem, tenantWithDefaults, v1 } from "./helpers";
 
 let t: TestTenant;
 beforeAll(async () => {
@@ -24,14 +24,22 @@ describe("400", () => {
   });
 
   it("malformed JSON", async () => {
-    expectProblem(await v1(t.api_key, "/activities", { method: "POST", body: '{"entity":', headers: { "content-type": "application/json" } }), 400, "bad-request");
+    expectProblem(
+      await v1(t.api_key, "/activities", { method: "POST", body: '{"entity":', headers: { "content-type": "application/json" } }),
+      400,
+      "bad-request",
+    );
   });
 });
 
 describe("404", () => {
   it("an unknown activity", async () => {
     expectProblem(await v1(t.api_key, "/activities/act_000000000000000000000000"), 404, "not-found");
-    expectProblem(await v1(t.api_key, "/activities/act_000000000000000000000000", { method: "PATCH", json: { body: "x" } }), 404, "not-found");
+    expectProblem(
+      await v1(t.api_key, "/activities/act_000000000000000000000000", { method: "PATCH", json: { body: "x" } }),
+      404,
+      "not-found",
+    );
   });
 
   it("an unknown candidate", async () => {
@@ -45,8 +53,16 @@ describe("413 and 415", () => {
   });
 
   it("a body that is not JSON", async () => {
-    expectProblem(await v1(t.api_key, "/activities", { method: "POST", body: "type=call", headers: { "content-type": "text/plain" } }), 415, "unsupported-media-type");
-    expectProblem(await v1(t.api_key, "/activities/act_000000000000000000000000", { method: "PATCH", body: "{}" }), 415, "unsupported-media-type");
+    expectProblem(
+      await v1(t.api_key, "/activities", { method: "POST", body: "type=call", headers: { "content-type": "text/plain" } }),
+      415,
+      "unsupported-media-type",
+    );
+    expectProblem(
+      await v1(t.api_key, "/activities/act_000000000000000000000000", { method: "PATCH", body: "{}" }),
+      415,
+      "unsupported-media-type",
+    );
   });
 });
 
@@ -59,7 +75,9 @@ describe("422", () => {
   it("an author who is not a CRM user, or two authors", async () => {
     expect(fields(expectProblem(await post(activityBody({ user_id: "u-999" })), 422, "invalid"))).toEqual(["user_id"]);
     expect(fields(expectProblem(await post(activityBody({ user_email: "stranger@example.com" })), 422, "invalid"))).toEqual(["user_email"]);
-    expect(fields(expectProblem(await post(activityBody({ user_id: "u-123", user_email: "amy@agency.example" })), 422, "invalid"))).toEqual(["user_email"]);
+    expect(fields(expectProblem(await post(activityBody({ user_id: "u-123", user_email: "amy@agency.example" })), 422, "invalid"))).toEqual(
+      ["user_email"],
+    );
   });
 
   it("no author and no default author configured: a clear message", async () => {
@@ -77,7 +95,16 @@ describe("422", () => {
 
   it("bad and unknown fields, each named", async () => {
     const problem = expectProblem(
-      await post({ entity: "candidate", entity_id: "", type: "call", body: 42, occurred_at: "yesterday", direction: "sideways", duration_seconds: -1, user: "amy" }),
+      await post({
+        entity: "candidate",
+        entity_id: "",
+        type: "call",
+        body: 42,
+        occurred_at: "yesterday",
+        direction: "sideways",
+        duration_seconds: -1,
+        user: "amy",
+      }),
       422,
       "invalid",
     );
@@ -87,8 +114,20 @@ describe("422", () => {
   it("a PATCH to an unknown type or with unknown fields", async () => {
     const created = await post(activityBody());
     expect(created.status).toBe(201);
-    expect(fields(expectProblem(await v1(t.api_key, `/activities/${created.body.id}`, { method: "PATCH", json: { type: "fax" } }), 422, "invalid"))).toEqual(["type"]);
-    expect(fields(expectProblem(await v1(t.api_key, `/activities/${created.body.id}`, { method: "PATCH", json: { duration_seconds: 1 } }), 422, "invalid"))).toEqual(["duration_seconds"]);
+    expect(
+      fields(
+        expectProblem(await v1(t.api_key, `/activities/${created.body.id}`, { method: "PATCH", json: { type: "fax" } }), 422, "invalid"),
+      ),
+    ).toEqual(["type"]);
+    expect(
+      fields(
+        expectProblem(
+          await v1(t.api_key, `/activities/${created.body.id}`, { method: "PATCH", json: { duration_seconds: 1 } }),
+          422,
+          "invalid",
+        ),
+      ),
+    ).toEqual(["duration_seconds"]);
   });
 });
 
@@ -102,7 +141,12 @@ describe("502 and 503", () => {
   it("502 when the tenant's Talemetry credentials are rejected", async () => {
     const created = await adminFetch("/admin/tenants", {
       method: "POST",
-      body: { name: "Wrong secret", region: "GB", talemetry: { client_id: uniqueClientId("wrong"), secret_key: "nope-nope-nope" }, settings: { default_author_email: "amy@agency.example" } },
+      body: {
+        name: "Wrong secret",
+        region: "GB",
+        talemetry: { client_id: uniqueClientId("wrong"), secret_key: "nope-nope-nope" },
+        settings: { default_author_email: "amy@agency.example" },
+      },
     });
     const { api_key } = (await created.json()) as { api_key: string };
     expectProblem(await post(activityBody(), api_key), 502, "upstream-auth");

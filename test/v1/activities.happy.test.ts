@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getCandidate } from "../helpers/sandbox";
 import type { TestTenant } from "../helpers/tenants";
-import { DEMO, activityBody, tenantWithDefaults, v1 } from "./helpers";
+import { activityBody, DEMO, tenantWithDefaults, v1 } from "./helpers";
 
 const MAYA = DEMO.maya.record.id;
 
@@ -20,7 +20,10 @@ async function notesOf(clientId: string, candidateId: string) {
 
 describe("POST /v1/activities", () => {
   it("creates the note and the record (201)", async () => {
-    const res = await v1(t.api_key, "/activities", { method: "POST", json: activityBody({ occurred_at: "2026-11-22T11:03:00+01:00", user_id: "u-124" }) });
+    const res = await v1(t.api_key, "/activities", {
+      method: "POST",
+      json: activityBody({ occurred_at: "2026-11-22T11:03:00+01:00", user_id: "u-124" }),
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^act_[0-9a-f]{24}$/),
@@ -48,7 +51,10 @@ describe("POST /v1/activities", () => {
   });
 
   it("maps user_email case-insensitively to the CRM user", async () => {
-    const res = await v1(t.api_key, "/activities", { method: "POST", json: activityBody({ type: "sms", user_email: "Chloe.Martin@Agency.Example", direction: "inbound", duration_seconds: null }) });
+    const res = await v1(t.api_key, "/activities", {
+      method: "POST",
+      json: activityBody({ type: "sms", user_email: "Chloe.Martin@Agency.Example", direction: "inbound", duration_seconds: null }),
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ user_id: "u-125", type: "sms", direction: "inbound", duration_seconds: null });
     const note = (await notesOf(t.talemetry.client_id, MAYA)).find((n) => n.Text.includes(res.body.id));
@@ -58,7 +64,10 @@ describe("POST /v1/activities", () => {
 
   it("falls back to the tenant's default author, and defaults occurred_at to now", async () => {
     const before = Date.now();
-    const res = await v1(t.api_key, "/activities", { method: "POST", json: { entity: "candidate", entity_id: MAYA, type: "interview", body: "Booked for Monday." } });
+    const res = await v1(t.api_key, "/activities", {
+      method: "POST",
+      json: { entity: "candidate", entity_id: MAYA, type: "interview", body: "Booked for Monday." },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ user_id: "u-123", type: "interview", direction: null, duration_seconds: null });
     expect(Date.parse(res.body.occurred_at)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 - 1000);
@@ -74,9 +83,19 @@ describe("PATCH /v1/activities/{id}", () => {
   it("rewrites the note's body and type and the record", async () => {
     const created = await v1(t.api_key, "/activities", { method: "POST", json: activityBody() });
     const id = created.body.id;
-    const res = await v1(t.api_key, `/activities/${id}`, { method: "PATCH", json: { body: "Left a voicemail instead.", type: "voicemail" } });
+    const res = await v1(t.api_key, `/activities/${id}`, {
+      method: "PATCH",
+      json: { body: "Left a voicemail instead.", type: "voicemail" },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ id, body: "Left a voicemail instead.", type: "voicemail", direction: "outbound", duration_seconds: 245, created_at: created.body.created_at });
+    expect(res.body).toMatchObject({
+      id,
+      body: "Left a voicemail instead.",
+      type: "voicemail",
+      direction: "outbound",
+      duration_seconds: 245,
+      created_at: created.body.created_at,
+    });
     const notes = (await notesOf(t.talemetry.client_id, MAYA)).filter((n) => n.Text.includes(id));
     expect(notes).toHaveLength(1);
     expect(notes[0].Text).toBe(`Voicemail · Outbound · 4 min 5 s\nLeft a voicemail instead.\n[talentlynk activity ${id}]`);

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { clearFaults, getCandidate, getStats, setFaults } from "../helpers/sandbox";
 import type { TestTenant } from "../helpers/tenants";
-import { DEMO, activityBody, expectProblem, tenantWithDefaults, v1 } from "./helpers";
+import { activityBody, DEMO, expectProblem, tenantWithDefaults, v1 } from "./helpers";
 
 const MAYA = DEMO.maya.record.id;
 
@@ -78,7 +78,11 @@ describe("same key, same body", () => {
     const other = await tenantWithDefaults();
     const k = key();
     const mine = await post(activityBody({ body: "tenant scoped" }), k);
-    const theirs = await v1(other.api_key, "/activities", { method: "POST", json: activityBody({ body: "tenant scoped" }), headers: { "idempotency-key": k } });
+    const theirs = await v1(other.api_key, "/activities", {
+      method: "POST",
+      json: activityBody({ body: "tenant scoped" }),
+      headers: { "idempotency-key": k },
+    });
     expect(theirs.status).toBe(201);
     expect(theirs.body.id).not.toBe(mine.body.id);
   });

@@ -119,7 +119,11 @@ describe("ActivityStore claims", () => {
   it("updates body and type", async () => {
     await withActivities((store) => {
       store.complete(stored("act_1"), null);
-      expect(store.update("act_1", { body: "new" }, "2026-11-23T00:00:00Z")).toMatchObject({ body: "new", type: "call", updated_at: "2026-11-23T00:00:00Z" });
+      expect(store.update("act_1", { body: "new" }, "2026-11-23T00:00:00Z")).toMatchObject({
+        body: "new",
+        type: "call",
+        updated_at: "2026-11-23T00:00:00Z",
+      });
       expect(store.update("act_none", { body: "x" }, "2026-11-23T00:00:00Z")).toBeNull();
     });
   });

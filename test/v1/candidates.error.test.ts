@@ -29,7 +29,11 @@ describe("400", () => {
   });
 
   it("malformed JSON", async () => {
-    expectProblem(await v1(t.api_key, `/candidates/${MAYA}`, { method: "PATCH", body: "{emails:", headers: { "content-type": "application/json" } }), 400, "bad-request");
+    expectProblem(
+      await v1(t.api_key, `/candidates/${MAYA}`, { method: "PATCH", body: "{emails:", headers: { "content-type": "application/json" } }),
+      400,
+      "bad-request",
+    );
   });
 });
 
@@ -49,7 +53,11 @@ describe("409", () => {
   it("an email that belongs to another candidate", async () => {
     const problem = expectProblem(await patch(OLIVER, { emails: ["MAYA.ORTIZ@example.com"] }), 409, "conflict");
     expect(problem.detail).toMatch(/another/);
-    expect((await getCandidate(t.talemetry.client_id, OLIVER)).record.contact.some((c) => c.InternetEmailAddress === "oliver.bennett@example.co.uk")).toBe(true);
+    expect(
+      (await getCandidate(t.talemetry.client_id, OLIVER)).record.contact.some(
+        (c) => c.InternetEmailAddress === "oliver.bennett@example.co.uk",
+      ),
+    ).toBe(true);
   });
 });
 
@@ -60,8 +68,20 @@ describe("413 and 415", () => {
   });
 
   it("a body that is not JSON, or has no content type", async () => {
-    expectProblem(await v1(t.api_key, `/candidates/${MAYA}`, { method: "PATCH", body: "emails=a@example.com", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported-media-type");
-    expectProblem(await v1(t.api_key, `/candidates/${MAYA}`, { method: "PATCH", body: JSON.stringify({ emails: [] }) }), 415, "unsupported-media-type");
+    expectProblem(
+      await v1(t.api_key, `/candidates/${MAYA}`, {
+        method: "PATCH",
+        body: "emails=a@example.com",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
+      415,
+      "unsupported-media-type",
+    );
+    expectProblem(
+      await v1(t.api_key, `/candidates/${MAYA}`, { method: "PATCH", body: JSON.stringify({ emails: [] }) }),
+      415,
+      "unsupported-media-type",
+    );
   });
 });
 
@@ -97,11 +117,17 @@ describe("422", () => {
 
   it("names bad emails, unknown fields, bad types and regions", async () => {
     const problem = expectProblem(
-      await patch(MAYA, { emails: ["maya@example.com", "not an email"], phones: [{ number: "+14155550142", type: "fax", region: "USA" }], phone: "+1" }),
+      await patch(MAYA, {
+        emails: ["maya@example.com", "not an email"],
+        phones: [{ number: "+14155550142", type: "fax", region: "USA" }],
+        phone: "+1",
+      }),
       422,
       "invalid",
     );
-    expect(problem.errors.map((e: { field: string }) => e.field).sort()).toEqual(["emails[1]", "phone", "phones[0].region", "phones[0].type"].sort());
+    expect(problem.errors.map((e: { field: string }) => e.field).sort()).toEqual(
+      ["emails[1]", "phone", "phones[0].region", "phones[0].type"].sort(),
+    );
   });
 });
 
@@ -121,7 +147,10 @@ describe("501", () => {
 describe("502: the tenant's stored Talemetry credentials are rejected", () => {
   it("says so without blaming the caller's key", async () => {
     const clientId = uniqueClientId("wrong-secret");
-    const created = await adminFetch("/admin/tenants", { method: "POST", body: { name: "Wrong secret", region: "GB", talemetry: { client_id: clientId, secret_key: "not-the-sandbox-secret" } } });
+    const created = await adminFetch("/admin/tenants", {
+      method: "POST",
+      body: { name: "Wrong secret", region: "GB", talemetry: { client_id: clientId, secret_key: "not-the-sandbox-secret" } },
+    });
     expect(created.status).toBe(201);
     const { api_key } = (await created.json()) as { api_key: string };
     const res = await v1(api_key, `/candidates/${MAYA}`);

@@ -49,7 +49,11 @@ describe("PATCH /v1/candidates/{id}", () => {
       method: "PATCH",
       json: {
         emails: ["oliver.b@example.co.uk", "Oliver.B@example.co.uk"],
-        phones: [{ number: "07700 900456", type: "mobile", region: "GB" }, { number: "+44 20 7946 0958", type: "work" }, { number: "(415) 555-0199" }],
+        phones: [
+          { number: "07700 900456", type: "mobile", region: "GB" },
+          { number: "+44 20 7946 0958", type: "work" },
+          { number: "(415) 555-0199" },
+        ],
       },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);

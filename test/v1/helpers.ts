@@ -3,7 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { DEMO, SANDBOX_USERS } from "../../sandbox/demo-data";
-import { BRIDGE, createTenant, type CreateTenantOptions, type TestTenant } from "../helpers/tenants";
+import { BRIDGE, type CreateTenantOptions, createTenant, type TestTenant } from "../helpers/tenants";
 
 export { DEMO, SANDBOX_USERS };
 
@@ -66,5 +66,13 @@ export function directoryOf(tenantId: string) {
 
 /** A minimal valid activity body for `POST /v1/activities`. */
 export function activityBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { entity: "candidate", entity_id: DEMO.maya.record.id, type: "call", body: "Discussed the night-shift role.", direction: "outbound", duration_seconds: 245, ...overrides };
+  return {
+    entity: "candidate",
+    entity_id: DEMO.maya.record.id,
+    type: "call",
+    body: "Discussed the night-shift role.",
+    direction: "outbound",
+    duration_seconds: 245,
+    ...overrides,
+  };
 }

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getStats } from "../helpers/sandbox";
 import { adminFetch, createTenant, type TestTenant } from "../helpers/tenants";
-import { SANDBOX_USERS, activityBody, tenantWithDefaults, v1 } from "./helpers";
+import { activityBody, SANDBOX_USERS, tenantWithDefaults, v1 } from "./helpers";
 
 let t: TestTenant;
 beforeAll(async () => {
@@ -27,7 +27,10 @@ describe("GET /v1/users", () => {
   it("remembers which CRM user a caller's email maps to", async () => {
     const fresh = await tenantWithDefaults();
     await v1(fresh.api_key, "/activities", { method: "POST", json: activityBody({ user_email: "Hiro@Agency.Example" }) });
-    expect(await env.KV.get(`tenant:${fresh.id}:usermap:hiro@agency.example`, "json")).toMatchObject({ id: "u-132", email: "hiro@agency.example" });
+    expect(await env.KV.get(`tenant:${fresh.id}:usermap:hiro@agency.example`, "json")).toMatchObject({
+      id: "u-132",
+      email: "hiro@agency.example",
+    });
   });
 });
 
@@ -47,8 +50,11 @@ describe("GET /v1/activity-types", () => {
   });
 
   it("applies the tenant's renames, additions and hidden types, at once after an admin PATCH", async () => {
-    const custom = await createTenant({ settings: { activity_types: { call: { name: "Call" }, meeting: { hidden: true }, interview: { name: "Interview" } } } });
-    const ids = async () => (await v1(custom.api_key, "/activity-types")).body.data.map((x: { id: string; name: string }) => `${x.id}:${x.name}`);
+    const custom = await createTenant({
+      settings: { activity_types: { call: { name: "Call" }, meeting: { hidden: true }, interview: { name: "Interview" } } },
+    });
+    const ids = async () =>
+      (await v1(custom.api_key, "/activity-types")).body.data.map((x: { id: string; name: string }) => `${x.id}:${x.name}`);
     expect(await ids()).toEqual(["call:Call", "sms:SMS", "whatsapp:WhatsApp", "email:Email", "voicemail:Voicemail", "interview:Interview"]);
     await adminFetch(`/admin/tenants/${custom.id}`, { method: "PATCH", body: { settings: { activity_types: { sms: { hidden: true } } } } });
     // Tenant records are read with a 60 s edge cache in production; the local KV serves the write at once.
@@ -64,7 +70,12 @@ describe("GET /v1/capabilities", () => {
       crm: "talemetry",
       api_version: "v1",
       entities: [
-        { entity: "candidate", supported: true, operations: ["read", "update", "search", "activities"], updatable_fields: ["emails", "phones"] },
+        {
+          entity: "candidate",
+          supported: true,
+          operations: ["read", "update", "search", "activities"],
+          updatable_fields: ["emails", "phones"],
+        },
         { entity: "contact", supported: false, operations: [] },
         { entity: "company", supported: false, operations: [] },
       ],

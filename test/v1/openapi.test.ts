@@ -7,8 +7,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { BRIDGE } from "../helpers/tenants";
 
-type Op = { security?: Array<Record<string, unknown>>; responses: Record<string, { headers?: Record<string, unknown> }>; requestBody?: unknown; parameters?: Array<{ name: string; in: string }> };
-let doc: { openapi: string; info: { description: string }; paths: Record<string, Record<string, Op>>; components: Record<string, Record<string, unknown>> };
+type Op = {
+  security?: Array<Record<string, unknown>>;
+  responses: Record<string, { headers?: Record<string, unknown> }>;
+  requestBody?: unknown;
+  parameters?: Array<{ name: string; in: string }>;
+};
+let doc: {
+  openapi: string;
+  info: { description: string };
+  paths: Record<string, Record<string, Op>>;
+  components: Record<string, Record<string, unknown>>;
+};
 
 beforeAll(async () => {
   const res = await exports.default.fetch(`${BRIDGE}/openapi.json`);
@@ -40,8 +50,20 @@ describe("/openapi.json", () => {
 
   it("documents the contract's routes", () => {
     const expected = [
-      "get /v1/candidates/{id}", "patch /v1/candidates/{id}", "get /v1/contacts/{id}", "patch /v1/contacts/{id}", "get /v1/companies/{id}", "patch /v1/companies/{id}",
-      "get /v1/capabilities", "get /v1/search", "post /v1/activities", "get /v1/activities/{id}", "patch /v1/activities/{id}", "get /v1/users", "get /v1/activity-types", "post /oauth/token",
+      "get /v1/candidates/{id}",
+      "patch /v1/candidates/{id}",
+      "get /v1/contacts/{id}",
+      "patch /v1/contacts/{id}",
+      "get /v1/companies/{id}",
+      "patch /v1/companies/{id}",
+      "get /v1/capabilities",
+      "get /v1/search",
+      "post /v1/activities",
+      "get /v1/activities/{id}",
+      "patch /v1/activities/{id}",
+      "get /v1/users",
+      "get /v1/activity-types",
+      "post /oauth/token",
     ];
     for (const route of expected) {
       const [method, path] = route.split(" ");
@@ -55,7 +77,11 @@ describe("/openapi.json", () => {
       for (const [method, op] of Object.entries(item)) {
         expect(op.security, `${method} ${path}`).toEqual([{ TenantBearer: [] }]);
         expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(["401", "429"]));
-        expect(op.responses["429"].headers).toMatchObject({ "Retry-After": expect.anything(), "RateLimit-Limit": expect.anything(), "RateLimit-Policy": expect.anything() });
+        expect(op.responses["429"].headers).toMatchObject({
+          "Retry-After": expect.anything(),
+          "RateLimit-Limit": expect.anything(),
+          "RateLimit-Policy": expect.anything(),
+        });
         // The budget is the same for every tenant of a deployment, so even a 401 announces it.
         expect(op.responses["401"].headers).toMatchObject({ "RateLimit-Limit": expect.anything() });
       }
@@ -63,11 +89,17 @@ describe("/openapi.json", () => {
   });
 
   it("documents the errors of each write: 413, 415, 422 and the upstream failures", () => {
-    for (const [method, path] of [["patch", "/v1/candidates/{id}"], ["post", "/v1/activities"], ["patch", "/v1/activities/{id}"]]) {
+    for (const [method, path] of [
+      ["patch", "/v1/candidates/{id}"],
+      ["post", "/v1/activities"],
+      ["patch", "/v1/activities/{id}"],
+    ]) {
       expect(Object.keys(doc.paths[path][method].responses)).toEqual(expect.arrayContaining(["413", "415", "422", "502", "503"]));
     }
     expect(Object.keys(doc.paths["/v1/contacts/{id}"].get.responses)).toContain("501");
-    expect(doc.paths["/v1/activities"].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "idempotency-key", in: "header" })]));
+    expect(doc.paths["/v1/activities"].post.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "idempotency-key", in: "header" })]),
+    );
     expect(doc.components.schemas).toHaveProperty("Problem");
     expect(doc.components.schemas).toHaveProperty("Candidate");
     expect(doc.components.schemas).toHaveProperty("Activity");

@@ -30,12 +30,24 @@ describe("authentication", () => {
 
   it("covers every contract route", () => {
     expect(routes.map(([m, p]) => `${m} ${p}`)).toEqual(
-      expect.arrayContaining(["GET /v1/candidates/abc", "PATCH /v1/candidates/abc", "POST /v1/activities", "GET /v1/users", "GET /v1/activity-types", "GET /v1/capabilities", "GET /v1/search"]),
+      expect.arrayContaining([
+        "GET /v1/candidates/abc",
+        "PATCH /v1/candidates/abc",
+        "POST /v1/activities",
+        "GET /v1/users",
+        "GET /v1/activity-types",
+        "GET /v1/capabilities",
+        "GET /v1/search",
+      ]),
     );
   });
 
   it.each(routes)("%s %s without a credential → 401", async (method, path) => {
-    const res = await exports.default.fetch(`${BRIDGE}${path}`, { method, headers: { "content-type": "application/json" }, body: method === "GET" ? undefined : "{}" });
+    const res = await exports.default.fetch(`${BRIDGE}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: method === "GET" ? undefined : "{}",
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe("Bearer");
     expect(res.headers.get("content-type")).toBe("application/problem+json");
@@ -79,7 +91,11 @@ describe("tenant isolation: candidates of another Talemetry account", () => {
 
   it("is not found, not changed and not annotated through another tenant", async () => {
     expectProblem(await v1(b.api_key, `/candidates/${secret}`), 404, "not-found");
-    expectProblem(await v1(b.api_key, `/candidates/${secret}`, { method: "PATCH", json: { emails: ["stolen@example.com"] } }), 404, "not-found");
+    expectProblem(
+      await v1(b.api_key, `/candidates/${secret}`, { method: "PATCH", json: { emails: ["stolen@example.com"] } }),
+      404,
+      "not-found",
+    );
     expectProblem(await v1(b.api_key, "/activities", { method: "POST", json: activityBody({ entity_id: secret }) }), 404, "not-found");
     const stored = await getCandidate(a.talemetry.client_id, secret);
     expect(JSON.stringify(stored.record.contact)).toContain("only.in.a@example.com");

@@ -30,7 +30,8 @@ export interface ActionResult {
 /** `meta.contact_external_id`, required by actions that have no other way to find the candidate. */
 export function requireContactId(request: ActionRequest): string {
   const id = request.meta.contact_external_id;
-  if (id === undefined) throw new AppError("bad_request", "meta.contact_external_id is required: the action needs the candidate it acts on");
+  if (id === undefined)
+    throw new AppError("bad_request", "meta.contact_external_id is required: the action needs the candidate it acts on");
   return id;
 }
 

@@ -8,16 +8,16 @@
  */
 import type { TalemetryUser } from "../../domain/person";
 import { AppError } from "../../platform/errors";
-import { createActivity, type ActivityInput } from "../../talentlynk/activity-service";
+import { type ActivityInput, createActivity } from "../../talentlynk/activity-service";
 import { withUpstreamStats } from "../../talentlynk/upstream-stats";
 import { activityTypesFor } from "../../tenants/activity-types";
 import type { TalkdeskActionName } from "../actions-def";
 import { findContactId } from "../contact-lookup";
 import { actionIdempotencyKeys } from "../idempotency";
 import { toCallActivity } from "../mapping";
-import { parseActionInput, type ActionInput } from "../schemas";
+import { type ActionInput, parseActionInput } from "../schemas";
 import { tenantDirectory } from "../upstream";
-import { actionResult, requireContactId, resolveAgent, type ActionContext, type ActionResult } from "./context";
+import { type ActionContext, type ActionResult, actionResult, requireContactId, resolveAgent } from "./context";
 
 /** The action's validated `data`; `400` naming `data.<key>` otherwise. */
 export function actionInput<N extends TalkdeskActionName>(name: N, data: unknown): ActionInput<N> {
@@ -102,5 +102,12 @@ export async function addNote(action: ActionContext): Promise<ActionResult> {
   const contactId = requireContactId(action.request);
   const agent = await resolveAgent(action);
   const type = activityTypesFor(action.c.get("tenant")).some((t) => t.id === "note") ? "note" : "call";
-  return writeNote(action, { name: "add_note", input, contactId, agent, activity: { type, body: input.text }, message: "Note added in Talemetry." });
+  return writeNote(action, {
+    name: "add_note",
+    input,
+    contactId,
+    agent,
+    activity: { type, body: input.text },
+    message: "Note added in Talemetry.",
+  });
 }

@@ -6,10 +6,10 @@
  */
 import type { Person } from "../../domain/person";
 import { AppError } from "../../platform/errors";
+import { type PatchCandidateBody, WRITABLE_PHONE_TYPES } from "../../talentlynk/candidate-schemas";
 import { contactChangeOf, readCandidate, updateCandidateContact } from "../../talentlynk/candidate-service";
-import { WRITABLE_PHONE_TYPES, type PatchCandidateBody } from "../../talentlynk/candidate-schemas";
 import { withUpstreamStats } from "../../talentlynk/upstream-stats";
-import { actionResult, requireContactId, type ActionContext, type ActionResult } from "./context";
+import { type ActionContext, type ActionResult, actionResult, requireContactId } from "./context";
 import { actionInput } from "./note-actions";
 
 type WritablePhone = NonNullable<PatchCandidateBody["phones"]>[number];

@@ -8,10 +8,10 @@
  */
 import type { Hono } from "hono";
 import { AppError } from "../../platform/errors";
-import { isTalkdeskActionName, type TalkdeskActionName } from "../actions-def";
 import type { ActionContext, ActionResult } from "../actions/context";
 import { addNote, logCall } from "../actions/note-actions";
 import { updateContact } from "../actions/update-contact";
+import { isTalkdeskActionName, type TalkdeskActionName } from "../actions-def";
 import { readEnvelope, type TalkdeskEnv } from "../envelope";
 import { talkdeskCall } from "../errors";
 import { actionRequestSchema } from "../schemas";

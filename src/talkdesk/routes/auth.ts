@@ -6,11 +6,11 @@
  * `503` when Talemetry cannot be reached — an outage is not a wrong key.
  */
 import type { Hono } from "hono";
+import { unwrapToken } from "../../directory/token-flight";
 import type { TalkdeskEnv } from "../envelope";
 import { readEnvelope } from "../envelope";
 import { talkdeskCall } from "../errors";
 import { authValidationRequestSchema } from "../schemas";
-import { unwrapToken } from "../../directory/token-flight";
 import { tenantDirectory } from "../upstream";
 
 /** Registers `POST /auth`. */

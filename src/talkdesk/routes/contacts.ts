@@ -17,7 +17,7 @@ import type { Hono } from "hono";
 import { readSettings } from "../../env";
 import { AppError } from "../../platform/errors";
 import { candidateUrl } from "../../tenants/settings";
-import { buildContactPage, planContactPage, type ContactPagePlan, type ContactRow } from "../contact-sync";
+import { buildContactPage, type ContactPagePlan, type ContactRow, planContactPage } from "../contact-sync";
 import { readEnvelope, type TalkdeskEnv } from "../envelope";
 import { contactsRequestSchema } from "../schemas";
 import { tenantDirectory } from "../upstream";

@@ -13,7 +13,7 @@ import { candidateUrl } from "../../tenants/settings";
 import { findContactId } from "../contact-lookup";
 import { readEnvelope, type TalkdeskEnv } from "../envelope";
 import { talkdeskCall } from "../errors";
-import { toInteractions, type TalkdeskInteraction } from "../mapping";
+import { type TalkdeskInteraction, toInteractions } from "../mapping";
 import { interactionsRequestSchema } from "../schemas";
 import { tenantDirectory, withTalemetry } from "../upstream";
 

@@ -5,7 +5,7 @@
 import type { Context, Hono } from "hono";
 import { readSettings } from "../../env";
 import type { TalkdeskEnv } from "../envelope";
-import { TALKDESK_ICON_SVG, TALKDESK_LOGO_SVG, TALKDESK_PATHS, SVG_CONTENT_TYPE, buildManifest } from "../manifest";
+import { buildManifest, SVG_CONTENT_TYPE, TALKDESK_ICON_SVG, TALKDESK_LOGO_SVG, TALKDESK_PATHS } from "../manifest";
 
 /** The routes below are mounted under `/talkdesk`; the manifest's paths are absolute from the base. */
 const under = (path: string) => path.replace(/^\/talkdesk/, "");
