@@ -281,6 +281,15 @@ export class AccountStore {
     return null;
   }
 
+  /** The current candidate that owns one of `emails` (any case), or null (§7's `existing_id`). */
+  emailOwner(emails: readonly string[]): string | null {
+    for (const email of emails) {
+      const hit = this.sql.exec<{ id: string }>("SELECT id FROM emails WHERE email = ? LIMIT 1", email.trim().toLowerCase()).toArray();
+      if (hit.length > 0) return hit[0].id;
+    }
+    return null;
+  }
+
   /** Stores a changed record and records its `updated` event at `at`. */
   save(record: CandidateRecord, at: number): void {
     this.storage.transactionSync(() => {

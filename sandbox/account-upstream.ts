@@ -1,17 +1,18 @@
 /**
- * The contract's operations on one account's data (contract §1–§5), run inside its Durable Object.
+ * The contract's operations on one account's data (contract §1–§5, §7), run inside its Durable Object.
  * Requests arrive validated (upstream-schemas.ts); answers are `Reply`s in the contract's format.
  */
 import type { AccountStore } from "./account-store";
 import { e164Parts, replaceContact, USE_PLACEMENT } from "./contact";
 import { findUser } from "./demo-data";
 import { decodeCursor, encodeCursor, listingQuery } from "./match";
-import type { NoteRecord } from "./records";
+import { Rng, uuidV1 } from "./prng";
+import { emptyRecord, type NoteRecord } from "./records";
 import { renderCandidate, renderCandidates } from "./render-hrxml";
 import { fail, ok, type Reply } from "./reply";
 import { noteTime, parseInstant } from "./time";
 import { mintToken } from "./tokens";
-import type { ContactPatch, IdsRequest, NoteCreate, ProfilesRequest } from "./upstream-schemas";
+import type { ContactPatch, IdsRequest, NoteCreate, PersonCreate, ProfilesRequest } from "./upstream-schemas";
 
 /** The credential rule of the simulator (sandbox/README.md): the secret is derived from the client id. */
 export function sandboxSecret(clientId: string): string {
@@ -116,4 +117,29 @@ export function updateNote(store: AccountStore, id: string, noteId: string, text
   const notes = row.record.notes.map((n, i) => (i === index ? note : n));
   store.save({ ...row.record, notes }, now);
   return ok({ Note: note });
+}
+
+/**
+ * §7: a new candidate with a new UUID v1, its `created` event at `now` (so the Match API lists it), and
+ * the contact placed as §4 places it. Talemetry merges by email: an email that already belongs to a
+ * current candidate is a 409 naming that candidate in `existing_id`, and nothing is created.
+ */
+export function createPerson(store: AccountStore, input: PersonCreate, now: number): Reply {
+  const emails = dedupeEmails(input.emails ?? []);
+  const owner = store.emailOwner(emails);
+  if (owner) return fail(409, "conflict", "An email of the new candidate already belongs to a candidate", { existing_id: owner });
+  const id = uuidV1(new Rng(crypto.randomUUID()), now);
+  const given = input.GivenName || null;
+  const family = input.FamilyName || null;
+  const record = {
+    ...emptyRecord(id),
+    name: { formatted: [given, family].filter(Boolean).join(" "), given, family },
+    contact: replaceContact([], {
+      emails,
+      phones: (input.phones ?? []).map((p) => ({ ...USE_PLACEMENT[p.use], parts: e164Parts(p.number)! })),
+    }),
+    source: input.Source || null,
+  };
+  store.create({ record, createdAt: now, updatedAt: [], deletedAt: null });
+  return ok(renderCandidate(record, new Set()), 201);
 }

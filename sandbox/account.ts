@@ -16,7 +16,7 @@ import { type SandboxEnv, seedCount } from "./env";
 import type { Decision, FaultRule, Op } from "./faults";
 import { RegistryStore } from "./registry";
 import type { Reply } from "./reply";
-import type { ContactPatch, IdsRequest, NoteCreate, ProfilesRequest } from "./upstream-schemas";
+import type { ContactPatch, IdsRequest, NoteCreate, PersonCreate, ProfilesRequest } from "./upstream-schemas";
 
 export class SimulatorAccount extends DurableObject<SandboxEnv> {
   private accountStore: AccountStore | null = null;
@@ -33,7 +33,7 @@ export class SimulatorAccount extends DurableObject<SandboxEnv> {
     return this.registryStore;
   }
 
-  // --- upstream calls (contract §1–§6) -------------------------------------------------------------
+  // --- upstream calls (contract §1–§7) -------------------------------------------------------------
 
   begin(clientId: string, op: Op, token: string | null): Decision {
     return this.account(clientId).begin(op, token, Date.now());
@@ -61,6 +61,10 @@ export class SimulatorAccount extends DurableObject<SandboxEnv> {
 
   updateNote(clientId: string, id: string, noteId: string, text: string): Reply {
     return upstream.updateNote(this.account(clientId), id, noteId, text, Date.now());
+  }
+
+  createPerson(clientId: string, person: PersonCreate): Reply {
+    return upstream.createPerson(this.account(clientId), person, Date.now());
   }
 
   // --- control -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 import { z } from "zod";
 
 /** The upstream operations, one per contract call; also the keys of the call counters. */
-export const OPS = ["authorize", "ids", "profiles", "contact", "note_create", "note_update", "users"] as const;
+export const OPS = ["authorize", "ids", "profiles", "contact", "note_create", "note_update", "users", "candidate_create"] as const;
 export type Op = (typeof OPS)[number];
 
 /** Longest injected delay: above the bridge's 10 s request deadline, below a test's patience. */

@@ -27,8 +27,9 @@ export type ErrorCode =
   | "gateway_timeout"
   | "server_error";
 
-export function fail(status: number, code: ErrorCode, message: string): Reply {
-  return { status, body: JSON.stringify({ error: { code, message } }), headers: { ...JSON_TYPE } };
+/** An error answer; `extra` adds fields beside code and message (§7's `existing_id`). */
+export function fail(status: number, code: ErrorCode, message: string, extra: Record<string, string> = {}): Reply {
+  return { status, body: JSON.stringify({ error: { code, message, ...extra } }), headers: { ...JSON_TYPE } };
 }
 
 export function toResponse(reply: Reply): Response {

@@ -1,8 +1,8 @@
-/** Contract §4 and §5: contact PATCH and notes (profiles host). */
+/** Contract §4, §5 and §7: contact PATCH, notes and creating a candidate (profiles host). */
 import { Hono } from "hono";
 import type { SandboxEnv } from "./env";
 import { jsonBody, tokenCall } from "./pipeline";
-import { contactPatchSchema, noteCreateSchema, noteUpdateSchema } from "./upstream-schemas";
+import { contactPatchSchema, noteCreateSchema, noteUpdateSchema, personCreateSchema } from "./upstream-schemas";
 
 export const peopleRoutes = new Hono<{ Bindings: SandboxEnv }>();
 
@@ -26,3 +26,9 @@ peopleRoutes.patch("/v1/people/:guid/notes/:noteId", async (c) => {
     account.updateNote(clientId, guid, noteId, change.Text),
   );
 });
+
+peopleRoutes.post("/v1/people", async (c) =>
+  tokenCall(c, "candidate_create", await jsonBody(c.req.raw, personCreateSchema), (account, clientId, person) =>
+    account.createPerson(clientId, person),
+  ),
+);

@@ -56,22 +56,43 @@ const email = z
   .max(254)
   .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an email address");
 
+/** §4 (and §7): emails and `{use, number}` phones, numbers in E.164. */
+const emails = z.array(email).max(20);
+const phones = z
+  .array(
+    z.object({
+      use: z.enum(CONTACT_USES),
+      number: z
+        .string()
+        .max(32)
+        .refine((n) => e164Parts(n) !== null, "must be an E.164 number like +14155550142"),
+    }),
+  )
+  .max(20);
+
 export const contactPatchSchema = z.object({
-  emails: z.array(email).max(20).optional(),
-  phones: z
-    .array(
-      z.object({
-        use: z.enum(CONTACT_USES),
-        number: z
-          .string()
-          .max(32)
-          .refine((n) => e164Parts(n) !== null, "must be an E.164 number like +14155550142"),
-      }),
-    )
-    .max(20)
-    .optional(),
+  emails: emails.optional(),
+  phones: phones.optional(),
 });
 export type ContactPatch = z.infer<typeof contactPatchSchema>;
+
+const personName = z.string().trim().max(200).nullable().optional();
+
+/** §7: a name (given or family) and a way to reach the candidate (an email or a phone) are required. */
+export const personCreateSchema = z
+  .object({
+    GivenName: personName,
+    FamilyName: personName,
+    emails: emails.optional(),
+    phones: phones.optional(),
+    Source: z.string().trim().max(60).nullable().optional(),
+  })
+  .refine((p) => Boolean(p.GivenName || p.FamilyName), { message: "GivenName or FamilyName is required", path: ["GivenName"] })
+  .refine((p) => (p.emails?.length ?? 0) + (p.phones?.length ?? 0) > 0, {
+    message: "at least one email or phone is required",
+    path: ["emails"],
+  });
+export type PersonCreate = z.infer<typeof personCreateSchema>;
 
 export const noteCreateSchema = z.object({
   Text: z.string().min(1).max(20_000),

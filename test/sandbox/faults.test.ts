@@ -52,6 +52,25 @@ describe("status rules", () => {
     expect(notes.at(-1)!.Text).toBe("lost answer");
   });
 
+  it("apply to creating a candidate (§7) like any write: before it lands, or after with afterApply", async () => {
+    const { clientId, token } = await account("fault-create");
+    const create = (email: string) => upstreamJson("/v1/people", { token, body: { GivenName: "Fay", emails: [email] } });
+    await setFaults(clientId, [
+      { op: "candidate_create", status: 503, times: 1 },
+      { op: "candidate_create", status: 500, afterApply: true, times: 1 },
+    ]);
+    const before = (await getStats(clientId)).candidates.current;
+    expect((await create("fay@example.com")).status).toBe(503);
+    expect((await getStats(clientId)).candidates.current).toBe(before);
+    expect((await create("fay@example.com")).status).toBe(500);
+    expect((await getStats(clientId)).candidates.current).toBe(before + 1);
+    // The lost answer's candidate exists: repeating the create is refused as a conflict naming it.
+    const again = await create("fay@example.com");
+    expect(again.status).toBe(409);
+    expect((await getCandidate(clientId, again.json.error.existing_id)).record.name?.given).toBe("Fay");
+    expect((await getStats(clientId)).calls.candidate_create).toBe(3);
+  });
+
   it("carry Retry-After", async () => {
     const { clientId, token } = await account("fault-429");
     await setFaults(clientId, [{ op: "ids", status: 429, retryAfter: "7" }]);
@@ -179,13 +198,23 @@ describe("call counters", () => {
     const note = await upstreamJson(`/v1/people/${MAYA}/notes`, { token, body: { Text: "x", AuthorEmail: "amy@agency.example" } });
     await upstreamJson(`/v1/people/${MAYA}/notes/${note.json.result.Note.Id}`, { method: "PATCH", token, body: { Text: "y" } });
     await upstreamJson("/v1/users", { token });
+    await upstreamJson("/v1/people", { token, body: { GivenName: "Cal" } }); // 422 (no email nor phone), counted
     await ids(token, { PageSize: 0 }); // 422, counted
     await setFaults(clientId, [{ op: "users", status: 500, times: 1 }]);
     await upstreamJson("/v1/users", { token }); // faulted, counted
     await getCandidate(clientId, MAYA);
     await upstreamJson("/v1/users", { token: "TGC-1r0" }); // unknown token: no account to count it on
     const stats = await getStats(clientId);
-    expect(stats.calls).toEqual({ authorize: 1, ids: 2, profiles: 1, contact: 1, note_create: 1, note_update: 1, users: 2 });
+    expect(stats.calls).toEqual({
+      authorize: 1,
+      ids: 2,
+      profiles: 1,
+      contact: 1,
+      note_create: 1,
+      note_update: 1,
+      users: 2,
+      candidate_create: 1,
+    });
     expect(stats.tokens).toBe(1);
     await resetStats(clientId);
     expect((await getStats(clientId)).calls).toEqual({
@@ -196,6 +225,7 @@ describe("call counters", () => {
       note_create: 0,
       note_update: 0,
       users: 0,
+      candidate_create: 0,
     });
   });
 

@@ -1,9 +1,9 @@
-// The writes and the users list (contract §4–§6): contact PATCH replacing lists, E.164 and `use`
+// The writes and the users list (contract §4–§7): contact PATCH replacing lists, E.164 and `use`
 // validation, the email conflict across candidates (case-insensitive), notes with user authors, 404s,
-// and the users pages.
+// the users pages, and creating a candidate (409 naming the existing one, listed under `created`).
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO, SANDBOX_USERS } from "../../sandbox/demo-data";
-import { deleteCandidate, getCandidate, sandboxToken, uniqueClientId, upstreamJson } from "../helpers/sandbox";
+import { deleteCandidate, getCandidate, getStats, sandboxToken, uniqueClientId, upstreamJson } from "../helpers/sandbox";
 
 let clientId: string;
 let token: string;
@@ -219,5 +219,106 @@ describe("GET /v1/users", () => {
 
   it.each(["page=0", "per_page=0", "per_page=101", "page=abc"])("refuses %s with 422", async (query) => {
     expect((await upstreamJson(`/v1/users?${query}`, { token })).status).toBe(422);
+  });
+});
+
+describe("POST /v1/people", () => {
+  const createPerson = (body: unknown, as = token) => upstreamJson("/v1/people", { token: as, body });
+
+  it("creates a candidate (201) with a new GUID, served by the profiles call and listed under `created`", async () => {
+    const own = uniqueClientId("writes-create");
+    const ownToken = await sandboxToken(own);
+    const before = Date.now();
+    const res = await createPerson(
+      {
+        GivenName: "Jane",
+        FamilyName: "Doe",
+        emails: ["jane.doe@example.com", "JANE.DOE@example.com"],
+        phones: [
+          { use: "mobile", number: "+14155550100" },
+          { use: "work", number: "+442071838750" },
+        ],
+        Source: "talkdesk",
+      },
+      ownToken,
+    );
+    expect(res.status, res.text).toBe(201);
+    const candidate = res.json.result.Candidate;
+    const id: string = candidate.CandidateRecordInfo.Id.IdValue;
+    // A UUID v1, like the contract's sample GUIDs.
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(contactOf(candidate)).toEqual({
+      PersonName: { FormattedName: "Jane Doe", GivenName: "Jane", FamilyName: "Doe" },
+      ContactMethod: [
+        {
+          Use: "personal",
+          InternetEmailAddress: "jane.doe@example.com",
+          Mobile: { InternationalCountryCode: "1", AreaCityCode: "415", SubscriberNumber: "5550100", FormattedNumber: "+14155550100" },
+        },
+        {
+          Use: "business",
+          Telephone: { InternationalCountryCode: "44", SubscriberNumber: "2071838750", FormattedNumber: "+442071838750" },
+        },
+      ],
+    });
+    const profile = await upstreamJson("/soap/profiles/v1", { token: ownToken, body: { ids: [id] } });
+    expect(profile.json.result.Candidates[0].Candidate).toEqual(candidate);
+    const stored = await getCandidate(own, id);
+    expect(stored.record.source).toBe("talkdesk");
+    expect(Date.parse(stored.createdAt)).toBeGreaterThanOrEqual(before - 1);
+
+    const listed = await upstreamJson("/match/v1/people/ids", {
+      token: ownToken,
+      body: { DateTimeRange: { From: new Date(before - 1).toISOString(), To: new Date().toISOString(), Event: "created" }, PageSize: 10 },
+    });
+    expect(listed.json.result.Ids).toEqual([id]);
+    // `Source` is what the Match API's ExcludeSources filters on.
+    const all = await upstreamJson("/match/v1/people/ids", { token: ownToken, body: { ExcludeSources: ["talkdesk"], PageSize: 500 } });
+    expect(all.json.result.Ids).not.toContain(id);
+    expect((await getStats(own)).calls.candidate_create).toBe(1);
+  });
+
+  it("needs only a family name and a phone, or a given name and an email", async () => {
+    const a = await createPerson({ FamilyName: "Okafor", phones: [{ use: "home", number: "+4930901820" }] });
+    expect(a.status, a.text).toBe(201);
+    expect(contactOf(a.json.result.Candidate).PersonName).toEqual({ FormattedName: "Okafor", GivenName: null, FamilyName: "Okafor" });
+    const b = await createPerson({ GivenName: "Ana", emails: [`ana-${crypto.randomUUID()}@example.com`] });
+    expect(b.status, b.text).toBe(201);
+  });
+
+  it("refuses an email that belongs to a candidate with 409 naming it in existing_id, and creates nothing", async () => {
+    const own = uniqueClientId("writes-create-409");
+    const ownToken = await sandboxToken(own);
+    const before = (await getStats(own)).candidates;
+    const res = await createPerson(
+      { GivenName: "Other", FamilyName: "Maya", emails: ["new@example.com", "MAYA.ORTIZ@example.com"], Source: "talkdesk" },
+      ownToken,
+    );
+    expect(res.status).toBe(409);
+    expect(res.json.error).toEqual({ code: "conflict", message: expect.any(String), existing_id: DEMO.maya.record.id });
+    const stats = await getStats(own);
+    expect(stats.candidates).toEqual(before);
+    expect(stats.calls.candidate_create).toBe(1);
+    // The email is not taken by a half-created candidate: the owner is still Maya alone.
+    const again = await createPerson({ GivenName: "Again", emails: ["new@example.com"] }, ownToken);
+    expect(again.status).toBe(201);
+  });
+
+  it.each([
+    ["no name", { emails: ["x1@example.com"] }],
+    ["blank names", { GivenName: " ", FamilyName: "", emails: ["x2@example.com"] }],
+    ["no email nor phone", { GivenName: "Jane" }],
+    ["empty lists", { GivenName: "Jane", emails: [], phones: [] }],
+    ["an unknown use", { GivenName: "Jane", phones: [{ use: "fax", number: "+14155550142" }] }],
+    ["a national number", { GivenName: "Jane", phones: [{ use: "mobile", number: "4155550142" }] }],
+    ["a malformed email", { GivenName: "Jane", emails: ["not-an-email"] }],
+  ])("refuses %s with 422 invalid and creates nothing", async (_label, body) => {
+    const own = uniqueClientId("writes-create-422");
+    const ownToken = await sandboxToken(own);
+    const before = (await getStats(own)).candidates;
+    const res = await createPerson(body, ownToken);
+    expect(res.status).toBe(422);
+    expect(res.json.error.code).toBe("invalid");
+    expect((await getStats(own)).candidates).toEqual(before);
   });
 });
