@@ -1,5 +1,5 @@
 /**
- * The resilience loop every Talemetry call goes through (../shared/contracts/talemetry-upstream.md
+ * The resilience loop every Talemetry call goes through (docs/contracts/talemetry-upstream.md
  * "Common rules"; ARCHITECTURE.md "Deadlines and upstream errors"):
  * - one `Deadline` covers every attempt and backoff; each attempt gets min(attempt cap, remaining);
  * - reads retry 5xx, network errors and timeouts with full-jitter backoff, never past the deadline;
@@ -13,7 +13,7 @@ import { UpstreamError, type UpstreamKind } from "../platform/errors";
 import { backoffDelay, DEFAULT_RETRY_POLICY, kindForStatus, MIN_ATTEMPT_MS, parseRetryAfter, type RetryPolicy, safeMessage } from "./retry";
 import type { TokenSource } from "./token";
 import { attempt, createDeadline, type Deadline, resolveHost, type TalemetryHosts, type UpstreamRequest } from "./transport";
-import { parseErrorBody, sanitizeDetail } from "./wire";
+import { type ErrorBody, parseErrorBody, sanitizeDetail } from "./wire";
 
 /** Counters the caller reads for logs and metrics (one object per request; never module-level). */
 export interface UpstreamStats {
@@ -95,6 +95,8 @@ export interface CallSpec<T> {
   parse(body: unknown): T | null;
   /** Strings to redact from any upstream text kept for logs (e.g. the secret key). */
   secrets?: string[];
+  /** Makes a refusal more specific from what its error body says (§7's `existing_id`); default: as is. */
+  refine?(error: UpstreamError, body: ErrorBody): UpstreamError;
 }
 
 interface Failure {
@@ -227,7 +229,10 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
         retryAfterMs: parseRetryAfter(outcome.headers.get("retry-after"), ctx.now()),
       };
       const retryable = failure.kind === "throttled" || (status >= 500 && spec.idempotent);
-      if (!retryable) throw toError(spec, failure, secrets, status >= 500 ? "write not retried: it may have landed" : undefined);
+      if (!retryable) {
+        const refused = toError(spec, failure, secrets, status >= 500 ? "write not retried: it may have landed" : undefined);
+        throw spec.refine ? spec.refine(refused, error) : refused;
+      }
     } else {
       const detail = outcome.type === "timeout" ? `no answer within ${outcome.afterMs} ms` : `network error: ${outcome.message}`;
       failure = { kind: "unavailable", detail, retryAfterMs: null };

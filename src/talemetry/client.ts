@@ -1,17 +1,19 @@
 /**
- * The Talemetry client: one typed function per call of ../shared/contracts/talemetry-upstream.md.
+ * The Talemetry client: one typed function per call of docs/contracts/talemetry-upstream.md.
  * Every upstream detail (paths, envelopes, field names, limits) stays in this module (contract intro:
  * "keep every assumed call inside the Talemetry adapter"). Build one client per request: it holds
  * that request's deadline and counters, and no state outlives it.
  */
 import type { CandidateDetails, CandidateNote, TalemetryUser } from "../domain/person";
+import type { UpstreamError } from "../platform/errors";
 import { isoUtc } from "../platform/time";
 import { type CallContext, type CallOptions, callContext, runCall, type UpstreamStats } from "./call";
+import { CandidateExistsError } from "./candidate-exists";
 import { parseCandidateBody, parseProfilesBody } from "./hrxml";
 import { normalizeCandidate, normalizeNote } from "./normalize";
 import { type TokenSource, tokenExpiry } from "./token";
 import type { Deadline } from "./transport";
-import { type IdsPage, parseAuthBody, parseIdsBody, parseNoteBody, parseUsersBody, type UsersPage } from "./wire";
+import { type ErrorBody, type IdsPage, parseAuthBody, parseIdsBody, parseNoteBody, parseUsersBody, type UsersPage } from "./wire";
 
 /** §3: at most 50 ids a profiles call (assumed). */
 export const MAX_PROFILE_IDS = 50;
@@ -77,6 +79,29 @@ export interface NewNote {
   /** ISO 8601. */
   dateTime: string;
   authorEmail: string;
+}
+
+/**
+ * §7 new candidate. Talemetry requires a name (given or family) and an email or a phone, else the
+ * create is refused as `invalid`; lists and `use` as in §4.
+ */
+export interface NewCandidate {
+  givenName?: string | null;
+  familyName?: string | null;
+  emails?: string[];
+  /** Numbers must be E.164 (§4). */
+  phones?: Array<{ use: ContactUse; number: string }>;
+  /** §7 `Source`: where the candidate came from (the Match API can exclude sources, §2). */
+  source?: string | null;
+}
+
+/** §7: a `409` that names the candidate holding the email becomes a `CandidateExistsError`. */
+function candidateExists(error: UpstreamError, body: ErrorBody): UpstreamError {
+  if (error.kind !== "conflict" || !body.existingId) return error;
+  return new CandidateExistsError(body.existingId, error.message, {
+    upstreamStatus: error.upstreamStatus,
+    upstreamDetail: error.upstreamDetail,
+  });
 }
 
 /** Options of `createTalemetryClient`. */
@@ -225,6 +250,34 @@ export class TalemetryClient {
         const candidate = parseCandidateBody(json);
         return candidate ? normalizeCandidate(candidate, options) : null;
       },
+    });
+  }
+
+  /**
+   * §7: creates a candidate and returns its normalized details (with its new GUID). Never repeated
+   * after a 5xx or timeout: a create whose answer was lost may have landed (§7). When one of the
+   * emails already belongs to a candidate, rejects with a `CandidateExistsError` naming it
+   * (`existingCandidateId(err)`), so the caller can use that one instead of a duplicate.
+   */
+  createCandidate(candidate: NewCandidate): Promise<CandidateDetails> {
+    const body: Record<string, unknown> = {};
+    if (candidate.givenName) body.GivenName = candidate.givenName;
+    if (candidate.familyName) body.FamilyName = candidate.familyName;
+    if (candidate.emails?.length) body.emails = candidate.emails;
+    if (candidate.phones?.length) body.phones = candidate.phones.map((phone) => ({ use: phone.use, number: phone.number }));
+    if (candidate.source) body.Source = candidate.source;
+    const options = { defaultRegion: this.options.defaultRegion ?? null };
+    return runCall(this.ctx, {
+      operation: "create candidate",
+      host: "profiles",
+      request: { method: "POST", path: "/v1/people", body },
+      idempotent: false,
+      authenticated: true,
+      parse: (json) => {
+        const created = parseCandidateBody(json);
+        return created ? normalizeCandidate(created, options) : null;
+      },
+      refine: candidateExists,
     });
   }
 

@@ -1,9 +1,10 @@
 /**
- * The Talemetry adapter: the only module that knows the upstream (../shared/contracts/talemetry-upstream.md).
+ * The Talemetry adapter: the only module that knows the upstream (docs/contracts/talemetry-upstream.md).
  * Everything else imports from here.
  */
 
 export { type CallOptions, createStats, type UpstreamStats } from "./call";
+export { CandidateExistsError, existingCandidateId } from "./candidate-exists";
 export {
   type Authorization,
   authorize,
@@ -15,6 +16,7 @@ export {
   MAX_ID_PAGE_SIZE,
   MAX_PROFILE_IDS,
   type MatchEvent,
+  type NewCandidate,
   type NewNote,
   PERSON_INCLUDE,
   type ProfileInclude,

@@ -1,6 +1,6 @@
 /**
- * The non-HR-XML bodies of ../shared/contracts/talemetry-upstream.md: authorize (§1), Match ids (§2),
- * notes (§5), users (§6) and error bodies (§ "Common rules"). Pure functions over parsed JSON (or raw
+ * The non-HR-XML bodies of docs/contracts/talemetry-upstream.md: authorize (§1), Match ids (§2),
+ * notes (§5), users (§6) and error bodies (§ "Common rules", §7's `existing_id`). Pure functions over parsed JSON (or raw
  * text for errors); lenient like the HR-XML schemas, since every one of these shapes is "assumed".
  */
 import type { TalemetryUser } from "../domain/person";
@@ -91,6 +91,8 @@ export interface ErrorBody {
   format: "json" | "xml" | "html" | "text" | "empty";
   code: string | null;
   message: string | null;
+  /** §7 409: the candidate that already holds the email (`error.existing_id`), when the body names one. */
+  existingId?: string;
 }
 
 function xmlElement(body: string, name: string): string | null {
@@ -109,7 +111,13 @@ export function parseErrorBody(body: string, contentType: string | null): ErrorB
       // The assumed shape is {"error": {code, message}}; `{"error": "..."}` and top-level fields are tolerated.
       const error = isRecord(json) ? (isRecord(json.error) ? json.error : json) : {};
       const bareError = isRecord(json) && typeof json.error === "string" ? json.error : null;
-      return { format: "json", code: textOf(error.code) ?? bareError, message: textOf(error.message) };
+      const existingId = textOf(error.existing_id);
+      return {
+        format: "json",
+        code: textOf(error.code) ?? bareError,
+        message: textOf(error.message),
+        ...(existingId ? { existingId } : {}),
+      };
     } catch {
       // Not JSON after all: fall through to the markup/text readers.
     }
