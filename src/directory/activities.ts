@@ -68,39 +68,6 @@ export function newActivityId(): string {
   return `act_${randomHex(12)}`;
 }
 
-const SCHEMA: readonly string[] = [
-  // `act_` prefix: the same database holds the directory index (`dir_` tables).
-  `CREATE TABLE IF NOT EXISTS act_activities (
-     id TEXT PRIMARY KEY,
-     entity_id TEXT NOT NULL,
-     note_id TEXT NOT NULL,
-     type TEXT NOT NULL,
-     body TEXT NOT NULL,
-     occurred_at TEXT NOT NULL,
-     user_id TEXT,
-     direction TEXT,
-     duration_seconds INTEGER,
-     created_at TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   )`,
-  // state: 'pending' (an attempt holds it until lease_until) or 'done' (response holds the answer).
-  // uncertain = 1 when a released attempt may have written the note. owner identifies the attempt
-  // holding the lease, so a late attempt cannot release a claim another one took over.
-  `CREATE TABLE IF NOT EXISTS act_idempotency (
-     key TEXT PRIMARY KEY,
-     body_hash TEXT NOT NULL,
-     activity_id TEXT NOT NULL,
-     state TEXT NOT NULL,
-     owner TEXT NOT NULL,
-     lease_until INTEGER NOT NULL,
-     uncertain INTEGER NOT NULL,
-     response TEXT,
-     created_at INTEGER NOT NULL,
-     expires_at INTEGER NOT NULL
-   )`,
-  `CREATE INDEX IF NOT EXISTS act_idempotency_expires ON act_idempotency (expires_at)`,
-];
-
 interface ActivityRow extends Record<string, SqlStorageValue> {
   id: string;
   entity_id: string;
@@ -150,13 +117,15 @@ export function publicActivity(stored: StoredActivity): Activity {
   return activity;
 }
 
-/** Activity records and idempotency claims of one tenant. */
+/**
+ * Activity records and idempotency claims of one tenant, in the `act_` tables that the tenant Durable
+ * Object's migrations create (./schema.ts).
+ */
 export class ActivityStore {
   private readonly storage: Pick<DurableObjectStorage, "sql" | "transactionSync">;
 
   constructor(storage: Pick<DurableObjectStorage, "sql" | "transactionSync">) {
     this.storage = storage;
-    for (const statement of SCHEMA) storage.sql.exec(statement);
   }
 
   private get sql(): SqlStorage {

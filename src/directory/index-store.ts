@@ -2,7 +2,6 @@ import type { Person } from "../domain/person";
 import { type MatchLevel, type PhoneKeys, type PhoneQuery, personPhoneKeys, phoneProbes } from "../phone/match";
 import { canonicalJson, emailKey, hash64, type JsonValue } from "./index-keys";
 import { changesQuery, chunkRows, emailSearchQuery, entryQuery, LEVEL_EXACT, LEVEL_NATIONAL, phoneSearchQuery } from "./index-queries";
-import { ensureIndexSchema } from "./index-schema";
 
 /** Extra per-candidate data stored beside the record for Talkdesk contacts (e.g. `address`). */
 export type IndexExtras = { [key: string]: JsonValue };
@@ -89,6 +88,7 @@ export class IndexStore {
    *   `ctx.storage.sql` (then a failed call may leave part of its writes; the Durable Object still
    *   commits a synchronous run of statements together).
    * @param tenantRegion the tenant's default region (ISO 3166 alpha-2), or null.
+   * The `dir_` tables must exist: the tenant Durable Object's migrations create them (./schema.ts).
    */
   constructor(storage: IndexStorage, tenantRegion: string | null) {
     if ("transactionSync" in storage) {
@@ -99,7 +99,6 @@ export class IndexStore {
       this.transact = (fn) => fn();
     }
     this.tenantRegion = tenantRegion;
-    ensureIndexSchema(this.sql);
   }
 
   /**

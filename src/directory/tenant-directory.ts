@@ -10,6 +10,7 @@ import type { Tenant } from "../tenants/types";
 import { type Activity, ActivityStore, CLAIM_LEASE_MS, type ClaimOutcome, ClaimSignals, type StoredActivity } from "./activities";
 import { type EmailHit, type IndexChange, IndexStore, type PhoneHit } from "./index-store";
 import { purgeTenantKv } from "./purge";
+import { migrateTenantStorage } from "./schema";
 import { bumpSearchGeneration } from "./search-cache";
 import { backfillPage, incrementalPage, isoCeil, restartFull, type SyncSink } from "./sync";
 import { INITIAL_SYNC_STATE, retryDelayMs, type SyncState } from "./sync-state";
@@ -47,6 +48,21 @@ export class TenantDirectory extends DurableObject<Env> {
   private indexStore: IndexStore | null = null;
   /** Serializes sync runs inside this instance (alarm, admin request and cron may overlap at awaits). */
   private syncing: Promise<void> | null = null;
+  /** The SQLite tables are at the current schema version (false again after a purge drops them). */
+  private schemaReady = false;
+
+  /**
+   * Migrates the SQLite schema once per object start (./schema.ts), before the runtime delivers any
+   * request or alarm: every method, and every store built on `ctx.storage`, then finds current tables.
+   * Eager rather than lazy because many paths read SQL (index, activities, sync, tests that build a store
+   * on the object's storage) and one gate at start covers them all; an up-to-date database costs one
+   * read. Should a migration throw, its transaction rolls back and the runtime resets the object, so the
+   * next request tries again.
+   */
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => this.migrateSchema());
+  }
 
   // ---- lifecycle ---------------------------------------------------------------------------------
 
@@ -85,6 +101,8 @@ export class TenantDirectory extends DurableObject<Env> {
       this.flight = null;
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
+      // deleteAll() dropped the tables and the recorded versions: a later call migrates again from 0.
+      this.schemaReady = false;
       return;
     }
     await this.runSync();
@@ -253,9 +271,21 @@ export class TenantDirectory extends DurableObject<Env> {
     return tenant;
   }
 
+  private migrateSchema(): void {
+    const result = migrateTenantStorage(this.ctx.storage);
+    this.schemaReady = true;
+    // A new object's first migration is routine; an upgrade or an adoption is worth a line.
+    if (result.applied.length > 0 && (result.from > 0 || result.adopted)) {
+      const tenantId = this.ctx.storage.kv.get<string>(TENANT_KEY) ?? null;
+      const log = createLogger({ level: readSettings(this.env).logLevel, fields: { tenant_id: tenantId, component: "storage" } });
+      log.info("storage schema migrated", { from: result.from, to: result.to, adopted: result.adopted });
+    }
+  }
+
   private async store(): Promise<IndexStore> {
     if (!this.indexStore) {
       const tenant = await this.tenant().catch(() => null);
+      if (!this.schemaReady) this.migrateSchema(); // after the await: a purge may have run meanwhile
       this.indexStore = new IndexStore(this.ctx.storage, tenant?.region ?? null);
     }
     return this.indexStore;
@@ -268,6 +298,7 @@ export class TenantDirectory extends DurableObject<Env> {
   private readonly claimSignals = new ClaimSignals();
 
   private activities(): ActivityStore {
+    if (!this.schemaReady) this.migrateSchema();
     this.activityStore ??= new ActivityStore(this.ctx.storage);
     return this.activityStore;
   }

@@ -1,0 +1,96 @@
+import { type Migration, type MigrationResult, type MigrationStorage, migrate } from "./migrate";
+
+/**
+ * The schema of the tenant Durable Object's SQLite database, as numbered migrations (see ./migrate.ts and
+ * docs/storage-schema.md, "Schema migrations"). The directory index tables are prefixed `dir_`
+ * (./index-store.ts), the activity records and idempotency claims `act_` (./activities.ts): one database
+ * holds both.
+ *
+ * To change the schema, append a migration with the next version. Never edit one that has been deployed:
+ * objects that recorded its version will not run it again.
+ */
+export const TENANT_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "directory index, activity records, idempotency claims",
+    // The statements of the unversioned schema, verbatim (`IF NOT EXISTS` included): objects created
+    // before versions existed hold exactly these tables, and migration 1 adopts them (see migrate.ts).
+    up: [
+      // ---- directory index (./index-store.ts)
+      // One row per candidate. `record` is the person record exactly as search/GET return it; `extras`
+      // holds what only Talkdesk contacts need (e.g. address). `seq` is the change sequence number that
+      // Talkdesk contact sync pages by: UNIQUE (so it is indexed and never shared), bumped only when
+      // `hash` changes. `sort_name` is the ranking tie-breaker (lower-cased name).
+      `CREATE TABLE IF NOT EXISTS dir_candidates (
+        id TEXT PRIMARY KEY,
+        record TEXT NOT NULL,
+        extras TEXT,
+        hash TEXT NOT NULL,
+        contact_hash TEXT NOT NULL,
+        seq INTEGER NOT NULL UNIQUE,
+        sort_name TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX IF NOT EXISTS dir_candidates_seen_at ON dir_candidates (seen_at)`,
+      // One row per distinct E.164 of a candidate. Each lookup column has its own index so exact,
+      // national and both suffix directions are index probes (see phoneProbes in src/phone/match.ts).
+      `CREATE TABLE IF NOT EXISTS dir_phone_keys (
+        candidate_id TEXT NOT NULL,
+        e164 TEXT NOT NULL,
+        nsn TEXT NOT NULL,
+        rnsn TEXT NOT NULL,
+        calling_code TEXT NOT NULL,
+        PRIMARY KEY (candidate_id, e164)
+      ) WITHOUT ROWID`,
+      `CREATE INDEX IF NOT EXISTS dir_phone_keys_e164 ON dir_phone_keys (e164)`,
+      `CREATE INDEX IF NOT EXISTS dir_phone_keys_nsn ON dir_phone_keys (nsn)`,
+      `CREATE INDEX IF NOT EXISTS dir_phone_keys_rnsn ON dir_phone_keys (rnsn)`,
+      `CREATE TABLE IF NOT EXISTS dir_email_keys (
+        candidate_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        PRIMARY KEY (candidate_id, email)
+      ) WITHOUT ROWID`,
+      `CREATE INDEX IF NOT EXISTS dir_email_keys_email ON dir_email_keys (email)`,
+      // The sequence counter lives apart from the rows: MAX(seq) would hand out a number again after the
+      // newest row is removed, and a Talkdesk checkpoint already past it would then skip the new row.
+      `CREATE TABLE IF NOT EXISTS dir_meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL) WITHOUT ROWID`,
+      `INSERT OR IGNORE INTO dir_meta (k, v) SELECT 'seq', COALESCE(MAX(seq), 0) FROM dir_candidates`,
+      // ---- activity records and idempotency claims (./activities.ts)
+      `CREATE TABLE IF NOT EXISTS act_activities (
+        id TEXT PRIMARY KEY,
+        entity_id TEXT NOT NULL,
+        note_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        user_id TEXT,
+        direction TEXT,
+        duration_seconds INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      // state: 'pending' (an attempt holds it until lease_until) or 'done' (response holds the answer).
+      // uncertain = 1 when a released attempt may have written the note. owner identifies the attempt
+      // holding the lease, so a late attempt cannot release a claim another one took over.
+      `CREATE TABLE IF NOT EXISTS act_idempotency (
+        key TEXT PRIMARY KEY,
+        body_hash TEXT NOT NULL,
+        activity_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        lease_until INTEGER NOT NULL,
+        uncertain INTEGER NOT NULL,
+        response TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      )`,
+      `CREATE INDEX IF NOT EXISTS act_idempotency_expires ON act_idempotency (expires_at)`,
+    ],
+  },
+];
+
+/** Brings a tenant object's database to the current schema (once per object start; see TenantDirectory). */
+export function migrateTenantStorage(storage: MigrationStorage): MigrationResult {
+  return migrate(storage, TENANT_MIGRATIONS);
+}

@@ -1,0 +1,281 @@
+// The tenant Durable Object's SQLite schema (src/directory/schema.ts): an object holding the tables of the
+// unversioned code (created by its statements, verbatim below) is adopted as version 1 at its next start
+// with every row kept; a new object gets exactly the same schema; a foreign table shape is refused; a
+// purged object migrates again on its next use.
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ActivityStore, type ClaimOutcome, type StoredActivity } from "../../src/directory/activities";
+import type { EmailHit, IndexChange, PhoneHit } from "../../src/directory/index-store";
+import { IndexStore } from "../../src/directory/index-store";
+import { MIGRATIONS_TABLE } from "../../src/directory/migrate";
+import { migrateTenantStorage, TENANT_MIGRATIONS } from "../../src/directory/schema";
+import { parsePhoneQuery } from "../../src/phone/match";
+import { person, phone, uniqueTenant } from "./helpers";
+
+/**
+ * The schema statements of the code before versions (commit 2e26925), verbatim: `INDEX_SCHEMA` of
+ * src/directory/index-schema.ts, then `SCHEMA` of src/directory/activities.ts. Each store ran its list on
+ * construction, so a deployed object holds these tables — some of them, or all.
+ */
+const LEGACY_INDEX_SCHEMA: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS dir_candidates (
+     id TEXT PRIMARY KEY,
+     record TEXT NOT NULL,
+     extras TEXT,
+     hash TEXT NOT NULL,
+     contact_hash TEXT NOT NULL,
+     seq INTEGER NOT NULL UNIQUE,
+     sort_name TEXT NOT NULL,
+     seen_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   )`,
+  `CREATE INDEX IF NOT EXISTS dir_candidates_seen_at ON dir_candidates (seen_at)`,
+  `CREATE TABLE IF NOT EXISTS dir_phone_keys (
+     candidate_id TEXT NOT NULL,
+     e164 TEXT NOT NULL,
+     nsn TEXT NOT NULL,
+     rnsn TEXT NOT NULL,
+     calling_code TEXT NOT NULL,
+     PRIMARY KEY (candidate_id, e164)
+   ) WITHOUT ROWID`,
+  `CREATE INDEX IF NOT EXISTS dir_phone_keys_e164 ON dir_phone_keys (e164)`,
+  `CREATE INDEX IF NOT EXISTS dir_phone_keys_nsn ON dir_phone_keys (nsn)`,
+  `CREATE INDEX IF NOT EXISTS dir_phone_keys_rnsn ON dir_phone_keys (rnsn)`,
+  `CREATE TABLE IF NOT EXISTS dir_email_keys (
+     candidate_id TEXT NOT NULL,
+     email TEXT NOT NULL,
+     PRIMARY KEY (candidate_id, email)
+   ) WITHOUT ROWID`,
+  `CREATE INDEX IF NOT EXISTS dir_email_keys_email ON dir_email_keys (email)`,
+  `CREATE TABLE IF NOT EXISTS dir_meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL) WITHOUT ROWID`,
+  `INSERT OR IGNORE INTO dir_meta (k, v) SELECT 'seq', COALESCE(MAX(seq), 0) FROM dir_candidates`,
+];
+const LEGACY_ACTIVITY_SCHEMA: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS act_activities (
+     id TEXT PRIMARY KEY,
+     entity_id TEXT NOT NULL,
+     note_id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     body TEXT NOT NULL,
+     occurred_at TEXT NOT NULL,
+     user_id TEXT,
+     direction TEXT,
+     duration_seconds INTEGER,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS act_idempotency (
+     key TEXT PRIMARY KEY,
+     body_hash TEXT NOT NULL,
+     activity_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     lease_until INTEGER NOT NULL,
+     uncertain INTEGER NOT NULL,
+     response TEXT,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   )`,
+  `CREATE INDEX IF NOT EXISTS act_idempotency_expires ON act_idempotency (expires_at)`,
+];
+
+const T0 = "2026-11-25T10:00:00Z";
+
+/** The RPC methods of TenantDirectory these tests call. */
+interface Directory {
+  searchEmail(email: string): Promise<EmailHit[]>;
+  searchPhone(query: unknown, partial: boolean): Promise<PhoneHit[]>;
+  changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }>;
+  getActivity(id: string): Promise<StoredActivity | null>;
+  claimActivity(keys: string[], bodyHash: string): Promise<ClaimOutcome>;
+  purge(tenantId?: string): Promise<void>;
+}
+
+function directory(name: string): DurableObjectStub & Directory {
+  return env.TENANT.get(env.TENANT.idFromName(name)) as never;
+}
+
+/** Every table of the bridge (not the runtime's `_cf_` ones) with its rows, in a stable order. */
+function dumpTables(sql: SqlStorage): Record<string, string[]> {
+  const tables = sql
+    .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name`)
+    .toArray();
+  const dump: Record<string, string[]> = {};
+  for (const { name } of tables) {
+    dump[name] = sql
+      .exec(`SELECT * FROM ${name}`)
+      .toArray()
+      .map((row) => JSON.stringify(row))
+      .sort();
+  }
+  return dump;
+}
+
+/** The tables and indexes of the bridge as SQLite records them, whitespace collapsed. */
+function schemaOf(sql: SqlStorage): { type: string; name: string; sql: string }[] {
+  return sql
+    .exec<{ type: string; name: string; sql: string }>(
+      `SELECT type, name, sql FROM sqlite_master
+       WHERE sql IS NOT NULL AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name != ? ORDER BY name`,
+      MIGRATIONS_TABLE,
+    )
+    .toArray()
+    .map((row) => ({ ...row, sql: row.sql.replace(/\s+/g, " ") }));
+}
+
+function recorded(sql: SqlStorage): { version: number; name: string }[] {
+  return sql.exec<{ version: number; name: string }>(`SELECT version, name FROM ${MIGRATIONS_TABLE} ORDER BY version`).toArray();
+}
+
+/** Empties the object's storage (what its constructor migrated included): a database as before any code ran. */
+async function wipe(storage: DurableObjectStorage): Promise<void> {
+  await storage.deleteAll();
+  expect(dumpTables(storage.sql)).toEqual({});
+}
+
+function activity(id: string): StoredActivity {
+  return {
+    id,
+    entity: "candidate",
+    entity_id: "c1",
+    type: "call",
+    body: `note of ${id}`,
+    occurred_at: "2026-11-22T10:03:00Z",
+    user_id: "u-123",
+    direction: "outbound",
+    duration_seconds: 60,
+    created_at: "2026-11-22T10:04:00Z",
+    updated_at: "2026-11-22T10:04:00Z",
+    note_id: `n-${id}`,
+  };
+}
+
+describe("tenant object schema", () => {
+  it("adopts an object holding the unversioned schema at its next start and keeps every row", async () => {
+    const stub = directory(uniqueTenant("legacy"));
+    const before = await runInDurableObject(stub, async (_instance, state) => {
+      await wipe(state.storage);
+      const sql = state.storage.sql;
+      // The old code: each store ran its statements, then wrote through today's store code.
+      for (const statement of LEGACY_INDEX_SCHEMA) sql.exec(statement);
+      for (const statement of LEGACY_ACTIVITY_SCHEMA) sql.exec(statement);
+      const index = new IndexStore(state.storage, "GB");
+      index.upsert(person("c1", { emails: ["maya@example.com"], phones: [phone("+447700900123")] }), T0, { address: "1 High St" });
+      index.upsert(person("c2", { emails: ["sam@example.com", "sam@work.example"], phones: [phone("+12025550143", "work")] }), T0);
+      index.upsert(person("c3"), T0);
+      index.remove("c3"); // the seq counter is now past every row: a reused seq would break Talkdesk paging
+      const activities = new ActivityStore(state.storage);
+      const done = activities.claim(["k-done"], "h1", Date.now());
+      if (done.kind !== "claimed") throw new Error(done.kind);
+      activities.complete({ ...activity(done.activityId) }, { key: done.key });
+      activities.claim(["k-pending"], "h2", Date.now());
+      activities.complete(activity("act_plain"), null);
+
+      const dump = dumpTables(sql);
+      for (const table of ["dir_candidates", "dir_phone_keys", "dir_email_keys", "dir_meta", "act_activities", "act_idempotency"]) {
+        expect(dump[table]?.length, table).toBeGreaterThan(0);
+      }
+      expect(dump[MIGRATIONS_TABLE]).toBeUndefined();
+      return { dump, schema: schemaOf(sql), doneId: done.activityId };
+    });
+
+    await evictDurableObject(stub); // the next call starts a new instance: its constructor migrates
+
+    const after = await runInDurableObject(stub, (_instance, state) => {
+      const { [MIGRATIONS_TABLE]: _versions, ...tables } = dumpTables(state.storage.sql);
+      return { tables, schema: schemaOf(state.storage.sql), versions: recorded(state.storage.sql) };
+    });
+    expect(after.tables).toEqual(before.dump);
+    expect(after.schema).toEqual(before.schema);
+    expect(after.versions).toEqual([{ version: 1, name: TENANT_MIGRATIONS[0].name }]);
+
+    // The object serves what it held before, through its own methods.
+    expect((await stub.searchEmail("sam@work.example")).map((h) => h.person.id)).toEqual(["c2"]);
+    const query = parsePhoneQuery("07700 900123", { tenantRegion: "GB" });
+    if (!query.ok) throw new Error(query.error.message);
+    expect((await stub.searchPhone(query.query, false)).map((h) => h.person.id)).toEqual(["c1"]);
+    const page = await stub.changes(0, null, 10);
+    expect(page.rows.map((r) => [r.person.id, r.seq, r.extras])).toEqual([
+      ["c1", 1, { address: "1 High St" }],
+      ["c2", 2, null],
+    ]);
+    expect(page.highWater).toBe(3);
+    expect(await stub.getActivity("act_plain")).toMatchObject({ note_id: "n-act_plain" });
+    expect(await stub.claimActivity(["k-done"], "h1")).toMatchObject({ kind: "done", activity: { id: before.doneId } });
+    expect(await stub.claimActivity(["k-done"], "other body")).toEqual({ kind: "conflict" });
+    // The seq counter survived: a new row continues after the removed c3, never reusing 3.
+    const seq = await runInDurableObject(stub, (_instance, state) => new IndexStore(state.storage, "GB").upsert(person("c4"), T0).seq);
+    expect(seq).toBe(4);
+  });
+
+  it("adopts an object that holds only some of the old tables and creates the rest", async () => {
+    const stub = directory(uniqueTenant("legacy-part"));
+    await runInDurableObject(stub, async (_instance, state) => {
+      await wipe(state.storage);
+      // An object whose activities were never used: the old ActivityStore never ran its statements.
+      for (const statement of LEGACY_INDEX_SCHEMA) state.storage.sql.exec(statement);
+      new IndexStore(state.storage, "GB").upsert(person("c1", { emails: ["a@example.com"] }), T0);
+    });
+    await evictDurableObject(stub);
+    const after = await runInDurableObject(stub, (_instance, state) => {
+      const result = migrateTenantStorage(state.storage); // already current: nothing more to do
+      return { result, tables: dumpTables(state.storage.sql), versions: recorded(state.storage.sql) };
+    });
+    expect(after.result).toEqual({ from: 1, to: 1, applied: [], adopted: false });
+    expect(after.versions.map((v) => v.version)).toEqual([1]);
+    expect(after.tables.dir_candidates).toHaveLength(1);
+    expect(after.tables.act_activities).toEqual([]);
+    expect(after.tables.act_idempotency).toEqual([]);
+    expect((await stub.searchEmail("a@example.com")).map((h) => h.person.id)).toEqual(["c1"]);
+  });
+
+  it("gives a new object exactly the schema of the unversioned code, recorded as version 1", async () => {
+    const stub = directory(uniqueTenant("fresh"));
+    const { fresh, legacy, versions } = await runInDurableObject(stub, async (_instance, state) => {
+      const fresh = schemaOf(state.storage.sql);
+      const versions = recorded(state.storage.sql);
+      await wipe(state.storage);
+      for (const statement of [...LEGACY_INDEX_SCHEMA, ...LEGACY_ACTIVITY_SCHEMA]) state.storage.sql.exec(statement);
+      return { fresh, legacy: schemaOf(state.storage.sql), versions };
+    });
+    expect(versions).toEqual([{ version: 1, name: TENANT_MIGRATIONS[0].name }]);
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(fresh).toEqual(legacy);
+  });
+
+  it("refuses to adopt a table that migration 1 did not create, and changes nothing", async () => {
+    const stub = directory(uniqueTenant("foreign"));
+    const outcome = await runInDurableObject(stub, async (_instance, state) => {
+      await wipe(state.storage);
+      const sql = state.storage.sql;
+      sql.exec(`CREATE TABLE dir_email_keys (candidate_id TEXT NOT NULL, email TEXT NOT NULL)`);
+      sql.exec(`INSERT INTO dir_email_keys VALUES ('c1', 'a@example.com')`);
+      let error = "";
+      try {
+        migrateTenantStorage(state.storage);
+      } catch (err) {
+        error = String(err);
+      }
+      return { error, tables: dumpTables(sql) };
+    });
+    expect(outcome.error).toMatch(/cannot adopt .*dir_email_keys/);
+    expect(outcome.tables).toEqual({
+      dir_email_keys: [JSON.stringify({ candidate_id: "c1", email: "a@example.com" })],
+      [MIGRATIONS_TABLE]: [],
+    });
+  });
+
+  it("migrates again on the next use after a purge dropped every table", async () => {
+    const name = uniqueTenant("purged");
+    const stub = directory(name);
+    await runInDurableObject(stub, (_instance, state) => new IndexStore(state.storage, "GB").upsert(person("c1"), T0));
+    await stub.purge(name);
+    for (let i = 0; i < 5 && (await runDurableObjectAlarm(stub)); i++);
+    expect(await runInDurableObject(stub, (_instance, state) => dumpTables(state.storage.sql))).toEqual({});
+    // The same instance is called again: it recreates the schema instead of failing on a missing table.
+    expect(await stub.searchEmail("a@example.com")).toEqual([]);
+    const versions = await runInDurableObject(stub, (_instance, state) => recorded(state.storage.sql));
+    expect(versions.map((v) => v.version)).toEqual([1]);
+  });
+});
