@@ -5,12 +5,13 @@
  * that request's deadline and counters, and no state outlives it.
  */
 import type { CandidateDetails, CandidateNote, TalemetryUser } from "../domain/person";
-import type { UpstreamError } from "../platform/errors";
+import { UpstreamError } from "../platform/errors";
 import { isoUtc } from "../platform/time";
 import { type CallContext, type CallOptions, callContext, runCall, type UpstreamStats } from "./call";
 import { CandidateExistsError } from "./candidate-exists";
 import { parseCandidateBody, parseProfilesBody } from "./hrxml";
 import { normalizeCandidate, normalizeNote } from "./normalize";
+import { safeMessage } from "./retry";
 import { type TokenSource, tokenExpiry } from "./token";
 import type { Deadline } from "./transport";
 import { type ErrorBody, type IdsPage, parseAuthBody, parseIdsBody, parseNoteBody, parseUsersBody, type UsersPage } from "./wire";
@@ -116,7 +117,19 @@ function isoTime(value: Date | string): string {
   return typeof value === "string" ? value : isoUtc(value.getTime());
 }
 
-function pathId(id: string): string {
+/**
+ * One id as one path segment. Ids are opaque strings (contract "Common rules"), but an id that is
+ * empty, `.` or `..`, or holds `/`, would reach another upstream path: `new URL` resolves dot segments
+ * (`/v1/people/../notes` is `/v1/notes`) and a server may decode `%2F`. Such an id names no record, so
+ * it is refused as `not_found` (the callers' 404 / Talkdesk 400, never a 5xx) before any request,
+ * token included, is made; it is not retried.
+ */
+function pathId(id: string, operation: string): string {
+  if (id === "" || id === "." || id === ".." || id.includes("/")) {
+    throw new UpstreamError("not_found", safeMessage("not_found", operation), {
+      upstreamDetail: 'refused before any request: an id is empty, "." or "..", or contains "/"',
+    });
+  }
   return encodeURIComponent(id);
 }
 
@@ -235,15 +248,17 @@ export class TalemetryClient {
   }
 
   /** §4: replaces the given lists; returns the updated candidate. Never repeated after a 5xx or timeout. */
-  updateContact(id: string, change: ContactChange): Promise<CandidateDetails> {
+  async updateContact(id: string, change: ContactChange): Promise<CandidateDetails> {
+    const operation = "update candidate contact";
+    const path = `/v1/people/${pathId(id, operation)}/contact`;
     const body: Record<string, unknown> = {};
     if (change.emails !== undefined) body.emails = change.emails;
     if (change.phones !== undefined) body.phones = change.phones.map((phone) => ({ use: phone.use, number: phone.number }));
     const options = { defaultRegion: this.options.defaultRegion ?? null };
     return runCall(this.ctx, {
-      operation: "update candidate contact",
+      operation,
       host: "profiles",
-      request: { method: "PATCH", path: `/v1/people/${pathId(id)}/contact`, body },
+      request: { method: "PATCH", path, body },
       idempotent: false,
       authenticated: true,
       parse: (json) => {
@@ -282,13 +297,15 @@ export class TalemetryClient {
   }
 
   /** §5: adds a note to the candidate. Never repeated after a 5xx or timeout (it would duplicate the note). */
-  createNote(id: string, note: NewNote): Promise<CandidateNote> {
+  async createNote(id: string, note: NewNote): Promise<CandidateNote> {
+    const operation = "create note";
+    const path = `/v1/people/${pathId(id, operation)}/notes`;
     return runCall(this.ctx, {
-      operation: "create note",
+      operation,
       host: "profiles",
       request: {
         method: "POST",
-        path: `/v1/people/${pathId(id)}/notes`,
+        path,
         body: { Text: note.text, DateTime: note.dateTime, AuthorEmail: note.authorEmail },
       },
       idempotent: false,
@@ -301,11 +318,13 @@ export class TalemetryClient {
   }
 
   /** §5: replaces a note's text. */
-  updateNote(id: string, noteId: string, change: { text: string }): Promise<CandidateNote> {
+  async updateNote(id: string, noteId: string, change: { text: string }): Promise<CandidateNote> {
+    const operation = "update note";
+    const path = `/v1/people/${pathId(id, operation)}/notes/${pathId(noteId, operation)}`;
     return runCall(this.ctx, {
-      operation: "update note",
+      operation,
       host: "profiles",
-      request: { method: "PATCH", path: `/v1/people/${pathId(id)}/notes/${pathId(noteId)}`, body: { Text: change.text } },
+      request: { method: "PATCH", path, body: { Text: change.text } },
       idempotent: false,
       authenticated: true,
       parse: (json) => {
