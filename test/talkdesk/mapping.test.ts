@@ -3,7 +3,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CandidateDetails, Person, TalemetryUser } from "../../src/domain/person";
-import { SAMPLE_DETAILS, SAMPLE_PERSON, sampleCallNoteText } from "../../src/talkdesk/manifest-samples";
 import {
   formatTalkdeskDate,
   MAX_INTERACTIONS,
@@ -15,6 +14,7 @@ import {
   toTalkdeskContact,
   UNKNOWN_TALKDESK_DATE,
 } from "../../src/talkdesk/mapping";
+import { SAMPLE_DETAILS, SAMPLE_PERSON, sampleCallNoteText } from "../../tools/talkdesk-manifest/samples";
 import { makeDetails, makePerson } from "../helpers/people";
 
 function person(overrides: Partial<Person> = {}): Person {

@@ -1,16 +1,16 @@
 /**
- * Renders Talkdesk's "API Manifest" document (../shared/seeds/002_45a8326e0808ad2d.txt) filled in for
+ * Renders Talkdesk's "API Manifest" document (sample: docs/talkdesk-manifest.md) filled in for
  * one deployment, as Markdown, following the template's sections in order. The configuration values
  * come from `buildManifest`, and every sample response is produced by the bridge's own mapping and
  * validation functions from the sample candidate, so the document cannot drift from the code.
- * Pure: `scripts/manifest.mjs` bundles this module and does the file and console I/O.
+ * Pure: `./run.mjs` bundles this module and does the file and console I/O.
  */
-import { TALKDESK_ACTIONS, type TalkdeskActionName } from "./actions-def";
-import { buildContactPage, type ContactRow, planContactPage, type TalkdeskContactPage } from "./contact-sync";
-import { buildManifest, normalizeBaseUrl, TALKDESK_PATHS, type TalkdeskAction, type TalkdeskManifest } from "./manifest";
-import { SAMPLE_DETAILS, SAMPLE_PERSON, SAMPLE_PERSON_MINIMAL, SAMPLE_USERS, sampleCallNoteText } from "./manifest-samples";
-import { TALKDESK_INTERACTION_TYPES, toAgentPage, toInteractions, toTalkdeskContact } from "./mapping";
-import { parseActionInput } from "./schemas";
+import { TALKDESK_ACTIONS, type TalkdeskActionName } from "../../src/talkdesk/actions-def";
+import { buildContactPage, type ContactRow, planContactPage, type TalkdeskContactPage } from "../../src/talkdesk/contact-sync";
+import { buildManifest, normalizeBaseUrl, TALKDESK_PATHS, type TalkdeskAction, type TalkdeskManifest } from "../../src/talkdesk/manifest";
+import { TALKDESK_INTERACTION_TYPES, toAgentPage, toInteractions, toTalkdeskContact } from "../../src/talkdesk/mapping";
+import { parseActionInput } from "../../src/talkdesk/schemas";
+import { SAMPLE_DETAILS, SAMPLE_PERSON, SAMPLE_PERSON_MINIMAL, SAMPLE_USERS, sampleCallNoteText } from "./samples";
 
 export interface TechnicalContact {
   name: string;
@@ -20,7 +20,7 @@ export interface TechnicalContact {
   notes?: string;
 }
 
-/** Everything the document needs besides the code's own definitions; see `manifest-cli.ts`. */
+/** Everything the document needs besides the code's own definitions; see `cli.ts`. */
 export interface ManifestDocumentInput {
   baseUrl: string;
   clientName: string;

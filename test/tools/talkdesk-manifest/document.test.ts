@@ -1,21 +1,14 @@
 // The "API Manifest" document and the pure half of `npm run manifest`: argument parsing, config
 // merging with a clear list of missing values, the rendered sections, sample requests that the
 // bridge's own schemas accept, and the committed docs/talkdesk-manifest.md being a fresh render.
-// The script itself (scripts/manifest.mjs: esbuild bundle + file I/O) cannot be spawned inside
+// The script itself (tools/talkdesk-manifest/run.mjs: esbuild bundle + file I/O) cannot be spawned inside
 // workerd; it is verified by hand: `npm run -s manifest -- --url https://bridge.example.com --date
 // 2026-11-25 | diff - docs/talkdesk-manifest.md` prints nothing.
 import { describe, expect, it } from "vitest";
-import committedDoc from "../../docs/talkdesk-manifest.md?raw";
-import type { TalkdeskActionName } from "../../src/talkdesk/actions-def";
-import { decodeCheckpoint, decodeContactOffset } from "../../src/talkdesk/contact-sync";
-import { buildManifest } from "../../src/talkdesk/manifest";
-import {
-  type ManifestCliArgs,
-  parseManifestArgs,
-  renderManifestDocument,
-  resolveManifestDocumentInput,
-} from "../../src/talkdesk/manifest-cli";
-import type { ManifestDocumentInput } from "../../src/talkdesk/manifest-doc";
+import committedDoc from "../../../docs/talkdesk-manifest.md?raw";
+import type { TalkdeskActionName } from "../../../src/talkdesk/actions-def";
+import { decodeCheckpoint, decodeContactOffset } from "../../../src/talkdesk/contact-sync";
+import { buildManifest } from "../../../src/talkdesk/manifest";
 import {
   actionRequestSchema,
   agentsRequestSchema,
@@ -23,8 +16,15 @@ import {
   contactsRequestSchema,
   interactionsRequestSchema,
   parseActionInput,
-} from "../../src/talkdesk/schemas";
-import committedConfig from "../../talkdesk-manifest.config.json";
+} from "../../../src/talkdesk/schemas";
+import committedConfig from "../../../talkdesk-manifest.config.json";
+import {
+  type ManifestCliArgs,
+  parseManifestArgs,
+  renderManifestDocument,
+  resolveManifestDocumentInput,
+} from "../../../tools/talkdesk-manifest/cli";
+import type { ManifestDocumentInput } from "../../../tools/talkdesk-manifest/document";
 
 const TODAY = "2026-11-25";
 const args = (overrides: Partial<ManifestCliArgs> = {}): ManifestCliArgs => ({ contacts: [], help: false, ...overrides });

@@ -1,14 +1,14 @@
 /**
  * Sample data for the "API Manifest" document: one candidate as the Talemetry adapter would extract it
- * (the contract's Maya Ortiz, ../shared/contracts/talentlynk-api.md "Entities"), a second minimal one,
+ * (the contract's Maya Ortiz, docs/contracts/v1-api.md "Entities"), a second minimal one,
  * and a few Talemetry users. The document runs these through the real mapping functions, so its sample
  * responses are exactly what the bridge would answer. Fictional people, `example` domains only.
  */
-import { type CandidateDetails, type Person, type TalemetryUser, toPerson } from "../domain/person";
-import { renderActivityNote } from "../talentlynk/activity-note";
-import { DEFAULT_ACTIVITY_TYPES } from "../tenants/activity-types";
-import { candidateUrl } from "../tenants/settings";
-import { type CallNoteInput, toCallActivity } from "./mapping";
+import { type CandidateDetails, type Person, type TalemetryUser, toPerson } from "../../src/domain/person";
+import { renderActivityNote } from "../../src/talentlynk/activity-note";
+import { type CallNoteInput, toCallActivity } from "../../src/talkdesk/mapping";
+import { DEFAULT_ACTIVITY_TYPES } from "../../src/tenants/activity-types";
+import { candidateUrl } from "../../src/tenants/settings";
 
 /** The activity id the sample call note carries (the shape `newActivityId` issues). */
 export const SAMPLE_ACTIVITY_ID = "act_5f0c6a1e9b2d4c7a8e3f1b6d";

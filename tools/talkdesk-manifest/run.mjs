@@ -1,15 +1,17 @@
 // `npm run manifest -- --url <base>`: prints Talkdesk's "API Manifest" document filled in for a
-// deployment. The definitions live in TypeScript (src/talkdesk/), so this script bundles them on the
-// fly with esbuild and imports the bundle: one source of truth, no copy of the manifest in JS. All
-// parsing, validation and rendering is in src/talkdesk/manifest-cli.ts (unit-tested); only I/O is here.
+// deployment. The definitions live in TypeScript (src/talkdesk/manifest.ts and the mapping the Worker
+// uses), so this script bundles ./cli.ts with them on the fly with esbuild and imports the bundle: one
+// source of truth, no copy of the manifest in JS. All parsing, validation and rendering is in ./cli.ts
+// and ./document.ts (unit-tested in test/tools/talkdesk-manifest/); only I/O is here.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const BUNDLE = resolve(ROOT, ".build/manifest/manifest-cli.mjs");
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "../..");
+const BUNDLE = resolve(ROOT, ".build/manifest/cli.mjs");
 
 function fail(lines, code = 2) {
   process.stderr.write(`manifest: ${[].concat(lines).join("\nmanifest: ")}\n`);
@@ -18,7 +20,7 @@ function fail(lines, code = 2) {
 
 async function loadCli() {
   await build({
-    entryPoints: [resolve(ROOT, "src/talkdesk/manifest-cli.ts")],
+    entryPoints: [resolve(HERE, "cli.ts")],
     outfile: BUNDLE,
     bundle: true,
     format: "esm",

@@ -3,12 +3,12 @@
  * `talkdesk-manifest.config.json` into a complete `ManifestDocumentInput`. A required value that is
  * missing is an error listing every missing value and where to give it — the document goes to
  * Talkdesk, so a silently invented contact or answer would be worse than no document.
- * `scripts/manifest.mjs` bundles this module and does the I/O.
+ * `./run.mjs` bundles this module and does the I/O.
  */
-import { normalizeBaseUrl } from "./manifest";
-import type { ManifestDocumentInput, TechnicalContact } from "./manifest-doc";
+import { normalizeBaseUrl } from "../../src/talkdesk/manifest";
+import type { ManifestDocumentInput, TechnicalContact } from "./document";
 
-export { renderManifestDocument } from "./manifest-doc";
+export { renderManifestDocument } from "./document";
 
 export const DEFAULT_CONFIG_FILE = "talkdesk-manifest.config.json";
 
