@@ -3,19 +3,21 @@
  * caller in its own format, and the routers per caller (ARCHITECTURE.md, STYLE.md).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { adminRoutes } from "./admin/routes";
+import type { Env } from "./config/env";
+import { ConfigError, loadSettings } from "./config/settings";
+import type { AppEnv } from "./core/context";
 import { registerDocs } from "./docs/routes";
-import type { AppEnv } from "./platform/context";
 import { AppError, toAppError, UpstreamError } from "./platform/errors";
 import { requestLogger } from "./platform/logger";
 import { renderMessage, renderProblem } from "./platform/problem";
 import { requestId } from "./platform/request-id";
 import { createRouter } from "./platform/validation";
-import { registerV1SecurityScheme } from "./talentlynk/auth";
-import { oauthRoutes, renderOAuthError } from "./talentlynk/oauth";
-import { v1Routes } from "./talentlynk/v1";
 import { talkdeskRoutes } from "./talkdesk/routes";
+import { registerV1SecurityScheme } from "./v1/auth";
+import { oauthRoutes, renderOAuthError } from "./v1/oauth";
+import { v1Routes } from "./v1/v1";
 
 /** Who is calling, by path: each caller gets errors in the format its contract fixes. */
 export type Caller = "talkdesk" | "oauth" | "problem";
@@ -62,11 +64,35 @@ function logError(c: Context<AppEnv>, thrown: unknown, err: AppError): void {
   }
 }
 
+/** The deployment's secrets, scrubbed literally from every log line of a request. */
+function deploymentSecrets(env: Env): string[] {
+  return [env.ADMIN_TOKEN, env.CREDENTIALS_KEY].filter((s): s is string => typeof s === "string" && s.length > 0);
+}
+
+/**
+ * Puts the deployment's settings on the context, parsed once per isolate. A misconfigured deployment
+ * answers every request `500` naming the bad setting (never its value) and logs why, rather than
+ * running on a silent default.
+ */
+function settingsMiddleware(): MiddlewareHandler<AppEnv> {
+  return async function settings(c, next) {
+    try {
+      c.set("settings", loadSettings(c.env));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      console.error(JSON.stringify({ level: "error", msg: "misconfigured deployment", setting: err.setting, reason: err.reason }));
+      throw new AppError("internal", `The bridge is misconfigured: setting ${err.setting} ${err.reason}.`);
+    }
+    await next();
+  };
+}
+
 /** Builds the Worker's Hono app. */
 export function buildApp(): OpenAPIHono<AppEnv> {
   const app = createRouter<AppEnv>();
   app.use("*", requestId());
-  app.use("*", requestLogger());
+  app.use("*", settingsMiddleware());
+  app.use("*", requestLogger({ secrets: (c) => deploymentSecrets(c.env) }));
 
   app.onError((thrown, c) => {
     const err = toAppError(thrown);

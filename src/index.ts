@@ -1,5 +1,5 @@
 import { buildApp } from "./app";
-import type { Env } from "./env";
+import type { Env } from "./config/env";
 import { rearmSyncAlarms } from "./scheduled";
 
 export { TenantDirectory } from "./directory/tenant-directory";

@@ -1,4 +1,5 @@
-import type { Env } from "./env";
+import type { Env } from "./config/env";
+import { tenantDirectory } from "./directory/api";
 import { listTenantIds } from "./tenants/store";
 
 /**
@@ -9,7 +10,7 @@ export async function rearmSyncAlarms(env: Env): Promise<{ tenants: number; rear
   const ids = await listTenantIds(env);
   let rearmed = 0;
   for (const id of ids) {
-    if (await env.TENANT.get(env.TENANT.idFromName(id)).ensureScheduled(id)) rearmed++;
+    if (await tenantDirectory(env.TENANT, id).ensureScheduled(id)) rearmed++;
   }
   return { tenants: ids.length, rearmed };
 }

@@ -1,4 +1,4 @@
-type BridgeEnv = import("../src/env").Env;
+type BridgeEnv = import("../src/config/env").Env;
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("../src/index");

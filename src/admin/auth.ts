@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../core/context";
 import { bearerToken } from "../platform/authorization";
-import type { AppEnv } from "../platform/context";
 import { timingSafeEqualStrings } from "../platform/crypto";
 import { AppError } from "../platform/errors";
 

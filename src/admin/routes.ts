@@ -3,9 +3,10 @@
  * sync control, for operators of the bridge. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../env";
+import type { Env } from "../config/env";
+import type { AppEnv } from "../core/context";
+import { tenantDirectory } from "../directory/api";
 import { jsonBody } from "../platform/body";
-import type { AppEnv } from "../platform/context";
 import { setRequestTenant } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../platform/problem";
@@ -127,7 +128,7 @@ async function requireTenant(env: Env, id: string): Promise<Tenant> {
   return tenant;
 }
 
-const directory = (env: Env, tenantId: string) => env.TENANT.get(env.TENANT.idFromName(tenantId));
+const directory = (env: Env, tenantId: string) => tenantDirectory(env.TENANT, tenantId);
 
 /** Answers that carry secrets must not be stored by any cache (RFC 9111 §5.2.2.5). */
 const NO_STORE = { "Cache-Control": "no-store" };

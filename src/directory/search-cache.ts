@@ -1,4 +1,5 @@
 import type { PhoneQuery } from "../phone/query";
+import { searchGenerationKey } from "../tenants/keys";
 import { emailKey } from "./index-keys";
 
 /**
@@ -76,11 +77,6 @@ export class SearchCache {
       return false;
     }
   }
-}
-
-/** The KV key of a tenant's search generation. */
-export function searchGenerationKey(tenantId: string): string {
-  return `tenant:${tenantId}:search-gen`;
 }
 
 /** The generation of a tenant whose phones and emails never changed since its creation. */

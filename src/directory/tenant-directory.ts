@@ -1,13 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../config/env";
+import { loadSettings, talemetryHosts } from "../config/settings";
 import { type CandidateDetails, type Person, toPerson } from "../domain/person";
-import type { Env } from "../env";
-import { readSettings } from "../env";
 import type { PhoneQuery } from "../phone/match";
 import { createLogger } from "../platform/logger";
 import { syncIntervalSeconds } from "../tenants/settings";
 import { getTenant } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
-import { type Activity, ActivityStore, CLAIM_LEASE_MS, type ClaimOutcome, ClaimSignals, type StoredActivity } from "./activities";
+import { type Activity, ActivityStore, CLAIM_LEASE_MS, ClaimSignals, type StoredActivity } from "./activities";
+import type { ClaimResult, CompletedActivity, SyncStatus, TenantDirectoryApi } from "./api";
 import { type EmailHit, type IndexChange, IndexStore, type PhoneHit } from "./index-store";
 import { purgeTenantKv } from "./purge";
 import { migrateTenantStorage } from "./schema";
@@ -16,14 +17,6 @@ import { backfillPage, incrementalPage, isoCeil, restartFull, type SyncSink } fr
 import { INITIAL_SYNC_STATE, retryDelayMs, type SyncState } from "./sync-state";
 import { readCachedToken, TokenFlight, type TokenOutcome, type TokenRecord, tokenOutcome, writeCachedToken } from "./token-flight";
 import { authorizeTenant, syncSourceFor } from "./upstream";
-
-export interface SyncStatus {
-  state: "idle" | "running" | "backfilling" | "failing";
-  indexed: number;
-  checkpoint: string | null;
-  last_success_at: string | null;
-  last_error?: string;
-}
 
 const SYNC_KEY = "sync";
 const TENANT_KEY = "tenant_id";
@@ -40,9 +33,9 @@ const RUN_BUDGET_MS = 20_000;
  * One instance per tenant (`idFromName(tenantId)`). Owns everything that must be strongly consistent:
  * the directory index (SQLite), its sync cursor and schedule (alarm), the single-flight Talemetry
  * authorization, and (see activities) idempotency claims and activity records.
- * See ../shared/design/ARCHITECTURE.md.
+ * See docs/architecture.md.
  */
-export class TenantDirectory extends DurableObject<Env> {
+export class TenantDirectory extends DurableObject<Env> implements TenantDirectoryApi {
   private flight: TokenFlight | null = null;
   private flightVersion = -1;
   private indexStore: IndexStore | null = null;
@@ -203,9 +196,10 @@ export class TenantDirectory extends DurableObject<Env> {
   private async syncOnce(): Promise<void> {
     const tenant = await this.tenant();
     const store = await this.store();
-    const interval = syncIntervalSeconds(tenant.settings, readSettings(this.env).syncIntervalSeconds);
-    const log = createLogger({ level: readSettings(this.env).logLevel, fields: { tenant_id: tenant.id, component: "sync" } });
-    const source = syncSourceFor(this.env, tenant, (rejected) => this.currentToken(rejected, tenant).then((r) => r.token));
+    const settings = loadSettings(this.env);
+    const interval = syncIntervalSeconds(tenant.settings, settings.syncIntervalSeconds);
+    const log = createLogger({ level: settings.logLevel, fields: { tenant_id: tenant.id, component: "sync" } });
+    const source = syncSourceFor(talemetryHosts(this.env), tenant, (rejected) => this.currentToken(rejected, tenant).then((r) => r.token));
     const sink: SyncSink = {
       commit: ({ found, missing, seenAt, updatedAt, next }) =>
         this.ctx.storage.transactionSync(() => {
@@ -308,21 +302,27 @@ export class TenantDirectory extends DurableObject<Env> {
    * woken when that attempt completes or releases, or when its lease ends and this request may take
    * over — so two identical requests at once create one note and the second gets the first's answer.
    */
-  async claimActivity(keys: string[], bodyHash: string): Promise<ClaimOutcome> {
+  async claimActivity(keys: string[], bodyHash: string): Promise<ClaimResult> {
     // Past one full lease, so a waiter always outlives the attempt it waits for (or takes over).
     const giveUpAt = Date.now() + CLAIM_LEASE_MS + 1_000;
     for (;;) {
       const outcome = this.activities().claim(keys, bodyHash, Date.now());
+      if (outcome.kind === "done") return { kind: "done", ...this.withNote(outcome.activity) };
       if (outcome.kind !== "busy" || Date.now() >= giveUpAt) return outcome;
       await this.claimSignals.wait(outcome.key, Math.min(outcome.leaseUntil, giveUpAt) - Date.now() + 1);
     }
   }
 
   /** Stores a created activity and completes its claim; returns the answer (the first one, if raced). */
-  async completeActivity(activity: StoredActivity, claim: { key: string } | null): Promise<Activity> {
+  async completeActivity(activity: StoredActivity, claim: { key: string } | null): Promise<CompletedActivity> {
     const answer = this.activities().complete(activity, claim);
     if (claim) this.claimSignals.signal(claim.key);
-    return answer;
+    return this.withNote(answer);
+  }
+
+  /** An activity's answer with its Talemetry note (callers name the note, e.g. Talkdesk's `external_id`). */
+  private withNote(activity: Activity): CompletedActivity {
+    return { activity, noteId: this.activities().get(activity.id)?.note_id ?? null };
   }
 
   /** Gives a claim up after a failed attempt (see `ActivityStore.release`) and wakes its waiters. */

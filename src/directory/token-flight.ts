@@ -1,5 +1,6 @@
 import { decryptSecret, encryptSecret } from "../platform/crypto";
 import { UpstreamError, type UpstreamKind } from "../platform/errors";
+import { KV_MIN_EXPIRATION_TTL_SECONDS, talemetryTokenKey } from "../tenants/keys";
 
 /**
  * Talemetry access tokens, shared by every isolate of a tenant.
@@ -44,11 +45,8 @@ export async function tokenOutcome(attempt: Promise<TokenRecord>): Promise<Token
 
 /** Refresh this long before expiry, so a token never expires mid-request. */
 export const TOKEN_REFRESH_MARGIN_MS = 120_000;
-/** KV's minimum expirationTtl is 60 s; the copy never outlives the token itself. */
-const KV_MIN_TTL_SECONDS = 60;
 
 /** Keyed by the credentials version, so a token of replaced Talemetry credentials is never used again. */
-export const tokenKvKey = (tenantId: string, version: number) => `tenant:${tenantId}:talemetry-token:v${version}`;
 const cryptoContext = (tenantId: string, version: number) => `talemetry-token:${tenantId}:v${version}`;
 
 export function isUsable(record: TokenRecord | null | undefined, now = Date.now()): record is TokenRecord {
@@ -56,7 +54,7 @@ export function isUsable(record: TokenRecord | null | undefined, now = Date.now(
 }
 
 export async function readCachedToken(kv: KVNamespace, key: string, tenantId: string, version: number): Promise<TokenRecord | null> {
-  const sealed = await kv.get(tokenKvKey(tenantId, version));
+  const sealed = await kv.get(talemetryTokenKey(tenantId, version));
   if (!sealed) return null;
   try {
     return JSON.parse(await decryptSecret(sealed, key, cryptoContext(tenantId, version))) as TokenRecord;
@@ -73,9 +71,10 @@ export async function writeCachedToken(
   record: TokenRecord,
 ): Promise<void> {
   const ttl = Math.floor((record.expiresAt - Date.now()) / 1000);
-  if (ttl < KV_MIN_TTL_SECONDS) return;
+  // KV refuses a shorter expiration; the copy never outlives the token itself.
+  if (ttl < KV_MIN_EXPIRATION_TTL_SECONDS) return;
   const sealed = await encryptSecret(JSON.stringify(record), key, cryptoContext(tenantId, version));
-  await kv.put(tokenKvKey(tenantId, version), sealed, { expirationTtl: ttl });
+  await kv.put(talemetryTokenKey(tenantId, version), sealed, { expirationTtl: ttl });
 }
 
 /** Lives inside the tenant's Durable Object. */

@@ -1,54 +1,48 @@
-import type { Env } from "../env";
-import {
-  authorize,
-  createDeadline,
-  createTalemetryClient,
-  hostsFromEnv,
-  PERSON_INCLUDE,
-  type TalemetryClient,
-  type TokenSource,
-  type UpstreamStats,
-} from "../talemetry";
+/**
+ * How the tenant's Durable Object and the Worker reach Talemetry: the authorization call behind the
+ * token single-flight, the Worker's token source (encrypted KV copy, else the Durable Object), and the
+ * sync loop's view of the Match and profiles calls.
+ */
+import type { Env } from "../config/env";
+import { talemetryHosts } from "../config/settings";
+import { authorize, createDeadline, createTalemetryClient, PERSON_INCLUDE, type TalemetryHosts, type TokenSource } from "../talemetry";
 import { decryptTalemetryCredentials } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
+import type { TenantDirectoryApi } from "./api";
 import type { SyncSource } from "./sync";
 import { isUsable, readCachedToken, type TokenRecord, unwrapToken } from "./token-flight";
 
 /** The Talemetry authorization for a tenant's stored credentials (only the tenant's DO calls this). */
 export async function authorizeTenant(env: Env, tenant: Tenant): Promise<TokenRecord> {
   const creds = await decryptTalemetryCredentials(tenant, env);
-  const auth = await authorize({ hosts: hostsFromEnv(env) }, { clientId: creds.client_id, secretKey: creds.secret_key });
+  const auth = await authorize({ hosts: talemetryHosts(env) }, { clientId: creds.client_id, secretKey: creds.secret_key });
   return { token: auth.token, expiresAt: auth.expiresAt };
+}
+
+/** What the Worker's token source reads: the encrypted KV copy, and the Durable Object behind it. */
+export interface WorkerTokenDeps {
+  kv: KVNamespace;
+  credentialsKey: string;
+  tenant: Tenant;
+  directory: Pick<TenantDirectoryApi, "getToken">;
 }
 
 /**
  * Tokens for a request handled by the Worker: the encrypted KV copy when usable, else the tenant's
  * Durable Object (single-flight). After a 401, the DO is asked with the rejected token.
  */
-export function workerTokenSource(env: Env, tenant: Tenant): TokenSource {
-  const stub = () => env.TENANT.get(env.TENANT.idFromName(tenant.id));
+export function workerTokenSource({ kv, credentialsKey, tenant, directory }: WorkerTokenDeps): TokenSource {
   const version = tenant.talemetry.credentials_version;
   return {
     async get() {
-      const cached = await readCachedToken(env.KV, env.CREDENTIALS_KEY, tenant.id, version);
+      const cached = await readCachedToken(kv, credentialsKey, tenant.id, version);
       if (isUsable(cached)) return cached.token;
-      return unwrapToken(await stub().getToken()).token;
+      return unwrapToken(await directory.getToken()).token;
     },
     async refresh(rejected) {
-      return unwrapToken(await stub().getToken(rejected)).token;
+      return unwrapToken(await directory.getToken(rejected)).token;
     },
   };
-}
-
-/** A Talemetry client for one request: one 10 s deadline over all its upstream attempts. */
-export function talemetryForRequest(env: Env, tenant: Tenant, stats?: UpstreamStats): TalemetryClient {
-  return createTalemetryClient({
-    hosts: hostsFromEnv(env),
-    tokens: workerTokenSource(env, tenant),
-    defaultRegion: tenant.region,
-    deadline: createDeadline(),
-    stats,
-  });
 }
 
 /**
@@ -59,9 +53,9 @@ export function talemetryForRequest(env: Env, tenant: Tenant, stats?: UpstreamSt
 const SYNC_STEP_DEADLINE_MS = 30_000;
 
 /** The sync loop's view of Talemetry: each upstream step gets its own deadline (a backfill is long). */
-export function syncSourceFor(env: Env, tenant: Tenant, getToken: (rejected?: string) => Promise<string>): SyncSource {
+export function syncSourceFor(hosts: TalemetryHosts, tenant: Tenant, getToken: (rejected?: string) => Promise<string>): SyncSource {
   const client = createTalemetryClient({
-    hosts: hostsFromEnv(env),
+    hosts,
     tokens: { get: () => getToken(), refresh: (rejected) => getToken(rejected) },
     defaultRegion: tenant.region,
   });

@@ -8,7 +8,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env as HonoEnv } from "hono";
-import type { Settings } from "../env";
+import type { Settings } from "../config/settings";
 import { CODE_SLUG, CODE_STATUS, type ErrorCode } from "../platform/errors";
 import { CODE_TITLE } from "../platform/problem";
 

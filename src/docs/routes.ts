@@ -5,14 +5,13 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { readSettings } from "../env";
-import type { AppEnv } from "../platform/context";
+import type { AppEnv } from "../core/context";
 import { AppError, CODE_SLUG } from "../platform/errors";
 import { buildOpenApiDocument, type DocumentContext, problemAnchor } from "./openapi";
 import { DOCS_STYLE, renderDocsPage } from "./page";
 
 function documentContext(c: Context<AppEnv>): DocumentContext {
-  const settings = readSettings(c.env);
+  const settings = c.var.settings;
   return { settings, baseUrl: settings.publicUrl ?? new URL(c.req.url).origin };
 }
 

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { type Env, readSettings } from "../env";
+import { type PlatformEnv, platformSettings } from "./context";
 import { AppError } from "./errors";
 
 /** `application/json` and `application/<anything>+json`, parameters (charset) ignored. */
@@ -46,6 +46,14 @@ export async function readBodyWithLimit(request: Request, maxBytes: number): Pro
   return body;
 }
 
+/** The body limit when no settings are on the context (unit tests): the deployment default. */
+const DEFAULT_MAX_BODY_BYTES = 65_536;
+
+/** The request's body limit (the `MAX_BODY_BYTES` setting). */
+export function maxBodyBytes(c: Parameters<MiddlewareHandler>[0]): number {
+  return platformSettings(c)?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+}
+
 /** Options of `jsonBody`. */
 export interface JsonBodyOptions {
   /**
@@ -59,12 +67,12 @@ export interface JsonBodyOptions {
  * Guards a JSON route before validation: 415 unless the body is `application/json` (validators silently
  * read a body of another type as `{}`), 413 beyond MAX_BODY_BYTES. The body is buffered once and handed on.
  */
-export function jsonBody({ required = true }: JsonBodyOptions = {}): MiddlewareHandler<{ Bindings: Env }> {
+export function jsonBody({ required = true }: JsonBodyOptions = {}): MiddlewareHandler<PlatformEnv> {
   return async function jsonBody(c, next) {
     const contentType = c.req.header("content-type");
     const isJson = isJsonContentType(contentType);
     if (required && !isJson) throw unsupportedMediaType();
-    const bytes = await readBodyWithLimit(c.req.raw, readSettings(c.env).maxBodyBytes);
+    const bytes = await readBodyWithLimit(c.req.raw, maxBodyBytes(c));
     if (bytes.byteLength > 0 && !isJson) throw unsupportedMediaType();
     const body = bytes.byteLength === 0 && !required && isJson ? new TextEncoder().encode("{}") : bytes;
     c.req.raw = withBody(c.req.raw, body);

@@ -1,61 +1,52 @@
 import type { Context } from "hono";
-import type { Env } from "../env";
-import type { Deadline } from "../talemetry/transport";
-import type { Tenant } from "../tenants/types";
-import type { Logger } from "./logger";
+import type { Logger, LogLevel } from "./logger";
+
+/**
+ * What the platform middleware reads of the deployment's settings. The full settings object
+ * (src/config/settings.ts) satisfies it; platform code never reads `env` itself, so it depends on no
+ * feature module.
+ */
+export interface PlatformSettings {
+  logLevel: LogLevel;
+  maxBodyBytes: number;
+  /** The deployment's public origin, or null (then the request's own origin). */
+  publicUrl: string | null;
+}
 
 /**
  * Per-request facts the request log line reports. A plain object on the context (not module state:
- * production runs many isolates and many requests per isolate). Mutable on purpose: the Talemetry
- * adapter increments `upstreamCalls`, authentication fills `tenantId`.
+ * production runs many isolates and many requests per isolate). Mutable on purpose: tenant middleware
+ * fills `tenantId` and points `upstream` at the request's Talemetry counters.
  */
 export interface RequestMeta {
-  /** Calls made to Talemetry on behalf of this request (retries included). */
-  upstreamCalls: number;
   /** The tenant the request acts for, once known. */
   tenantId: string | null;
-  /**
-   * The request's one Talemetry deadline (10 s over every upstream attempt of the request), started by
-   * its first upstream work (`requestDeadline` in src/talentlynk/upstream-stats.ts).
-   */
-  upstreamDeadline?: Deadline;
+  /** Counters of the calls made upstream for this request (retries included), once a tenant is bound. */
+  upstream: { readonly calls: number } | null;
 }
 
-/** Context variables every request has (set by the request-id and logging middleware). */
-export interface AppVariables {
+/** Context variables every request has (set by the settings, request-id and logging middleware). */
+export interface PlatformVariables {
   requestId: string;
   logger: Logger;
   requestMeta: RequestMeta;
+  settings: PlatformSettings;
 }
 
-/** Context variables of routes behind tenant authentication (`/v1`, `/talkdesk`). */
-export interface TenantVariables extends AppVariables {
-  tenant: Tenant;
-  /** The tenant's search generation, read with the auth records (see tenantAuth). */
-  searchGeneration: string;
-}
-
-/** Hono env type of the bridge app and of sub-apps that need no tenant. */
-export type AppEnv = { Bindings: Env; Variables: AppVariables };
-
-/** Hono env type of sub-apps mounted behind tenant authentication. */
-export type TenantEnv = { Bindings: Env; Variables: TenantVariables };
+/** Hono env type of platform middleware: any app whose variables include the platform's. */
+export type PlatformEnv = { Variables: PlatformVariables };
 
 /** Fresh request facts; the logging middleware puts one on every request. */
 export function newRequestMeta(): RequestMeta {
-  return { upstreamCalls: 0, tenantId: null };
+  return { tenantId: null, upstream: null };
 }
 
-/**
- * Counts `n` Talemetry calls made for this request (reported as `upstream_calls` in the request log).
- * Safe to call on contexts without the logging middleware (for example in unit tests): it then does nothing.
- */
-export function countUpstreamCall(c: Context, n = 1): void {
-  const meta = c.get("requestMeta") as RequestMeta | undefined;
-  if (meta) meta.upstreamCalls += n;
+/** The request's platform settings, or null on contexts without the settings middleware (unit tests). */
+export function platformSettings(c: Context): PlatformSettings | null {
+  return (c.get("settings") as PlatformSettings | undefined) ?? null;
 }
 
-/** Records which tenant the request acts for, for the request log line. */
+/** Records which tenant the request acts for, for the request log line. No-op without the logging middleware. */
 export function setRequestTenant(c: Context, tenantId: string): void {
   const meta = c.get("requestMeta") as RequestMeta | undefined;
   if (meta) meta.tenantId = tenantId;

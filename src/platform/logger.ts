@@ -1,7 +1,6 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import { type Env, readSettings } from "../env";
-import { type AppEnv, newRequestMeta } from "./context";
+import { newRequestMeta, type PlatformEnv } from "./context";
 import { redact } from "./redact";
 
 /** Log levels, lowest first. */
@@ -53,15 +52,12 @@ export function createLogger({ level = "info", fields = {}, secrets = [] }: Logg
   };
 }
 
-/** The deployment's secrets, scrubbed literally from every log line of a request. */
-export function loggerSecrets(env: Env): string[] {
-  return [env.ADMIN_TOKEN, env.CREDENTIALS_KEY].filter((s): s is string => typeof s === "string" && s.length > 0);
-}
-
 /** Options of `requestLogger`. */
 export interface RequestLoggerOptions {
-  /** Overrides LOG_LEVEL (tests). */
+  /** Overrides the settings' `logLevel` (tests). */
   level?: LogLevel;
+  /** The deployment's secrets, scrubbed literally from every line of the request (e.g. ADMIN_TOKEN). */
+  secrets?: (c: Context) => readonly string[];
 }
 
 /**
@@ -70,12 +66,12 @@ export interface RequestLoggerOptions {
  * identifiers and callers sometimes put keys in queries), method, status, duration_ms, upstream_calls.
  * 5xx lines are `error`, all others `info`. Mount after `requestId()`.
  */
-export function requestLogger(options: RequestLoggerOptions = {}): MiddlewareHandler<AppEnv> {
+export function requestLogger(options: RequestLoggerOptions = {}): MiddlewareHandler<PlatformEnv> {
   return async function requestLogger(c, next) {
     const started = Date.now();
-    const level = options.level ?? readSettings(c.env).logLevel;
+    const level = options.level ?? c.get("settings")?.logLevel ?? "info";
     const requestId = c.get("requestId");
-    const logger = createLogger({ level, fields: { request_id: requestId }, secrets: loggerSecrets(c.env) });
+    const logger = createLogger({ level, fields: { request_id: requestId }, secrets: options.secrets?.(c) ?? [] });
     const meta = newRequestMeta();
     c.set("logger", logger);
     c.set("requestMeta", meta);
@@ -88,7 +84,7 @@ export function requestLogger(options: RequestLoggerOptions = {}): MiddlewareHan
       method: c.req.method,
       status,
       duration_ms: Date.now() - started,
-      upstream_calls: meta.upstreamCalls,
+      upstream_calls: meta.upstream?.calls ?? 0,
     };
     if (status >= 500) logger.error("request", line);
     else logger.info("request", line);

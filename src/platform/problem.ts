@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { readSettings } from "../env";
+import { platformSettings } from "./context";
 import type { AppError, ErrorCode } from "./errors";
 import { CODE_SLUG } from "./errors";
 
@@ -42,7 +42,7 @@ export type Problem = z.infer<typeof ProblemSchema>;
 
 /** `<base>/problems/<slug>`: the deployment's public URL, else the origin the request came to. */
 export function problemType(c: Context, code: ErrorCode): string {
-  const base = readSettings(c.env).publicUrl ?? new URL(c.req.url).origin;
+  const base = platformSettings(c)?.publicUrl ?? new URL(c.req.url).origin;
   return `${base}/problems/${CODE_SLUG[code]}`;
 }
 

@@ -32,8 +32,8 @@ export {
   DEFAULT_DEADLINE_MS,
   type Deadline,
   type FetcherLike,
-  hostsFromEnv,
   SANDBOX_ORIGIN,
+  SANDBOX_SETTING,
   type TalemetryHosts,
 } from "./transport";
 export type { IdsPage, UsersPage } from "./wire";

@@ -4,8 +4,6 @@
  * a host setting `sandbox` goes through the `TALEMETRY_SANDBOX` service binding, an http(s) URL
  * through global `fetch` — the same requests and responses either way.
  */
-import type { Env } from "../env";
-
 /** ARCHITECTURE.md "Deadlines and upstream errors": one 10 s deadline per request, retries included. */
 export const DEFAULT_DEADLINE_MS = 10_000;
 
@@ -43,15 +41,6 @@ export interface TalemetryHosts {
   sandbox?: FetcherLike;
   /** Global `fetch` unless given (tests pass a recorder). */
   fetch?: (request: Request) => Promise<Response>;
-}
-
-/** The hosts from the Worker's bindings and vars. */
-export function hostsFromEnv(env: Pick<Env, "TALEMETRY_MATCH_URL" | "TALEMETRY_PROFILES_URL" | "TALEMETRY_SANDBOX">): TalemetryHosts {
-  return {
-    matchUrl: env.TALEMETRY_MATCH_URL || SANDBOX_SETTING,
-    profilesUrl: env.TALEMETRY_PROFILES_URL || SANDBOX_SETTING,
-    sandbox: env.TALEMETRY_SANDBOX,
-  };
 }
 
 /** One reachable host: an origin (plus optional path prefix) and the way requests get there. */

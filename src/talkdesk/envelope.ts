@@ -6,11 +6,12 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
-import { type Env, readSettings } from "../env";
-import { readBodyWithLimit } from "../platform/body";
-import { setRequestTenant, type TenantVariables } from "../platform/context";
+import type { Env } from "../config/env";
+import { authenticateApiKey } from "../core/authentication";
+import type { TenantVariables } from "../core/context";
+import { bindTenant } from "../core/services";
+import { maxBodyBytes, readBodyWithLimit } from "../platform/body";
 import { AppError } from "../platform/errors";
-import { authenticateApiKey } from "../talentlynk/auth";
 import { parseTalkdesk, talkdeskAuthSchema } from "./schemas";
 
 /** Context variables of the authenticated Talkdesk routes. */
@@ -35,7 +36,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function talkdeskEnvelope(): MiddlewareHandler<TalkdeskEnv> {
   return async function talkdeskEnvelope(c, next) {
-    const bytes = await readBodyWithLimit(c.req.raw, readSettings(c.env).maxBodyBytes);
+    const bytes = await readBodyWithLimit(c.req.raw, maxBodyBytes(c));
     let body: unknown;
     try {
       body = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
@@ -49,8 +50,7 @@ export function talkdeskEnvelope(): MiddlewareHandler<TalkdeskEnv> {
     const tenant = await authenticateApiKey(c.env, auth.data.api_key);
     if (!tenant) throw new AppError("unauthorized", "auth.api_key is unknown or has been revoked");
 
-    c.set("tenant", tenant);
-    setRequestTenant(c, tenant.id);
+    bindTenant(c, tenant);
     c.set("talkdeskBody", body);
     await next();
   };

@@ -4,8 +4,8 @@
  * Field rules are those of ../shared/contracts/talkdesk-bridge.md §2–§5; no I/O happens here.
  */
 
+import { withoutActivityMarker } from "../core/activity-note";
 import type { CandidateDetails, Person, TalemetryUser } from "../domain/person";
-import { withoutActivityMarker } from "../talentlynk/activity-note";
 import type { CallDirection } from "./actions-def";
 
 /** The interaction types this integration declares (`interaction_types` in the manifest). */

@@ -15,6 +15,19 @@ export const tenantPrefix = (tenantId: string) => `tenant:${tenantId}:`;
 /** A key the tenant owns, e.g. `tenantScopedKey(id, "users")` → `tenant:<id>:users`. */
 export const tenantScopedKey = (tenantId: string, ...parts: string[]) => `${tenantPrefix(tenantId)}${parts.join(":")}`;
 
+/** The Talemetry token, AES-GCM sealed; versioned so a credentials change ignores old tokens at once. */
+export const talemetryTokenKey = (tenantId: string, credentialsVersion: number) =>
+  tenantScopedKey(tenantId, "talemetry-token", `v${credentialsVersion}`);
+
+/** The tenant's search generation (part of every search cache key; bumped when a search answer may change). */
+export const searchGenerationKey = (tenantId: string) => tenantScopedKey(tenantId, "search-gen");
+
+/** The cached list of the tenant's Talemetry users. */
+export const usersKey = (tenantId: string) => tenantScopedKey(tenantId, "users");
+
+/** Caller email (trimmed, lower-cased) → the Talemetry user it maps to. */
+export const userMapKey = (tenantId: string, email: string) => tenantScopedKey(tenantId, "usermap", email.trim().toLowerCase());
+
 /** One entry per live tenant, listed by the cron. */
 export const TENANT_INDEX_PREFIX = "tenants-index:";
 export const tenantIndexKey = (tenantId: string) => `${TENANT_INDEX_PREFIX}${tenantId}`;

@@ -10,7 +10,8 @@
  * - At most 1,000 operations per request: nothing here lists a tenant's keys; the tenant's Durable
  *   Object purges `tenant:<id>:*` in the background.
  */
-import type { Env } from "../env";
+import type { Env } from "../config/env";
+import { tenantDirectory } from "../directory/api";
 import { decryptSecret, encryptSecret, randomHex, randomSecret, sha256Hex, timingSafeEqualStrings } from "../platform/crypto";
 import { AppError } from "../platform/errors";
 import {
@@ -70,7 +71,7 @@ function newApiKey(env: Pick<Env, "ENVIRONMENT">, tenantId: string, clientId: st
 
 /** The tenant's Durable Object (owned by the directory module). */
 function directory(env: Env, tenantId: string) {
-  return env.TENANT.get(env.TENANT.idFromName(tenantId));
+  return tenantDirectory(env.TENANT, tenantId);
 }
 
 /** Binds the encrypted Talemetry secret to its tenant (AES-GCM additional data). */

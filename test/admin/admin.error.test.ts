@@ -2,7 +2,7 @@
 // oversized bodies (413) and unknown tenants (404), all as problem+json.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { readSettings } from "../../src/env";
+import { loadSettings } from "../../src/config/settings";
 import { patchTenant } from "../../src/tenants/store";
 import { adminFetch, createTenant } from "../helpers/tenants";
 
@@ -101,7 +101,7 @@ describe("bodies", () => {
   });
 
   it("413 beyond MAX_BODY_BYTES, declared or streamed", async () => {
-    const max = readSettings(env).maxBodyBytes;
+    const max = loadSettings(env).maxBodyBytes;
     const big = JSON.stringify({ ...valid, name: "x".repeat(max) });
     expect(
       (

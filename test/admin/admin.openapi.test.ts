@@ -3,10 +3,10 @@
 // whole app's document; this file covers the routers it owns).
 import { describe, expect, it } from "vitest";
 import { adminRoutes } from "../../src/admin/routes";
-import type { AppEnv } from "../../src/platform/context";
+import type { AppEnv } from "../../src/core/context";
 import { createRouter } from "../../src/platform/validation";
-import { registerV1SecurityScheme } from "../../src/talentlynk/auth";
-import { oauthRoutes } from "../../src/talentlynk/oauth";
+import { registerV1SecurityScheme } from "../../src/v1/auth";
+import { oauthRoutes } from "../../src/v1/oauth";
 
 describe("OpenAPI document", () => {
   const app = createRouter<AppEnv>();

@@ -3,7 +3,7 @@
 // the old API key, client secret and access tokens.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { authenticateApiKey } from "../../src/talentlynk/auth";
+import { authenticateApiKey } from "../../src/core/authentication";
 import { resolveAccessToken } from "../../src/tenants/store";
 import { dumpKv } from "../helpers/kv";
 import { adminFetch, createTenant, issueToken } from "../helpers/tenants";

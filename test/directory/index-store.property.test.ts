@@ -7,8 +7,8 @@ import { IndexStore, MAX_SEARCH_RESULTS } from "../../src/directory/index-store"
 import type { Person } from "../../src/domain/person";
 import { MATCH_RANK, type MatchLevel, matchLevel, type PhoneQuery, parsePhoneQuery, personPhoneKeys } from "../../src/phone/match";
 import { resolvePhone } from "../../src/phone/resolve";
+import { arbNumber, arbWritten, PLANS } from "../helpers/phone-formats";
 import { person, phone, uniqueTenant, withStore } from "./helpers";
-import { arbNumber, arbWritten, PLANS } from "./phone-formats";
 
 const SEEN = "2026-11-25T10:00:00Z";
 

@@ -11,9 +11,9 @@ import {
   phoneCacheQuery,
   SearchCache,
   searchCacheUrl,
-  searchGenerationKey,
 } from "../../src/directory/search-cache";
 import { type PhoneQuery, parsePhoneQuery } from "../../src/phone/match";
+import { searchGenerationKey } from "../../src/tenants/keys";
 import { uniqueTenant } from "./helpers";
 
 function q(text: string, region?: string): PhoneQuery {

@@ -5,10 +5,10 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
-import { tokenKvKey } from "../../src/directory/token-flight";
-import { talemetryForRequest } from "../../src/directory/upstream";
+import { talemetryTokenKey } from "../../src/tenants/keys";
 import { getTenant } from "../../src/tenants/store";
 import { getStats, resetStats, revokeTokens, uniqueClientId } from "../helpers/sandbox";
+import { servicesFor } from "../helpers/services";
 import { createTenant } from "../helpers/tenants";
 
 async function tenantFor(label: string) {
@@ -16,7 +16,7 @@ async function tenantFor(label: string) {
   const created = await createTenant({ talemetryClientId: clientId, region: "US" });
   const tenant = (await getTenant(env, created.id))!;
   // One read so a token exists (in the DO and in KV) before the scenario starts.
-  await talemetryForRequest(env, tenant).fetchProfiles([DEMO.maya.record.id]);
+  await servicesFor(tenant).talemetry.fetchProfiles([DEMO.maya.record.id]);
   return { clientId, tenant };
 }
 
@@ -26,9 +26,7 @@ describe("single-flight token refresh", () => {
     await revokeTokens(clientId);
     await resetStats(clientId);
 
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => talemetryForRequest(env, tenant).fetchProfiles([DEMO.maya.record.id])),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => servicesFor(tenant).talemetry.fetchProfiles([DEMO.maya.record.id])));
     expect(results.every((r) => r.length === 1 && r[0].name === "Maya Ortiz")).toBe(true);
     const stats = await getStats(clientId);
     expect(stats.calls.authorize).toBe(1);
@@ -38,19 +36,19 @@ describe("single-flight token refresh", () => {
 
   it("50 concurrent reads with no cached token anywhere (KV copy gone, DO evicted) authorize once", async () => {
     const { clientId, tenant } = await tenantFor("cold");
-    await env.KV.delete(tokenKvKey(tenant.id, tenant.talemetry.credentials_version));
+    await env.KV.delete(talemetryTokenKey(tenant.id, tenant.talemetry.credentials_version));
     await evictDurableObject(env.TENANT.get(env.TENANT.idFromName(tenant.id)));
     await revokeTokens(clientId);
     await resetStats(clientId);
 
-    await Promise.all(Array.from({ length: 50 }, () => talemetryForRequest(env, tenant).fetchProfiles([DEMO.maya.record.id])));
+    await Promise.all(Array.from({ length: 50 }, () => servicesFor(tenant).talemetry.fetchProfiles([DEMO.maya.record.id])));
     expect((await getStats(clientId)).calls.authorize).toBe(1);
   });
 
   it("a valid cached token is reused without any authorization", async () => {
     const { clientId, tenant } = await tenantFor("warm");
     await resetStats(clientId);
-    await Promise.all(Array.from({ length: 20 }, () => talemetryForRequest(env, tenant).fetchProfiles([DEMO.maya.record.id])));
+    await Promise.all(Array.from({ length: 20 }, () => servicesFor(tenant).talemetry.fetchProfiles([DEMO.maya.record.id])));
     const stats = await getStats(clientId);
     expect(stats.calls.authorize).toBe(0);
     expect(stats.calls.profiles).toBe(20);
@@ -58,7 +56,7 @@ describe("single-flight token refresh", () => {
 
   it("the KV copy of the token is encrypted", async () => {
     const { tenant } = await tenantFor("sealed");
-    const sealed = await env.KV.get(tokenKvKey(tenant.id, tenant.talemetry.credentials_version));
+    const sealed = await env.KV.get(talemetryTokenKey(tenant.id, tenant.talemetry.credentials_version));
     expect(sealed).toBeTruthy();
     expect(sealed).not.toMatch(/TGC-/);
   });

@@ -2,20 +2,14 @@
 
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { SyncStatus } from "../../src/directory/tenant-directory";
-import type { Person } from "../../src/domain/person";
-import type { TalkdeskDirectory } from "../../src/talkdesk/upstream";
+import { type TenantDirectoryApi, tenantDirectory } from "../../src/directory/api";
 
-/** The DO methods tests call, named: the inferred RPC types of the whole class are too deep for tsc. */
-export interface TestDirectory extends TalkdeskDirectory {
-  syncStatus(): Promise<SyncStatus>;
-  requestSync(opts?: { full?: boolean }): Promise<SyncStatus>;
-  getIndexed(id: string): Promise<Person | null>;
-}
+/** The DO methods tests call: the directory's own RPC interface. */
+export type TestDirectory = TenantDirectoryApi;
 
-/** The tenant's Durable Object. */
+/** The tenant's Durable Object, through the one typed accessor the Worker uses. */
 export function directoryOf(tenantId: string): DurableObjectStub & TestDirectory {
-  return env.TENANT.get(env.TENANT.idFromName(tenantId)) as never;
+  return tenantDirectory(env.TENANT, tenantId) as DurableObjectStub & TestDirectory;
 }
 
 /**

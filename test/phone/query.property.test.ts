@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parsePhoneQuery, phoneKeys } from "../../src/phone/match";
 import { digitsOf, resolvePhone } from "../../src/phone/resolve";
-import { arbNumber, arbWritten, PLANS } from "../directory/phone-formats";
+import { arbNumber, arbWritten, PLANS } from "../helpers/phone-formats";
 
 const RUNS = { numRuns: 200 };
 

@@ -4,9 +4,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../src/app";
-import type { TenantEnv } from "../../src/platform/context";
-import { countUpstreamCall } from "../../src/platform/context";
-import { tenantAuth } from "../../src/talentlynk/auth";
+import type { TenantEnv } from "../../src/core/context";
+import { tenantAuth } from "../../src/v1/auth";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -16,8 +15,7 @@ function debugApp() {
   const v1 = app.basePath("/v1") as unknown as import("hono").Hono<TenantEnv>;
   v1.use("/log-probe", tenantAuth());
   v1.get("/log-probe", (c) => {
-    countUpstreamCall(c);
-    countUpstreamCall(c);
+    c.var.services.stats.calls += 2;
     return c.json({ tenant: c.get("tenant").id });
   });
   const debugEnv = { ...env, LOG_LEVEL: "debug" };

@@ -3,9 +3,9 @@
 // null and UserArea-placement quirks that the default seed must contain.
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
+import fullFixture from "../fixtures/talemetry-profile-full.json";
+import notesFixture from "../fixtures/talemetry-profile-notes-tags-custom.json";
 import { deleteCandidate, sandboxToken, setSettings, uniqueClientId, upstreamJson } from "../helpers/sandbox";
-import fullFixture from "./fixtures/talemetry-profile-full.json";
-import notesFixture from "./fixtures/talemetry-profile-notes-tags-custom.json";
 
 const PROFILES = "/soap/profiles/v1";
 const ALL = ["contact", "education", "experience", "ats_application_histories", "donotcontact_info", "tags", "notes", "custom_data"];

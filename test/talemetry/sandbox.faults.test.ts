@@ -4,15 +4,16 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
+import { talemetryHosts } from "../../src/config/settings";
 import { UpstreamError } from "../../src/platform/errors";
-import { createDeadline, createTalemetryClient, hostsFromEnv } from "../../src/talemetry";
+import { createDeadline, createTalemetryClient } from "../../src/talemetry";
 import { getStats, resetStats, setFaults, uniqueClientId } from "../helpers/sandbox";
 import { testTokens } from "./setup";
 
 let clientId: string;
 
 function client(deadlineMs = 10_000, secretKey = `sandbox-secret-${clientId}`) {
-  const hosts = hostsFromEnv(env);
+  const hosts = talemetryHosts(env);
   const tokens = testTokens(hosts, { clientId, secretKey });
   return createTalemetryClient({
     hosts,

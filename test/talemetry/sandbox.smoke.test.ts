@@ -5,15 +5,15 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
+import { talemetryHosts } from "../../src/config/settings";
 import { createTalemetryClient, PERSON_INCLUDE, type TalemetryClient } from "../../src/talemetry/client";
-import { hostsFromEnv } from "../../src/talemetry/transport";
 import { getCandidate, revokeTokens, setFaults, uniqueClientId } from "../helpers/sandbox";
 import { testTokens } from "./setup";
 
 let clientId: string;
 
 function client(): TalemetryClient {
-  const hosts = hostsFromEnv(env);
+  const hosts = talemetryHosts(env);
   const tokens = testTokens(hosts, { clientId, secretKey: `sandbox-secret-${clientId}` });
   return createTalemetryClient({ hosts, tokens: tokens.source, defaultRegion: "US", retry: { baseDelayMs: 20, maxDelayMs: 100 } });
 }

@@ -3,6 +3,8 @@
 import { exports } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import type { Env } from "../../src/config/env";
+import { parseSettings, type Settings } from "../../src/config/settings";
 import { buildManifest, SVG_CONTENT_TYPE } from "../../src/talkdesk/manifest";
 import { manifestBaseUrl } from "../../src/talkdesk/routes/manifest";
 
@@ -31,7 +33,13 @@ describe("GET /talkdesk/manifest", () => {
   });
 
   it("prefers the configured PUBLIC_URL over the request's origin", async () => {
-    const app = new Hono().get("/", (c) => c.text(manifestBaseUrl(c)));
+    // The settings middleware's part: the route reads the parsed settings from the context.
+    const app = new Hono<{ Variables: { settings: Settings } }>()
+      .use((c, next) => {
+        c.set("settings", parseSettings(c.env as Env));
+        return next();
+      })
+      .get("/", (c) => c.text(manifestBaseUrl(c)));
     expect(await (await app.request("https://internal.example/", {}, { PUBLIC_URL: "https://bridge.example.com/" })).text()).toBe(
       "https://bridge.example.com",
     );

@@ -4,8 +4,8 @@
  * and a few Talemetry users. The document runs these through the real mapping functions, so its sample
  * responses are exactly what the bridge would answer. Fictional people, `example` domains only.
  */
+import { renderActivityNote } from "../../src/core/activity-note";
 import { type CandidateDetails, type Person, type TalemetryUser, toPerson } from "../../src/domain/person";
-import { renderActivityNote } from "../../src/talentlynk/activity-note";
 import { type CallNoteInput, toCallActivity } from "../../src/talkdesk/mapping";
 import { DEFAULT_ACTIVITY_TYPES } from "../../src/tenants/activity-types";
 import { candidateUrl } from "../../src/tenants/settings";

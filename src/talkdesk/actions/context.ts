@@ -4,13 +4,12 @@
  * id from agent sync), and the `201` body Talkdesk reads.
  */
 import type { Context } from "hono";
+import { listCrmUsers } from "../../core/users";
 import type { TalemetryUser } from "../../domain/person";
 import { AppError } from "../../platform/errors";
-import { listCrmUsers } from "../../talentlynk/crm-users";
 import { candidateUrl } from "../../tenants/settings";
 import type { TalkdeskEnv } from "../envelope";
 import type { ActionRequest } from "../schemas";
-import { withTalemetry } from "../upstream";
 
 /** An action handler's view of the request: the route has checked the envelope already. */
 export interface ActionContext {
@@ -44,7 +43,7 @@ export async function resolveAgent(action: ActionContext): Promise<TalemetryUser
   const agentId = action.request.meta.agent_external_id;
   if (agentId === undefined) return null;
   const { c } = action;
-  const users = await withTalemetry(c, (talemetry) => listCrmUsers(c.env, c.get("tenant"), talemetry));
+  const users = await listCrmUsers(c.var.services);
   const agent = users.find((user) => user.id === agentId);
   if (!agent) throw new AppError("bad_request", "meta.agent_external_id is not a user of this tenant's Talemetry (see agent sync)");
   return agent;

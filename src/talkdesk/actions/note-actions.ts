@@ -6,17 +6,16 @@
  * its content within a time window (`actionIdempotencyKeys`): the same request twice within minutes
  * creates one note, while two real calls with the same content hours apart create two.
  */
+
+import { type ActivityInput, createActivity } from "../../core/activities";
 import type { TalemetryUser } from "../../domain/person";
 import { AppError } from "../../platform/errors";
-import { type ActivityInput, createActivity } from "../../talentlynk/activity-service";
-import { withUpstreamStats } from "../../talentlynk/upstream-stats";
 import { activityTypesFor } from "../../tenants/activity-types";
 import type { TalkdeskActionName } from "../actions-def";
 import { findContactId } from "../contact-lookup";
 import { actionIdempotencyKeys } from "../idempotency";
 import { toCallActivity } from "../mapping";
 import { type ActionInput, parseActionInput } from "../schemas";
-import { tenantDirectory } from "../upstream";
 import { type ActionContext, type ActionResult, actionResult, requireContactId, resolveAgent } from "./context";
 
 /** The action's validated `data`; `400` naming `data.<key>` otherwise. */
@@ -32,7 +31,7 @@ export function actionInput<N extends TalkdeskActionName>(name: N, data: unknown
  */
 async function callContactId(action: ActionContext, phone: string | undefined): Promise<string> {
   if (action.request.meta.contact_external_id !== undefined || phone === undefined) return requireContactId(action.request);
-  const id = await findContactId(tenantDirectory(action.c), { phones: [phone] }, action.c.get("tenant").region);
+  const id = await findContactId(action.c.var.services.directory, { phones: [phone] }, action.c.get("tenant").region);
   if (id === null) {
     throw new AppError("bad_request", "data.phone is not the number of exactly one candidate; send meta.contact_external_id");
   }
@@ -56,18 +55,14 @@ async function writeNote<N extends TalkdeskActionName>(action: ActionContext, sp
   // rendered note, which also depends on the agent's current name.
   const material = { tenantId: tenant.id, action: spec.name, contactId: spec.contactId, agentId: spec.agent?.id ?? null, data: spec.input };
   const keys = await actionIdempotencyKeys({ ...material, now: Date.now() });
-  const { activity } = await withUpstreamStats(c, (stats) =>
-    createActivity(
-      c.env,
-      tenant,
-      // No agent: the tenant's default author (the activity service refuses when there is none).
-      { ...spec.activity, entity_id: spec.contactId, user_id: spec.agent?.id ?? null },
-      { idempotencyKey: keys.current, previousIdempotencyKeys: [keys.previous], fingerprint: material, stats },
-    ),
+  const { activity, noteId } = await createActivity(
+    c.var.services,
+    // No agent: the tenant's default author (the activity service refuses when there is none).
+    { ...spec.activity, entity_id: spec.contactId, user_id: spec.agent?.id ?? null },
+    { idempotencyKey: keys.current, previousIdempotencyKeys: [keys.previous], fingerprint: material },
   );
   // Talkdesk's external id is the note's, as in the interaction retriever (`note:<Talemetry note id>`).
-  const stored = await tenantDirectory(c).getActivity(activity.id);
-  return actionResult(action, spec.contactId, spec.message, stored ? `note:${stored.note_id}` : activity.id);
+  return actionResult(action, spec.contactId, spec.message, noteId ? `note:${noteId}` : activity.id);
 }
 
 /** `log_call`: direction, duration (seconds) and summary of a Talkdesk call, as a `call` activity. */

@@ -4,15 +4,14 @@
  * lists through the same function as `PATCH /v1/candidates/{id}` (same phone rule, same write-through
  * to the directory). Repeating the action is harmless: values already present are not added twice.
  */
+
+import { type ContactInput, contactChangeOf, readCandidate, updateCandidateContact, WRITABLE_PHONE_TYPES } from "../../core/candidates";
 import type { Person } from "../../domain/person";
 import { AppError } from "../../platform/errors";
-import { type PatchCandidateBody, WRITABLE_PHONE_TYPES } from "../../talentlynk/candidate-schemas";
-import { contactChangeOf, readCandidate, updateCandidateContact } from "../../talentlynk/candidate-service";
-import { withUpstreamStats } from "../../talentlynk/upstream-stats";
 import { type ActionContext, type ActionResult, actionResult, requireContactId } from "./context";
 import { actionInput } from "./note-actions";
 
-type WritablePhone = NonNullable<PatchCandidateBody["phones"]>[number];
+type WritablePhone = NonNullable<ContactInput["phones"]>[number];
 
 /**
  * The new phones in E.164, by the /v1 PATCH rule (possible after resolving `+`/`00`, else the tenant's
@@ -57,26 +56,23 @@ export async function updateContact(action: ActionContext): Promise<ActionResult
   const contactId = requireContactId(action.request);
   const phones = newPhonesE164(input.phones, tenant.region);
 
-  return withUpstreamStats(c, async (stats) => {
-    const options = { stats, logger: c.get("logger") };
-    // repairIndex: a retry after a write whose answer was lost finds the values in Talemetry already;
-    // the index gets them now, not at the next sync.
-    const person = await readCandidate(c.env, tenant, contactId, { ...options, repairIndex: true });
-    const change: PatchCandidateBody = {};
+  // repairIndex: a retry after a write whose answer was lost finds the values in Talemetry already;
+  // the index gets them now, not at the next sync.
+  const person = await readCandidate(c.var.services, contactId, { repairIndex: true });
+  const change: ContactInput = {};
 
-    const emailKeys = new Set(person.emails.map((e) => e.trim().toLowerCase()));
-    const addEmails = input.emails.filter((e) => !emailKeys.has(e.toLowerCase()) && emailKeys.add(e.toLowerCase()));
-    if (addEmails.length > 0) change.emails = [...person.emails, ...addEmails];
+  const emailKeys = new Set(person.emails.map((e) => e.trim().toLowerCase()));
+  const addEmails = input.emails.filter((e) => !emailKeys.has(e.toLowerCase()) && emailKeys.add(e.toLowerCase()));
+  if (addEmails.length > 0) change.emails = [...person.emails, ...addEmails];
 
-    const known = new Set(person.phones.filter((p) => p.valid).map((p) => p.number));
-    const addPhones = phones.filter((p) => !known.has(p) && known.add(p));
-    // Talkdesk gives no phone type; "other" is the PATCH default.
-    if (addPhones.length > 0) change.phones = [...keptPhones(person), ...addPhones.map((number) => ({ number, type: "other" as const }))];
+  const known = new Set(person.phones.filter((p) => p.valid).map((p) => p.number));
+  const addPhones = phones.filter((p) => !known.has(p) && known.add(p));
+  // Talkdesk gives no phone type; "other" is the PATCH default.
+  if (addPhones.length > 0) change.phones = [...keptPhones(person), ...addPhones.map((number) => ({ number, type: "other" as const }))];
 
-    if (change.emails === undefined && change.phones === undefined) {
-      return actionResult(action, contactId, "The candidate already has these phones and emails in Talemetry.", contactId);
-    }
-    await updateCandidateContact(c.env, tenant, contactId, change, options);
-    return actionResult(action, contactId, "Candidate updated in Talemetry.", contactId);
-  });
+  if (change.emails === undefined && change.phones === undefined) {
+    return actionResult(action, contactId, "The candidate already has these phones and emails in Talemetry.", contactId);
+  }
+  await updateCandidateContact(c.var.services, contactId, change);
+  return actionResult(action, contactId, "Candidate updated in Talemetry.", contactId);
 }

@@ -7,12 +7,10 @@
  * then the `next_offset` we returned, which is present only while agents remain.
  */
 import type { Hono } from "hono";
-import { readSettings } from "../../env";
 import { readEnvelope, type TalkdeskEnv } from "../envelope";
 import { talkdeskCall } from "../errors";
 import { toAgentPage } from "../mapping";
 import { agentsRequestSchema } from "../schemas";
-import { withTalemetry } from "../upstream";
 
 /** Registers `POST /agents`. */
 export function registerAgentRetriever(app: Hono<TalkdeskEnv>): void {
@@ -20,7 +18,7 @@ export function registerAgentRetriever(app: Hono<TalkdeskEnv>): void {
     const { meta } = readEnvelope(c, agentsRequestSchema);
     // Every page reads the whole user list (a few pages of 100 at most): an offset into a list that
     // changed between pages shifts by the change, which agent sync tolerates — Talkdesk matches by email.
-    const users = await talkdeskCall("agents", () => withTalemetry(c, (talemetry) => talemetry.listAllUsers()));
-    return c.json(toAgentPage(users, meta.offset, readSettings(c.env).talkdeskPageSize), 200);
+    const users = await talkdeskCall("agents", () => c.var.services.talemetry.listAllUsers());
+    return c.json(toAgentPage(users, meta.offset, c.var.settings.talkdeskPageSize), 200);
   });
 }

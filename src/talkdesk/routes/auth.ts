@@ -11,7 +11,6 @@ import type { TalkdeskEnv } from "../envelope";
 import { readEnvelope } from "../envelope";
 import { talkdeskCall } from "../errors";
 import { authValidationRequestSchema } from "../schemas";
-import { tenantDirectory } from "../upstream";
 
 /** Registers `POST /auth`. */
 export function registerAuthValidator(app: Hono<TalkdeskEnv>): void {
@@ -19,7 +18,7 @@ export function registerAuthValidator(app: Hono<TalkdeskEnv>): void {
     readEnvelope(c, authValidationRequestSchema);
     // The tenant's Durable Object hands out its cached token, or authorizes once (single-flight): an
     // operator pressing "validate" repeatedly never costs more than one Talemetry authorization.
-    await talkdeskCall("auth", async () => unwrapToken(await tenantDirectory(c).getToken()));
+    await talkdeskCall("auth", async () => unwrapToken(await c.var.services.directory.getToken()));
     return c.json({}, 200);
   });
 }

@@ -14,13 +14,11 @@
  * run, so nothing is skipped and nothing repeats within a run.
  */
 import type { Hono } from "hono";
-import { readSettings } from "../../env";
 import { AppError } from "../../platform/errors";
 import { candidateUrl } from "../../tenants/settings";
 import { buildContactPage, type ContactPagePlan, type ContactRow, planContactPage } from "../contact-sync";
 import { readEnvelope, type TalkdeskEnv } from "../envelope";
 import { contactsRequestSchema } from "../schemas";
-import { tenantDirectory } from "../upstream";
 
 /** The directory serves at most 1,000 rows a call (`MAX_CHANGES_PAGE`) and we read one extra row. */
 export const MAX_CONTACT_PAGE_SIZE = 999;
@@ -33,8 +31,8 @@ export function registerContactRetriever(app: Hono<TalkdeskEnv>): void {
     if (!plan.ok) throw new AppError("bad_request", plan.message);
 
     const tenant = c.get("tenant");
-    const directory = tenantDirectory(c);
-    const pageSize = Math.min(MAX_CONTACT_PAGE_SIZE, readSettings(c.env).talkdeskPageSize);
+    const directory = c.var.services.directory;
+    const pageSize = Math.min(MAX_CONTACT_PAGE_SIZE, c.var.settings.talkdeskPageSize);
     const read = async (p: Extract<ContactPagePlan, { ok: true }>) => {
       // One row more than a page: it only tells whether another page remains.
       const page = await directory.changes(p.after, p.highWater, pageSize + 1);

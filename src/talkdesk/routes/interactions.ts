@@ -15,7 +15,6 @@ import { readEnvelope, type TalkdeskEnv } from "../envelope";
 import { talkdeskCall } from "../errors";
 import { type TalkdeskInteraction, toInteractions } from "../mapping";
 import { interactionsRequestSchema } from "../schemas";
-import { tenantDirectory, withTalemetry } from "../upstream";
 
 /** What the profile read must include for each of our interaction types. */
 const INCLUDE_FOR_TYPE: Record<string, ProfileInclude> = { note: "notes", application: "ats_application_histories" };
@@ -34,12 +33,12 @@ export function registerInteractionRetriever(app: Hono<TalkdeskEnv>): void {
 
     const id =
       data.contact_external_id ??
-      (await findContactId(tenantDirectory(c), { emails: data.contact_emails, phones: data.contact_phones }, tenant.region));
+      (await findContactId(c.var.services.directory, { emails: data.contact_emails, phones: data.contact_phones }, tenant.region));
     if (id === null) return c.json(none, 200);
 
     const [details] = await talkdeskCall(
       "interactions",
-      () => withTalemetry(c, (talemetry) => talemetry.fetchProfiles([id], include)),
+      () => c.var.services.talemetry.fetchProfiles([id], include),
       () => [],
     );
     // Talemetry omits unknown and deleted candidates from the answer (contract §3): an unknown contact.

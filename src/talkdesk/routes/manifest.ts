@@ -3,7 +3,7 @@
  * absolute URLs of this deployment; no secrets, contract "Transport") and the logo and icon it names.
  */
 import type { Context, Hono } from "hono";
-import { readSettings } from "../../env";
+import { platformSettings } from "../../platform/context";
 import type { TalkdeskEnv } from "../envelope";
 import { buildManifest, SVG_CONTENT_TYPE, TALKDESK_ICON_SVG, TALKDESK_LOGO_SVG, TALKDESK_PATHS } from "../manifest";
 
@@ -23,7 +23,7 @@ const ASSET_HEADERS = {
 
 /** The deployment's public URL when configured (`PUBLIC_URL`), else the origin this request came to. */
 export function manifestBaseUrl(c: Context): string {
-  return readSettings(c.env).publicUrl ?? new URL(c.req.url).origin;
+  return platformSettings(c)?.publicUrl ?? new URL(c.req.url).origin;
 }
 
 /** Registers `GET /manifest`, `GET /assets/logo.svg` and `GET /assets/icon.svg`. */

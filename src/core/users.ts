@@ -9,23 +9,18 @@
  * another account), entries of the old account are ignored at once instead of for a TTL.
  */
 import type { TalemetryUser } from "../domain/person";
-import type { Env } from "../env";
 import { AppError } from "../platform/errors";
-import type { TalemetryClient } from "../talemetry";
-import { KV_MIN_EXPIRATION_TTL_SECONDS, tenantScopedKey } from "../tenants/keys";
-import type { Tenant } from "../tenants/types";
+import { KV_MIN_EXPIRATION_TTL_SECONDS, userMapKey, usersKey } from "../tenants/keys";
+import type { Services } from "./services";
+
+/** What the user functions use of the request's services. */
+type UserServices = Pick<Services, "kv" | "tenant" | "talemetry">;
 
 /** Short: a user added in Talemetry shows up within two minutes. KV refuses an expiration under 60 s. */
 export const USERS_CACHE_TTL_SECONDS = Math.max(KV_MIN_EXPIRATION_TTL_SECONDS, 120);
 
 /** A day: a user removed from Talemetry stops resolving by then (Talemetry refuses the note meanwhile: 422). */
 export const USER_MAP_TTL_SECONDS = 24 * 60 * 60;
-
-/** `tenant:<id>:users` — the cached user list. */
-export const usersKey = (tenantId: string) => tenantScopedKey(tenantId, "users");
-
-/** `tenant:<id>:usermap:<email>` — caller email (lower-cased) → Talemetry user. */
-export const userMapKey = (tenantId: string, email: string) => tenantScopedKey(tenantId, "usermap", normalizeEmail(email));
 
 interface CachedUsers {
   v: number;
@@ -57,34 +52,36 @@ function normalizeEmail(email: string): string {
 }
 
 /** Best effort: a cache write refused by KV (write rate) must not fail the request that found the data. */
-async function putQuietly(env: Env, key: string, value: unknown, ttlSeconds: number): Promise<void> {
+async function putQuietly(kv: KVNamespace, key: string, value: unknown, ttlSeconds: number): Promise<void> {
   try {
-    await env.KV.put(key, JSON.stringify(value), { expirationTtl: ttlSeconds });
+    await kv.put(key, JSON.stringify(value), { expirationTtl: ttlSeconds });
   } catch {
     // The next request simply misses the cache.
   }
 }
 
 /** The tenant's Talemetry users: from the KV cache, else from Talemetry (then cached). */
-export async function listCrmUsers(env: Env, tenant: Tenant, client: Pick<TalemetryClient, "listAllUsers">): Promise<TalemetryUser[]> {
+export async function listCrmUsers(s: UserServices): Promise<TalemetryUser[]> {
+  const { tenant } = s;
   const version = tenant.talemetry.credentials_version;
-  const cached = await env.KV.get<CachedUsers>(usersKey(tenant.id), { type: "json" });
+  const cached = await s.kv.get<CachedUsers>(usersKey(tenant.id), { type: "json" });
   if (cached && cached.v === version && Array.isArray(cached.users)) return cached.users;
-  const users = await client.listAllUsers();
-  await putQuietly(env, usersKey(tenant.id), { v: version, users } satisfies CachedUsers, USERS_CACHE_TTL_SECONDS);
+  const users = await s.talemetry.listAllUsers();
+  await putQuietly(s.kv, usersKey(tenant.id), { v: version, users } satisfies CachedUsers, USERS_CACHE_TTL_SECONDS);
   return users;
 }
 
 /** The Talemetry user with this email (case-insensitive), through the per-email mapping, or null. */
-async function userByEmail(env: Env, tenant: Tenant, client: Pick<TalemetryClient, "listAllUsers">, email: string): Promise<Author | null> {
+async function userByEmail(s: UserServices, email: string): Promise<Author | null> {
+  const { tenant } = s;
   const version = tenant.talemetry.credentials_version;
   const key = userMapKey(tenant.id, email);
-  const mapped = await env.KV.get<MappedUser>(key, { type: "json" });
+  const mapped = await s.kv.get<MappedUser>(key, { type: "json" });
   if (mapped && mapped.v === version) return { id: mapped.id, email: mapped.email };
   const wanted = normalizeEmail(email);
-  const user = (await listCrmUsers(env, tenant, client)).find((u) => normalizeEmail(u.email) === wanted);
+  const user = (await listCrmUsers(s)).find((u) => normalizeEmail(u.email) === wanted);
   if (!user) return null;
-  await putQuietly(env, key, { v: version, id: user.id, email: user.email } satisfies MappedUser, USER_MAP_TTL_SECONDS);
+  await putQuietly(s.kv, key, { v: version, id: user.id, email: user.email } satisfies MappedUser, USER_MAP_TTL_SECONDS);
   return { id: user.id, email: user.email };
 }
 
@@ -93,25 +90,20 @@ async function userByEmail(env: Env, tenant: Tenant, client: Pick<TalemetryClien
  * Talemetry user, else `422`; with neither, the tenant's `default_author_email` (`422` when the tenant
  * has none, or it is not a Talemetry user). Field names in errors are the /v1 body's.
  */
-export async function resolveAuthor(
-  env: Env,
-  tenant: Tenant,
-  client: Pick<TalemetryClient, "listAllUsers">,
-  ref: AuthorRef,
-): Promise<Author> {
+export async function resolveAuthor(s: UserServices, ref: AuthorRef): Promise<Author> {
   const invalid = (field: string, message: string) =>
     new AppError("invalid", "The activity's author is not a known CRM user.", { errors: [{ field, message }] });
   if (ref.userId) {
-    const user = (await listCrmUsers(env, tenant, client)).find((u) => u.id === ref.userId);
+    const user = (await listCrmUsers(s)).find((u) => u.id === ref.userId);
     if (!user) throw invalid("user_id", "Not a user of this tenant's CRM (see GET /v1/users).");
     return { id: user.id, email: user.email };
   }
   if (ref.userEmail) {
-    const user = await userByEmail(env, tenant, client, ref.userEmail);
+    const user = await userByEmail(s, ref.userEmail);
     if (!user) throw invalid("user_email", "No user of this tenant's CRM has this email (see GET /v1/users).");
     return user;
   }
-  const fallback = tenant.settings.default_author_email;
+  const fallback = s.tenant.settings.default_author_email;
   if (!fallback) {
     throw new AppError("invalid", "The activity has no author and this tenant has no default author configured.", {
       errors: [
@@ -119,7 +111,7 @@ export async function resolveAuthor(
       ],
     });
   }
-  const user = await userByEmail(env, tenant, client, fallback);
+  const user = await userByEmail(s, fallback);
   if (!user) {
     throw new AppError("invalid", "The activity has no author and the tenant's default author is not a CRM user.", {
       errors: [

@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_SEARCH_RESULTS } from "../directory/index-store";
-import { readSettings } from "../env";
 import { V1_SECURITY_SCHEME } from "./auth";
 import { problemResponses } from "./schemas";
 import type { V1Router } from "./v1";
@@ -55,7 +54,7 @@ export const capabilitiesRoute = createRoute({
 /** Registers `GET /v1/capabilities` on the /v1 router. */
 export function registerCapabilities(app: V1Router): void {
   app.openapi(capabilitiesRoute, (c) => {
-    const { requests, periodSeconds } = readSettings(c.env).rateLimit;
+    const { requests, periodSeconds } = c.var.settings.rateLimit;
     const capabilities: z.infer<typeof CapabilitiesSchema> = {
       crm: "talemetry",
       api_version: "v1",

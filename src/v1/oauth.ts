@@ -6,10 +6,10 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { readSettings } from "../env";
+import type { AppEnv } from "../core/context";
 import { basicCredentials } from "../platform/authorization";
 import { isJsonContentType, mediaTypeOf, readBodyWithLimit } from "../platform/body";
-import { type AppEnv, setRequestTenant } from "../platform/context";
+import { setRequestTenant } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { createRouter } from "../platform/validation";
 import { issueAccessToken, verifyClientCredentials } from "../tenants/store";
@@ -66,7 +66,7 @@ async function readTokenParams(c: Context<AppEnv>): Promise<TokenParams> {
   if (!isForm && !isJsonContentType(contentType)) {
     throw new OAuthError("invalid_request", `Send the parameters as ${FORM} or application/json.`);
   }
-  const text = new TextDecoder().decode(await readBodyWithLimit(c.req.raw, readSettings(c.env).maxBodyBytes));
+  const text = new TextDecoder().decode(await readBodyWithLimit(c.req.raw, c.var.settings.maxBodyBytes));
   const params: TokenParams = {};
   if (isForm) {
     const form = new URLSearchParams(text);

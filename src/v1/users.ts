@@ -1,9 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { talemetryForRequest } from "../directory/upstream";
+import { listCrmUsers } from "../core/users";
 import { V1_SECURITY_SCHEME } from "./auth";
-import { listCrmUsers } from "./crm-users";
 import { problemResponses } from "./schemas";
-import { withUpstreamStats } from "./upstream-stats";
 import type { V1Router } from "./v1";
 
 /**
@@ -38,8 +36,7 @@ export const usersRoute = createRoute({
 /** Registers `GET /v1/users` on the /v1 router. */
 export function registerUsers(app: V1Router): void {
   app.openapi(usersRoute, async (c) => {
-    const tenant = c.get("tenant");
-    const users = await withUpstreamStats(c, (stats) => listCrmUsers(c.env, tenant, talemetryForRequest(c.env, tenant, stats)));
+    const users = await listCrmUsers(c.var.services);
     return c.json({ data: users.map(({ id, name, email, active }) => ({ id, name, email, active })) }, 200);
   });
 }

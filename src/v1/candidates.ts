@@ -1,10 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
+import { readCandidate, updateCandidateContact } from "../core/candidates";
 import { jsonBody } from "../platform/body";
 import { V1_SECURITY_SCHEME } from "./auth";
 import { CandidateIdParamsSchema, PatchCandidateBodySchema } from "./candidate-schemas";
-import { readCandidate, updateCandidateContact } from "./candidate-service";
 import { PersonSchema, problemResponses } from "./schemas";
-import { withUpstreamStats } from "./upstream-stats";
 import type { V1Router } from "./v1";
 
 /**
@@ -55,16 +54,14 @@ export const patchCandidateRoute = createRoute({
 export function registerCandidates(app: V1Router): void {
   app.openapi(getCandidateRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const person = await withUpstreamStats(c, (stats) => readCandidate(c.env, c.get("tenant"), id, { stats, logger: c.get("logger") }));
+    const person = await readCandidate(c.var.services, id);
     return c.json(person, 200);
   });
 
   app.openapi(patchCandidateRoute, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const person = await withUpstreamStats(c, (stats) =>
-      updateCandidateContact(c.env, c.get("tenant"), id, body, { stats, logger: c.get("logger") }),
-    );
+    const person = await updateCandidateContact(c.var.services, id, body);
     return c.json(person, 200);
   });
 }

@@ -13,20 +13,20 @@
  *    the claim: forgotten when nothing can have been written, kept (to be checked) when it might have.
  */
 
-import { type Activity, type ActivityDirection, type ClaimOutcome, newActivityId, type StoredActivity } from "../directory/activities";
+import { type Activity, type ActivityDirection, newActivityId, type StoredActivity } from "../directory/activities";
+import type { ClaimResult } from "../directory/api";
 import { canonicalJson } from "../directory/index-keys";
-import { talemetryForRequest } from "../directory/upstream";
-import type { Env } from "../env";
 import { sha256Hex } from "../platform/crypto";
 import { AppError, asUpstreamError } from "../platform/errors";
 import { isoUtc } from "../platform/time";
 import { validationError } from "../platform/validation";
-import type { TalemetryClient, UpstreamStats } from "../talemetry";
+import type { TalemetryClient } from "../talemetry";
 import { type ActivityType, activityTypesFor } from "../tenants/activity-types";
 import type { Tenant } from "../tenants/types";
+import { ActivityChangeSchema, ActivityInputSchema } from "./activity-input";
 import { isNoteOfActivity, renderActivityNote } from "./activity-note";
-import { ActivityInputSchema, PatchActivityBodySchema } from "./activity-schemas";
-import { resolveAuthor } from "./crm-users";
+import type { Services } from "./services";
+import { resolveAuthor } from "./users";
 
 /** The activity record, re-exported for callers of the service. */
 export type { Activity } from "../directory/activities";
@@ -59,24 +59,15 @@ export interface CreateActivityOptions {
   previousIdempotencyKeys?: readonly string[];
   /** What a retry under the same key must equal (as canonical JSON); default: the input. */
   fingerprint?: unknown;
-  /** Upstream counters, shared with the caller's request log. */
-  stats?: UpstreamStats;
 }
 
 /** A created (or replayed) activity. */
 export interface ActivityResult {
   activity: Activity;
+  /** The Talemetry note behind the activity (Talkdesk names it as the action's `external_id`); null if unknown. */
+  noteId: string | null;
   /** True when an earlier request with the same key made it and this is its answer again. */
   replayed: boolean;
-}
-
-/** Options of `updateActivity`. */
-export interface UpdateActivityOptions {
-  stats?: UpstreamStats;
-}
-
-function directoryOf(env: Env, tenant: Tenant) {
-  return env.TENANT.get(env.TENANT.idFromName(tenant.id));
 }
 
 function typeOf(tenant: Tenant, id: string): ActivityType {
@@ -111,11 +102,11 @@ function mayHaveWritten(err: unknown): boolean {
   return upstream === null || upstream.kind === "unavailable";
 }
 
-async function claimOf(env: Env, tenant: Tenant, input: ActivityInput, options: CreateActivityOptions): Promise<ClaimOutcome | null> {
+async function claimOf(s: Services, input: ActivityInput, options: CreateActivityOptions): Promise<ClaimResult | null> {
   if (!options.idempotencyKey) return null;
   const bodyHash = await sha256Hex(canonicalJson(options.fingerprint ?? input));
   const keys = [options.idempotencyKey, ...(options.previousIdempotencyKeys ?? [])];
-  return directoryOf(env, tenant).claimActivity(keys, bodyHash);
+  return s.directory.claimActivity(keys, bodyHash);
 }
 
 /** The note of `activityId` among the candidate's notes in Talemetry, if an earlier attempt wrote it. */
@@ -127,22 +118,15 @@ async function findWrittenNote(client: TalemetryClient, candidateId: string, act
 
 /**
  * Creates an activity: a Talemetry note on the candidate plus the bridge's record of it.
- * @param options an idempotency key string, or `CreateActivityOptions`.
  * @throws AppError `422` (type, author, fields), `409` (key reused with another body, or still in flight
  *   after a full lease); `UpstreamError` for Talemetry failures (`404` unknown candidate, `503`, `502`).
  */
-export async function createActivity(
-  env: Env,
-  tenant: Tenant,
-  input: ActivityInput,
-  options: string | CreateActivityOptions = {},
-): Promise<ActivityResult> {
-  const opts: CreateActivityOptions = typeof options === "string" ? { idempotencyKey: options } : options;
+export async function createActivity(s: Services, input: ActivityInput, options: CreateActivityOptions = {}): Promise<ActivityResult> {
   const arrivedAt = Date.now();
   // The key is checked before anything else: a replay answers as the first time did, even if the
   // tenant's types or users changed since.
-  const outcome = await claimOf(env, tenant, input, opts);
-  if (outcome?.kind === "done") return { activity: outcome.activity, replayed: true };
+  const outcome = await claimOf(s, input, options);
+  if (outcome?.kind === "done") return { activity: outcome.activity, noteId: outcome.noteId, replayed: true };
   if (outcome?.kind === "conflict") {
     throw new AppError("conflict", "This Idempotency-Key was already used with another request body.", {
       errors: [{ field: "Idempotency-Key", message: "Use a new key for a different activity." }],
@@ -152,21 +136,19 @@ export async function createActivity(
     throw new AppError("conflict", "A request with this Idempotency-Key is still in progress; retry shortly.", { retryAfter: 1 });
   }
   const claim = outcome;
-  const directory = directoryOf(env, tenant);
   let writing = false;
   try {
     const data = parseInput(input);
-    const type = typeOf(tenant, data.type);
-    const client = talemetryForRequest(env, tenant, opts.stats);
-    const author = await resolveAuthor(env, tenant, client, { userId: data.user_id, userEmail: data.user_email });
+    const type = typeOf(s.tenant, data.type);
+    const author = await resolveAuthor(s, { userId: data.user_id, userEmail: data.user_email });
     const activityId = claim?.activityId ?? newActivityId();
     const occurredAt = data.occurred_at ? isoUtc(Date.parse(data.occurred_at)) : (claim?.firstAttemptAt ?? isoUtc(arrivedAt));
     const direction = data.direction ?? null;
     const durationSeconds = data.duration_seconds ?? null;
 
     writing = true;
-    let note = claim?.recover ? await findWrittenNote(client, data.entity_id, activityId) : null;
-    note ??= await client.createNote(data.entity_id, {
+    let note = claim?.recover ? await findWrittenNote(s.talemetry, data.entity_id, activityId) : null;
+    note ??= await s.talemetry.createNote(data.entity_id, {
       text: renderActivityNote({ activityId, typeName: type.name, direction, durationSeconds, body: data.body }),
       dateTime: occurredAt,
       authorEmail: author.email,
@@ -186,20 +168,20 @@ export async function createActivity(
       updated_at: now,
       note_id: note.id,
     };
-    const activity = await directory.completeActivity(stored, claim?.kind === "claimed" ? { key: claim.key } : null);
-    return { activity, replayed: false };
+    const completed = await s.directory.completeActivity(stored, claim?.kind === "claimed" ? { key: claim.key } : null);
+    return { activity: completed.activity, noteId: completed.noteId, replayed: false };
   } catch (err) {
     if (claim?.kind === "claimed") {
       // Best effort: if this fails too, the claim's lease runs out and the next attempt checks Talemetry.
-      await directory.releaseActivityClaim(claim.key, claim.owner, writing && mayHaveWritten(err)).catch(() => undefined);
+      await s.directory.releaseActivityClaim(claim.key, claim.owner, writing && mayHaveWritten(err)).catch(() => undefined);
     }
     throw err;
   }
 }
 
 /** One activity of the tenant. @throws AppError `404`. */
-export async function getActivity(env: Env, tenant: Tenant, id: string): Promise<Activity> {
-  const stored = await directoryOf(env, tenant).getActivity(id);
+export async function getActivity(s: Pick<Services, "directory">, id: string): Promise<Activity> {
+  const stored = await s.directory.getActivity(id);
   if (!stored) throw new AppError("not_found", "No such activity.");
   const { note_id: _noteId, ...activity } = stored;
   return activity;
@@ -210,29 +192,21 @@ export async function getActivity(env: Env, tenant: Tenant, id: string): Promise
  * same change is harmless, so a retry after a lost answer needs no idempotency key.
  * @throws AppError `404` unknown activity, `422` unknown type; `UpstreamError` for Talemetry failures.
  */
-export async function updateActivity(
-  env: Env,
-  tenant: Tenant,
-  id: string,
-  change: { body?: string; type?: string },
-  options: UpdateActivityOptions = {},
-): Promise<Activity> {
-  const parsed = PatchActivityBodySchema.safeParse(change);
+export async function updateActivity(s: Services, id: string, change: { body?: string; type?: string }): Promise<Activity> {
+  const parsed = ActivityChangeSchema.safeParse(change);
   if (!parsed.success) throw validationError(parsed.error, "json");
-  const directory = directoryOf(env, tenant);
-  const current = await directory.getActivity(id);
+  const current = await s.directory.getActivity(id);
   if (!current) throw new AppError("not_found", "No such activity.");
   const body = parsed.data.body ?? current.body;
   // The current type may have been hidden since; only a new type must be one of today's.
-  const type = parsed.data.type !== undefined && parsed.data.type !== current.type ? typeOf(tenant, parsed.data.type) : null;
-  if (body === current.body && type === null) return getActivity(env, tenant, id);
+  const type = parsed.data.type !== undefined && parsed.data.type !== current.type ? typeOf(s.tenant, parsed.data.type) : null;
+  if (body === current.body && type === null) return getActivity(s, id);
 
-  const typeName = type?.name ?? activityTypesFor(tenant).find((t) => t.id === current.type)?.name ?? current.type;
-  const client = talemetryForRequest(env, tenant, options.stats);
-  await client.updateNote(current.entity_id, current.note_id, {
+  const typeName = type?.name ?? activityTypesFor(s.tenant).find((t) => t.id === current.type)?.name ?? current.type;
+  await s.talemetry.updateNote(current.entity_id, current.note_id, {
     text: renderActivityNote({ activityId: id, typeName, direction: current.direction, durationSeconds: current.duration_seconds, body }),
   });
-  const updated = await directory.updateActivityRecord(id, { body, type: type?.id ?? current.type }, isoUtc(Date.now()));
+  const updated = await s.directory.updateActivityRecord(id, { body, type: type?.id ?? current.type }, isoUtc(Date.now()));
   if (!updated) throw new AppError("not_found", "No such activity.");
   const { note_id: _noteId, ...activity } = updated;
   return activity;

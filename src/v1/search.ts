@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { TenantEnv } from "../core/context";
+import type { TenantDirectoryApi } from "../directory/api";
 import { emailCacheQuery, phoneCacheQuery, SearchCache, type SearchCacheQuery } from "../directory/search-cache";
 import type { Person } from "../domain/person";
 import { parsePhoneQuery, phoneQueryProblem } from "../phone/match";
-import type { TenantEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
@@ -49,7 +50,7 @@ export const searchRoute = createRoute({
 });
 
 type Parsed = { cacheQuery: SearchCacheQuery; run: (stub: DirectoryStub) => Promise<Array<{ person: Person; match: string }>> };
-type DirectoryStub = ReturnType<TenantEnv["Bindings"]["TENANT"]["get"]>;
+type DirectoryStub = Pick<TenantDirectoryApi, "searchPhone" | "searchEmail">;
 
 function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
   if (q.entity !== undefined && q.entity !== "candidate") {
@@ -91,7 +92,7 @@ async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery
   await enforceRateLimit(c, allowed);
   if (cached !== null) return c.body(cached, 200, { "Content-Type": "application/json", "X-Search-Source": "cache" });
 
-  const hits = await parsed.run(c.env.TENANT.get(c.env.TENANT.idFromName(tenant.id)));
+  const hits = await parsed.run(c.var.services.directory);
   // The link template is tenant config, applied at read time so a template change needs no re-index.
   const data = hits.map((h) => ({ ...h.person, url: candidateUrl(tenant.settings, h.person.id), match: h.match }));
   const body = JSON.stringify({ data, count: data.length });

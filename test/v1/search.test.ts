@@ -3,10 +3,10 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
-import { talemetryForRequest } from "../../src/directory/upstream";
 import { getTenant } from "../../src/tenants/store";
 import { drainBackfill } from "../helpers/directory";
 import { createCandidate, getStats, resetStats, uniqueClientId } from "../helpers/sandbox";
+import { servicesFor } from "../helpers/services";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 
 type SearchBody = { data: Array<{ id: string; name: string; match: string; url: string | null }>; count: number };
@@ -146,7 +146,7 @@ describe("cache, write-through and isolation", () => {
     const before = await searchOk(us.api_key, "phone=%2B14155559876");
     expect(before.count).toBe(0);
     const tenant = (await getTenant(env, us.id))!;
-    const details = await talemetryForRequest(env, tenant).updateContact(DEMO.maya.record.id, {
+    const details = await servicesFor(tenant).talemetry.updateContact(DEMO.maya.record.id, {
       phones: [{ use: "mobile", number: "+14155559876" }],
     });
     await env.TENANT.get(env.TENANT.idFromName(us.id)).writeThrough(details, new Date().toISOString());

@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import { readSettings } from "../env";
-import type { TenantEnv } from "../platform/context";
+import type { TenantEnv } from "../core/context";
 import { AppError } from "../platform/errors";
 import { createRouter } from "../platform/validation";
 import { registerActivities } from "./activities";
@@ -23,7 +22,7 @@ export type V1Router = OpenAPIHono<TenantEnv>;
 export function rateLimitHeaders(): MiddlewareHandler<TenantEnv> {
   return async function rateLimitHeaders(c, next) {
     await next();
-    const { requests, periodSeconds } = readSettings(c.env).rateLimit;
+    const { requests, periodSeconds } = c.var.settings.rateLimit;
     c.res.headers.set("RateLimit-Limit", String(requests));
     c.res.headers.set("RateLimit-Policy", `"tenant";q=${requests};w=${periodSeconds}`);
   };
@@ -46,7 +45,7 @@ export function tenantRateLimit(): MiddlewareHandler<TenantEnv> {
  */
 export async function enforceRateLimit(c: Context<TenantEnv>, decision: Promise<RateLimitOutcome>): Promise<void> {
   if ((await decision).success) return;
-  const { requests, periodSeconds } = readSettings(c.env).rateLimit;
+  const { requests, periodSeconds } = c.var.settings.rateLimit;
   throw new AppError("rate_limited", `Over this tenant's budget of ${requests} requests per ${periodSeconds} s.`, {
     retryAfter: periodSeconds,
   });

@@ -1,7 +1,7 @@
 // The note text behind an activity: what a recruiter sees in Talemetry, and the marker that finds a
 // note whose create answer was lost.
 import { describe, expect, it } from "vitest";
-import { formatDuration, isNoteOfActivity, renderActivityNote } from "../../src/talentlynk/activity-note";
+import { formatDuration, isNoteOfActivity, renderActivityNote } from "../../src/core/activity-note";
 
 describe("renderActivityNote", () => {
   it("shows type, direction, duration, body and the activity id", () => {

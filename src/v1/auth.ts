@@ -1,17 +1,17 @@
 /**
  * Caller authentication for `/v1` (contracts/talentlynk-api.md, "Authentication"): `Authorization: Bearer`
- * with an access token from `/oauth/token` or the tenant's API key. The Talkdesk router reuses
- * `authenticateApiKey` for the `api_key` in its envelopes.
+ * with an access token from `/oauth/token` or the tenant's API key.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env as HonoEnv, MiddlewareHandler } from "hono";
-import { GENERATION_CACHE_TTL_SECONDS, INITIAL_SEARCH_GENERATION, searchGenerationKey } from "../directory/search-cache";
-import type { Env } from "../env";
+import { authenticateBearer } from "../core/authentication";
+import type { TenantEnv } from "../core/context";
+import { bindTenant } from "../core/services";
+import { GENERATION_CACHE_TTL_SECONDS, INITIAL_SEARCH_GENERATION } from "../directory/search-cache";
 import { bearerToken } from "../platform/authorization";
-import { setRequestTenant, type TenantEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
-import { ACCESS_TOKEN_PREFIX, type RideAlong, resolveAccessToken, resolveApiKey } from "../tenants/store";
-import type { Tenant } from "../tenants/types";
+import { searchGenerationKey } from "../tenants/keys";
+import type { RideAlong } from "../tenants/store";
 
 /** Name of the `/v1` security scheme in the OpenAPI document; routes declare `security: [{ [V1_SECURITY_SCHEME]: [] }]`. */
 export const V1_SECURITY_SCHEME = "TenantBearer";
@@ -23,16 +23,6 @@ export function registerV1SecurityScheme<E extends HonoEnv>(app: OpenAPIHono<E>)
     scheme: "bearer",
     description: "An access token from POST /oauth/token (1 hour), or the tenant's API key.",
   });
-}
-
-/** The tenant whose current API key this is, or null (unknown, rotated away, tenant deleted). */
-export async function authenticateApiKey(env: Env, apiKey: string): Promise<Tenant | null> {
-  return resolveApiKey(env, apiKey);
-}
-
-/** The tenant of a bearer credential: an access token (by its prefix) or else an API key. */
-export async function authenticateBearer(env: Env, credential: string, ride?: RideAlong): Promise<Tenant | null> {
-  return credential.startsWith(ACCESS_TOKEN_PREFIX) ? resolveAccessToken(env, credential, ride) : resolveApiKey(env, credential, ride);
 }
 
 /**
@@ -49,9 +39,8 @@ export function tenantAuth(): MiddlewareHandler<TenantEnv> {
     const ride: RideAlong = { keysFor: (id) => [searchGenerationKey(id)], values: new Map(), cacheTtl: GENERATION_CACHE_TTL_SECONDS };
     const tenant = await authenticateBearer(c.env, credential, ride);
     if (!tenant) throw new AppError("unauthorized", "The access token or API key is invalid, expired or revoked.");
-    c.set("tenant", tenant);
+    bindTenant(c, tenant);
     c.set("searchGeneration", ride.values.get(searchGenerationKey(tenant.id)) ?? INITIAL_SEARCH_GENERATION);
-    setRequestTenant(c, tenant.id);
     await next();
   };
 }

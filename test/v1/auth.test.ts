@@ -5,8 +5,9 @@ import { env } from "cloudflare:workers";
 import type { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
-import type { TenantEnv } from "../../src/platform/context";
-import { authenticateApiKey, authenticateBearer, tenantAuth } from "../../src/talentlynk/auth";
+import { authenticateApiKey, authenticateBearer } from "../../src/core/authentication";
+import type { TenantEnv } from "../../src/core/context";
+import { tenantAuth } from "../../src/v1/auth";
 import { adminFetch, bearer, createTenant, issueToken, type TestTenant } from "../helpers/tenants";
 
 const app = buildApp();

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { createActivity, getActivity, updateActivity } from "../core/activities";
 import { jsonBody } from "../platform/body";
 import { AppError } from "../platform/errors";
 import {
@@ -8,10 +9,8 @@ import {
   IdempotencyHeadersSchema,
   PatchActivityBodySchema,
 } from "./activity-schemas";
-import { createActivity, getActivity, updateActivity } from "./activity-service";
 import { V1_SECURITY_SCHEME } from "./auth";
 import { problemResponses } from "./schemas";
-import { withUpstreamStats } from "./upstream-stats";
 import type { V1Router } from "./v1";
 
 /**
@@ -92,19 +91,17 @@ export function registerActivities(app: V1Router): void {
     const key = c.req.valid("header")["idempotency-key"];
     // The contract compares bodies "as parsed JSON": the body as sent (cached by the validator), not the defaults filled in.
     const sent: unknown = await c.req.json();
-    const result = await withUpstreamStats(c, (stats) =>
-      createActivity(c.env, c.get("tenant"), input, key ? { idempotencyKey: KEY_NAMESPACE + key, fingerprint: sent, stats } : { stats }),
-    );
+    const result = await createActivity(c.var.services, input, key ? { idempotencyKey: KEY_NAMESPACE + key, fingerprint: sent } : {});
     if (result.replayed) c.header("Idempotent-Replayed", "true");
     return c.json(result.activity, 201);
   });
 
-  app.openapi(getActivityRoute, async (c) => c.json(await getActivity(c.env, c.get("tenant"), c.req.valid("param").id), 200));
+  app.openapi(getActivityRoute, async (c) => c.json(await getActivity(c.var.services, c.req.valid("param").id), 200));
 
   app.openapi(patchActivityRoute, async (c) => {
     const { id } = c.req.valid("param");
     const change = c.req.valid("json");
-    const updated = await withUpstreamStats(c, (stats) => updateActivity(c.env, c.get("tenant"), id, change, { stats }));
+    const updated = await updateActivity(c.var.services, id, change);
     return c.json(updated, 200);
   });
 }

@@ -1,37 +1,39 @@
 /**
- * Reading and changing one candidate (contracts/talentlynk-api.md, "Entities"): fresh from Talemetry
- * through the adapter; a change is written to Talemetry, then through to the tenant's directory so the
- * next search finds the new phones and emails at once.
+ * Reading and changing one candidate (docs/contracts/v1-api.md, "Entities"), for every caller: fresh
+ * from Talemetry through the adapter; a change is written to Talemetry, then through to the tenant's
+ * directory so the next search finds the new phones and emails at once.
  */
-
-import { talemetryForRequest } from "../directory/upstream";
 import { type CandidateDetails, type Person, toPerson } from "../domain/person";
-import type { Env } from "../env";
 import { resolvePhone } from "../phone/resolve";
 import { AppError, type FieldError } from "../platform/errors";
-import type { Logger } from "../platform/logger";
 import { isoUtc } from "../platform/time";
-import { type ContactChange, type ContactUse, PERSON_INCLUDE, type UpstreamStats } from "../talemetry";
+import { type ContactChange, type ContactUse, PERSON_INCLUDE } from "../talemetry";
 import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
-import type { PatchCandidateBody } from "./candidate-schemas";
+import type { Services } from "./services";
 
-/** What the candidate functions need besides env and tenant. */
-export interface CandidateCallOptions {
-  stats?: UpstreamStats;
-  /** For failures of the bridge's own index, which do not fail the request. */
-  logger?: Logger;
-  /**
-   * `readCandidate` only: when the directory's phones or emails differ from this fresh read, write the
-   * read through. For callers about to act on those lists — a Talkdesk `update_contact` retried after a
-   * write whose answer was lost finds its change already in Talemetry, but that write's write-through
-   * never ran, and searches would miss it until the next sync.
-   */
-  repairIndex?: boolean;
+/** The phone types Talemetry can store (§4 `use`); `fax` and `pager` are read-only. */
+export const WRITABLE_PHONE_TYPES = ["mobile", "home", "work", "other"] as const;
+
+/** A phone type Talemetry can store. */
+export type WritablePhoneType = (typeof WRITABLE_PHONE_TYPES)[number];
+
+/** A change of a candidate's contact details: each list given replaces that list. */
+export interface ContactInput {
+  emails?: string[];
+  /** `region`: the country of a national number (else the tenant's); `type` defaults to `other`. */
+  phones?: Array<{ number: string; type?: WritablePhoneType; region?: string }>;
 }
 
-function directoryOf(env: Env, tenant: Tenant) {
-  return env.TENANT.get(env.TENANT.idFromName(tenant.id));
+/** Options of `readCandidate`. */
+export interface ReadCandidateOptions {
+  /**
+   * When the directory's phones or emails differ from this fresh read, write the read through. For
+   * callers about to act on those lists — a Talkdesk `update_contact` retried after a write whose answer
+   * was lost finds its change already in Talemetry, but that write's write-through never ran, and
+   * searches would miss it until the next sync.
+   */
+  repairIndex?: boolean;
 }
 
 function personOf(tenant: Tenant, details: CandidateDetails, updatedAt: string | null): Person {
@@ -40,11 +42,11 @@ function personOf(tenant: Tenant, details: CandidateDetails, updatedAt: string |
 }
 
 /** The candidate as the bridge's index holds it; null when not indexed (or unreadable). */
-async function indexedPerson(env: Env, tenant: Tenant, id: string, logger?: Logger): Promise<Person | null> {
+async function indexedPerson(s: Services, id: string): Promise<Person | null> {
   try {
-    return await directoryOf(env, tenant).getIndexed(id);
+    return await s.directory.getIndexed(id);
   } catch (err) {
-    logger?.warn("directory read failed; updated_at unknown", { error: err });
+    s.logger.warn("directory read failed; updated_at unknown", { error: err });
     return null;
   }
 }
@@ -55,27 +57,26 @@ function sameContact(indexed: Person, details: CandidateDetails): boolean {
 }
 
 /** Writes a candidate the bridge changed (or found changed) through to its directory; failures only logged. */
-async function writeThrough(env: Env, tenant: Tenant, details: CandidateDetails, at: string, logger?: Logger): Promise<void> {
+async function writeThrough(s: Services, details: CandidateDetails, at: string): Promise<void> {
   try {
-    await directoryOf(env, tenant).writeThrough(details, at);
+    await s.directory.writeThrough(details, at);
   } catch (err) {
     // Talemetry has the change; the next sync indexes it. Failing here would invite a needless retry.
-    logger?.warn("directory write-through failed; sync will catch up", { error: err, candidate_id: details.id });
+    s.logger.warn("directory write-through failed; sync will catch up", { error: err, candidate_id: details.id });
   }
 }
 
 /** The candidate fresh from Talemetry. @throws AppError `404` when Talemetry has no such candidate. */
-export async function readCandidate(env: Env, tenant: Tenant, id: string, options: CandidateCallOptions = {}): Promise<Person> {
-  const client = talemetryForRequest(env, tenant, options.stats);
-  const [found, indexed] = await Promise.all([client.fetchProfiles([id], PERSON_INCLUDE), indexedPerson(env, tenant, id, options.logger)]);
+export async function readCandidate(s: Services, id: string, options: ReadCandidateOptions = {}): Promise<Person> {
+  const [found, indexed] = await Promise.all([s.talemetry.fetchProfiles([id], PERSON_INCLUDE), indexedPerson(s, id)]);
   const details = found.find((d) => d.id === id);
   if (!details) throw new AppError("not_found", "No such candidate.");
   if (options.repairIndex && (!indexed || !sameContact(indexed, details))) {
     const at = isoUtc(Date.now());
-    await writeThrough(env, tenant, details, at, options.logger);
-    return personOf(tenant, details, at);
+    await writeThrough(s, details, at);
+    return personOf(s.tenant, details, at);
   }
-  return personOf(tenant, details, indexed?.updated_at ?? null);
+  return personOf(s.tenant, details, indexed?.updated_at ?? null);
 }
 
 /**
@@ -83,7 +84,7 @@ export async function readCandidate(env: Env, tenant: Tenant, id: string, option
  * after resolving `+`/`00`, else the entry's region, else the tenant's) — checked before anything is
  * written. Extensions are refused rather than dropped: Talemetry stores E.164 only (§4).
  */
-export function contactChangeOf(body: PatchCandidateBody, tenantRegion: string): ContactChange {
+export function contactChangeOf(body: ContactInput, tenantRegion: string): ContactChange {
   const errors: FieldError[] = [];
   const change: ContactChange = {};
   if (body.emails !== undefined) {
@@ -119,20 +120,13 @@ export function contactChangeOf(body: PatchCandidateBody, tenantRegion: string):
  * from the read made first, which also turns an unknown candidate into a `404` before any write.
  * @throws AppError `422` (phones), `404`; Talemetry's conflict (email of another candidate) → `409`.
  */
-export async function updateCandidateContact(
-  env: Env,
-  tenant: Tenant,
-  id: string,
-  body: PatchCandidateBody,
-  options: CandidateCallOptions = {},
-): Promise<Person> {
-  const change = contactChangeOf(body, tenant.region);
-  if (change.emails === undefined && change.phones === undefined) return readCandidate(env, tenant, id, options);
+export async function updateCandidateContact(s: Services, id: string, body: ContactInput): Promise<Person> {
+  const change = contactChangeOf(body, s.tenant.region);
+  if (change.emails === undefined && change.phones === undefined) return readCandidate(s, id);
 
-  const client = talemetryForRequest(env, tenant, options.stats);
-  const [before] = await client.fetchProfiles([id], PERSON_INCLUDE);
+  const [before] = await s.talemetry.fetchProfiles([id], PERSON_INCLUDE);
   if (!before || before.id !== id) throw new AppError("not_found", "No such candidate.");
-  const written = await client.updateContact(id, change);
+  const written = await s.talemetry.updateContact(id, change);
   const at = isoUtc(Date.now());
   const details: CandidateDetails = {
     ...before,
@@ -140,6 +134,6 @@ export async function updateCandidateContact(
     phones: written.phones,
     address: written.address ?? before.address,
   };
-  await writeThrough(env, tenant, details, at, options.logger);
-  return personOf(tenant, details, at);
+  await writeThrough(s, details, at);
+  return personOf(s.tenant, details, at);
 }

@@ -1,0 +1,28 @@
+import type { TenantDirectory } from "../directory/tenant-directory";
+
+/**
+ * Bindings, vars and secrets of the bridge Worker, as wrangler.toml declares them. Vars arrive as
+ * strings; read them only through `loadSettings` (config/settings.ts), which checks them once.
+ */
+export interface Env {
+  KV: KVNamespace;
+  TENANT: DurableObjectNamespace<TenantDirectory>;
+  TENANT_RATE_LIMIT: RateLimit;
+  /** Present only where the built-in simulator is deployed (local, tests, sandbox). */
+  TALEMETRY_SANDBOX?: Fetcher;
+
+  ENVIRONMENT?: string;
+  TALEMETRY_MATCH_URL?: string;
+  TALEMETRY_PROFILES_URL?: string;
+  LOG_LEVEL?: string;
+  RATE_LIMIT_REQUESTS?: string;
+  RATE_LIMIT_PERIOD_SECONDS?: string;
+  SYNC_INTERVAL_SECONDS?: string;
+  TALKDESK_PAGE_SIZE?: string;
+  MAX_BODY_BYTES?: string;
+  PUBLIC_URL?: string;
+
+  /** Secrets. */
+  ADMIN_TOKEN: string;
+  CREDENTIALS_KEY: string;
+}

@@ -1,0 +1,62 @@
+/**
+ * The tenant Durable Object's RPC surface, and the one place a stub of it is made. Callers get a stub
+ * typed by this interface rather than by the class: the RPC types the runtime infers for the whole class
+ * are deeper than the compiler follows, and the class `implements` this interface, so the two cannot drift.
+ */
+import type { CandidateDetails, Person } from "../domain/person";
+import type { PhoneQuery } from "../phone/match";
+import type { Activity, ClaimOutcome, StoredActivity } from "./activities";
+import type { EmailHit, IndexChange, PhoneHit } from "./index-store";
+import type { TokenOutcome } from "./token-flight";
+
+/** The directory's sync status, as `GET /admin/tenants/{id}/sync` shows it. */
+export interface SyncStatus {
+  state: "idle" | "running" | "backfilling" | "failing";
+  indexed: number;
+  checkpoint: string | null;
+  last_success_at: string | null;
+  last_error?: string;
+}
+
+/** A stored activity's answer and the Talemetry note behind it (null if the record is gone). */
+export interface CompletedActivity {
+  activity: Activity;
+  noteId: string | null;
+}
+
+/** A claim's outcome across RPC: a finished claim also names the note its first attempt wrote. */
+export type ClaimResult = Exclude<ClaimOutcome, { kind: "done" }> | ({ kind: "done" } & CompletedActivity);
+
+/** Everything the Worker may ask of a tenant's Durable Object. */
+export interface TenantDirectoryApi {
+  // lifecycle
+  init(tenantId: string): Promise<void>;
+  ensureScheduled(tenantId: string): Promise<boolean>;
+  purge(tenantId?: string): Promise<void>;
+  // Talemetry token single-flight
+  getToken(rejected?: string): Promise<TokenOutcome>;
+  // index reads
+  searchPhone(query: PhoneQuery, partial: boolean): Promise<PhoneHit[]>;
+  searchEmail(email: string): Promise<EmailHit[]>;
+  getIndexed(id: string): Promise<Person | null>;
+  changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }>;
+  // write-through
+  writeThrough(details: CandidateDetails, at: string): Promise<Person>;
+  // sync
+  syncStatus(): Promise<SyncStatus>;
+  requestSync(opts?: { full?: boolean }): Promise<SyncStatus>;
+  // activities and idempotency claims
+  claimActivity(keys: string[], bodyHash: string): Promise<ClaimResult>;
+  completeActivity(activity: StoredActivity, claim: { key: string } | null): Promise<CompletedActivity>;
+  releaseActivityClaim(key: string, owner: string, uncertain: boolean): Promise<void>;
+  getActivity(id: string): Promise<StoredActivity | null>;
+  updateActivityRecord(id: string, change: { body?: string; type?: string }, at: string): Promise<StoredActivity | null>;
+}
+
+/** The namespace binding as the Worker sees it (the class type stays out of callers' signatures). */
+export type TenantDirectoryNamespace = DurableObjectNamespace<import("./tenant-directory").TenantDirectory>;
+
+/** The tenant's Durable Object (one per tenant, named by the tenant id). */
+export function tenantDirectory(namespace: TenantDirectoryNamespace, tenantId: string): TenantDirectoryApi {
+  return namespace.get(namespace.idFromName(tenantId)) as unknown as TenantDirectoryApi;
+}
