@@ -271,7 +271,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     // A new object's first migration is routine; an upgrade or an adoption is worth a line.
     if (result.applied.length > 0 && (result.from > 0 || result.adopted)) {
       const tenantId = this.ctx.storage.kv.get<string>(TENANT_KEY) ?? null;
-      const log = createLogger({ level: readSettings(this.env).logLevel, fields: { tenant_id: tenantId, component: "storage" } });
+      const log = createLogger({ level: loadSettings(this.env).logLevel, fields: { tenant_id: tenantId, component: "storage" } });
       log.info("storage schema migrated", { from: result.from, to: result.to, adopted: result.adopted });
     }
   }

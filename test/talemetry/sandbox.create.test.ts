@@ -2,25 +2,20 @@
 // found by the profiles call and listed under `created`; a 409 naming the existing candidate as a
 // typed, caller-neutral error; and the write policy — repeated only after answers that prove it did not
 // land (401, 429), never after a 5xx or a timeout. Every attempt is counted by the simulator.
+
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
+import { talemetryHosts } from "../../src/config/settings";
 import { asUpstreamError, toAppError, UpstreamError } from "../../src/platform/errors";
-import {
-  CandidateExistsError,
-  createDeadline,
-  createTalemetryClient,
-  existingCandidateId,
-  hostsFromEnv,
-  type NewCandidate,
-} from "../../src/talemetry";
+import { CandidateExistsError, createDeadline, createTalemetryClient, existingCandidateId, type NewCandidate } from "../../src/talemetry";
 import { getStats, resetStats, revokeTokens, sandboxCredentials, setFaults, uniqueClientId } from "../helpers/sandbox";
 import { testTokens } from "./setup";
 
 let clientId: string;
 
 function client(deadlineMs = 10_000) {
-  const hosts = hostsFromEnv(env);
+  const hosts = talemetryHosts(env);
   const tokens = testTokens(hosts, { clientId, secretKey: sandboxCredentials(clientId).secret_key });
   return createTalemetryClient({
     hosts,
@@ -158,8 +153,8 @@ describe("createCandidate is a write: never blindly repeated", () => {
     await resetStats(clientId);
     await setFaults(clientId, [{ op: "candidate_create", hang: true, times: 1 }]);
     const talemetry = createTalemetryClient({
-      hosts: hostsFromEnv(env),
-      tokens: testTokens(hostsFromEnv(env), { clientId, secretKey: sandboxCredentials(clientId).secret_key }).source,
+      hosts: talemetryHosts(env),
+      tokens: testTokens(talemetryHosts(env), { clientId, secretKey: sandboxCredentials(clientId).secret_key }).source,
       retry: { attemptTimeoutMs: 300, baseDelayMs: 20, maxDelayMs: 100 },
     });
     await expect(talemetry.createCandidate(jane())).rejects.toMatchObject({ kind: "unavailable" });

@@ -2,11 +2,13 @@
 // is refused by the adapter before any request — no token, no call at the simulator (its counters
 // stay at zero) — as `not_found`, which the callers answer with 404 (Talkdesk actions: 400), never a
 // 5xx. Unusual ids that are still one path segment are sent, encoded, and the upstream answers them.
+
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
+import { talemetryHosts } from "../../src/config/settings";
 import { toAppError, UpstreamError } from "../../src/platform/errors";
-import { createTalemetryClient, hostsFromEnv, type TalemetryClient } from "../../src/talemetry";
+import { createTalemetryClient, type TalemetryClient } from "../../src/talemetry";
 import { getStats, resetStats, sandboxCredentials, uniqueClientId } from "../helpers/sandbox";
 import { testTokens } from "./setup";
 
@@ -23,7 +25,7 @@ async function totalCalls(): Promise<number> {
 
 beforeEach(async () => {
   clientId = uniqueClientId("paths");
-  const hosts = hostsFromEnv(env);
+  const hosts = talemetryHosts(env);
   tokens = testTokens(hosts, { clientId, secretKey: sandboxCredentials(clientId).secret_key });
   talemetry = createTalemetryClient({ hosts, tokens: tokens.source, retry: { baseDelayMs: 20, maxDelayMs: 100 } });
   await getStats(clientId); // account seeded
