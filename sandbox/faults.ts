@@ -25,6 +25,8 @@ export const faultRuleSchema = z
     hang: z.boolean().optional(),
     body: z.string().max(65_536).optional(),
     contentType: z.string().min(1).max(200).optional(),
+    /** `Location` header of the answer (e.g. a 307 pointing elsewhere: a client must not follow it). */
+    location: z.string().min(1).max(2000).optional(),
     afterApply: z.boolean().optional(),
   })
   // Strict: a misspelt key ("retry_after") must fail loudly, not silently inject nothing.
@@ -102,5 +104,6 @@ export function faultAnswer(rule: FaultRule & { status: number }): FaultAnswer {
     headers["content-type"] = "application/json; charset=utf-8";
   }
   if (rule.retryAfter !== undefined) headers["retry-after"] = rule.retryAfter;
+  if (rule.location !== undefined) headers.location = rule.location;
   return { status: rule.status, body, headers };
 }

@@ -1,6 +1,7 @@
 // Fault injection and call counters: status rules that answer without performing the operation,
 // `afterApply` (the write lands, the answer is lost), Retry-After, raw bodies, latency, hangs, rule
 // order and `times`, rule validation, and the per-operation counters tests use to count upstream calls.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import {
@@ -9,6 +10,7 @@ import {
   getCandidate,
   getStats,
   resetStats,
+  sandboxCredentials,
   sandboxToken,
   setFaults,
   setLatency,
@@ -69,6 +71,19 @@ describe("status rules", () => {
     expect(again.status).toBe(409);
     expect((await getCandidate(clientId, again.json.error.existing_id)).record.name?.given).toBe("Fay");
     expect((await getStats(clientId)).calls.candidate_create).toBe(3);
+  });
+
+  it("carry a Location, e.g. a redirect of the authorization call", async () => {
+    const { clientId } = await account("fault-location");
+    await setFaults(clientId, [{ op: "authorize", status: 307, location: "https://elsewhere.example/collect", times: 1 }]);
+    const res = await env.TALEMETRY_SANDBOX!.fetch("https://sandbox/v1/authorization", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(sandboxCredentials(clientId)),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(307);
+    expect(res.headers.get("location")).toBe("https://elsewhere.example/collect");
   });
 
   it("carry Retry-After", async () => {
