@@ -6,7 +6,8 @@
  * - writes are not repeated after a 5xx, network error or timeout: they may have landed;
  * - `429` proves the request was not processed, so reads and writes wait for `Retry-After` when it fits
  *   the remaining budget, else fail as throttled with `retryAfter`;
- * - `401` → one fresh token from the `TokenSource` and one retry; a second `401` is an auth failure.
+ * - `401` → one fresh token from the `TokenSource` and one retry; a second `401` is an auth failure;
+ * - a `3xx` is never followed nor repeated (issue 11): it fails the call as `unavailable`.
  * Failures become `UpstreamError`s with a safe message; upstream text only in `upstreamDetail`.
  */
 import { UpstreamError, type UpstreamKind } from "../platform/errors";
@@ -219,6 +220,11 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
         // The re-auth retry is extra: it does not use up the retry budget.
         attempts -= 1;
         continue;
+      }
+      if (status >= 300 && status < 400) {
+        // Never followed (transport.ts) and never repeated: a redirect is no answer of the contract, and
+        // repeating it would only send the request (on §1, the secret key) again. `Location` is not kept.
+        throw toError(spec, { kind: "unavailable", status, detail: `HTTP ${status} redirect, not followed`, retryAfterMs: null }, secrets);
       }
       const error = parseErrorBody(outcome.body, outcome.headers.get("content-type"));
       const label = [error.code && `code=${error.code}`, error.message].filter(Boolean).join(": ");

@@ -1,6 +1,6 @@
 /**
  * Real `Request`s to the Talemetry hosts and one bounded attempt each. Host selection follows
- * ../shared/contracts/talemetry-upstream.md "Configuration" and ARCHITECTURE.md "The simulator's wiring":
+ * docs/contracts/talemetry-upstream.md "Hosts and configuration" and docs/architecture.md:
  * a host setting `sandbox` goes through the `TALEMETRY_SANDBOX` service binding, an http(s) URL
  * through global `fetch` — the same requests and responses either way.
  */
@@ -80,7 +80,7 @@ export type AttemptOutcome =
   | { type: "timeout"; afterMs: number }
   | { type: "network"; message: string };
 
-/** Builds the real `Request` (§ "Common rules": JSON both ways, `OAUTH` scheme). */
+/** Builds the real `Request` (§ "Common rules": JSON both ways, `OAUTH` scheme; redirects not followed). */
 export function buildRequest(host: Host, req: UpstreamRequest, signal?: AbortSignal): Request {
   const url = new URL(host.base + req.path);
   for (const [key, value] of Object.entries(req.query ?? {})) url.searchParams.set(key, String(value));
@@ -91,7 +91,9 @@ export function buildRequest(host: Host, req: UpstreamRequest, signal?: AbortSig
     headers.set("Content-Type", "application/json");
     body = JSON.stringify(req.body);
   }
-  return new Request(url.toString(), { method: req.method, headers, body, signal });
+  // Redirects are never followed (issue 11): a 307/308 would re-send the body — on §1 the secret key —
+  // to wherever `Location` points. A 3xx comes back as it is and fails the call (call.ts).
+  return new Request(url.toString(), { method: req.method, headers, body, signal, redirect: "manual" });
 }
 
 /**
