@@ -11,6 +11,7 @@
  *   Object purges `tenant:<id>:*` in the background.
  */
 import type { Env } from "../config/env";
+import { loadSettings, type Settings } from "../config/settings";
 import { tenantDirectory } from "../directory/api";
 import { decryptSecret, encryptSecret, randomHex, randomSecret, sha256Hex, timingSafeEqualStrings } from "../platform/crypto";
 import { AppError } from "../platform/errors";
@@ -51,8 +52,8 @@ const CLIENT_ID = /^tlk_ci_[0-9a-f]{32}$/;
 const TENANT_ID = /^ten_[0-9a-f]{24}$/;
 
 /** API keys say which world they belong to (like Stripe's live/test keys): production issues `tlk_live_`. */
-export function apiKeyPrefix(env: Pick<Env, "ENVIRONMENT">): string {
-  return env.ENVIRONMENT === "production" ? "tlk_live_" : "tlk_test_";
+export function apiKeyPrefix(environment: Settings["environment"]): string {
+  return environment === "production" ? "tlk_live_" : "tlk_test_";
 }
 
 /**
@@ -64,9 +65,9 @@ export function apiKeyPrefix(env: Pick<Env, "ENVIRONMENT">): string {
  */
 const LOCATED_API_KEY = /^tlk_(?:live|test)_([0-9a-f]{24})([0-9a-f]{32})_[A-Za-z0-9_-]{43}$/;
 
-function newApiKey(env: Pick<Env, "ENVIRONMENT">, tenantId: string, clientId: string): string {
+function newApiKey(env: Env, tenantId: string, clientId: string): string {
   const locator = `${tenantId.slice("ten_".length)}${clientId.slice(CLIENT_ID_PREFIX.length)}_`;
-  return randomSecret(apiKeyPrefix(env) + locator);
+  return randomSecret(apiKeyPrefix(loadSettings(env).environment) + locator);
 }
 
 /** The tenant's Durable Object (owned by the directory module). */

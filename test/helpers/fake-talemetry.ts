@@ -1,7 +1,12 @@
-// A small, scriptable Talemetry upstream for adapter tests: a Hono app implementing
-// ../shared/contracts/talemetry-upstream.md (§1–§6), wrapped as a Fetcher-like object. Each test
-// builds its own instance (no shared state) and may queue scripted answers per route, which win over
-// the default behaviour: a status with a body, a hang, a stalled body, or a network error.
+// A small, scriptable Talemetry upstream for the adapter's own tests: a Hono app implementing
+// docs/contracts/talemetry-upstream.md (§1–§6), wrapped as a Fetcher-like object. Each test builds its own
+// instance (no shared state) and may queue scripted answers per route, which win over the default
+// behaviour: a status with a body, a hang, a stalled body, or a network error.
+//
+// Why a second fake beside the simulator (sandbox/, which every other test uses): the adapter's
+// resilience tests need failures the simulator cannot produce through a service binding — a body that
+// stalls after its headers, a connection that fails like `fetch` does, exact answers per attempt — and
+// they inspect every request the adapter sent (method, headers, body). Only test/talemetry/ uses it.
 import { type Context, Hono } from "hono";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 
