@@ -1,4 +1,4 @@
-import type { PhoneProbes } from "../phone/match";
+import { MATCH_RANK, type PhoneProbe } from "../phone/match";
 
 /**
  * The read statements of the directory index, kept apart from the store so that a test can run
@@ -14,46 +14,68 @@ export interface BoundQuery {
 /** Durable Object SQLite binds at most 100 parameters per statement. */
 export const MAX_BOUND_PARAMS = 100;
 
-/** Level tags used inside the phone search (0 = exact, 1 = national, 2 = partial). */
-export const LEVEL_EXACT = 0;
-export const LEVEL_NATIONAL = 1;
-export const LEVEL_PARTIAL = 2;
+/**
+ * Probe ranks are tagged `level * RANK_STRIDE + probe index`, so that the lowest rank of a candidate is
+ * its best level and, within it, the query's best reading; a query has far fewer probes than this.
+ */
+export const RANK_STRIDE = 64;
+
+/** One indexed condition of a probe with its rank. */
+interface RankedTest {
+  rank: number;
+  /** SQL condition on one row of `dir_phone_keys`. */
+  test: string;
+  params: string[];
+}
 
 /**
- * One statement for a whole phone search: each probe is its own SELECT over one indexed column (so each
- * is an index search, never a scan), the union is reduced to one row per candidate at its best level,
- * then ranked (level, lower-cased name, id) and capped. Null when the probes cannot match anything.
+ * One statement for a whole phone search, every reading at once. Durable Object SQLite allows only a few
+ * terms in a compound SELECT, so the probes are grouped by column into at most four SELECTs (E.164,
+ * national number, reversed-suffix list, reversed-suffix ranges), each an index search on its column,
+ * never a scan. A row's rank is the lowest-ranked probe it satisfies (the `CASE` tries them in rank
+ * order); the union is reduced to one row per candidate at its lowest rank, then ranked (level,
+ * lower-cased name, id) and capped. Null when there is nothing to probe. The caller decodes `rank`
+ * with `RANK_STRIDE` and the probe list.
  */
-export function phoneSearchQuery(probes: PhoneProbes, limit: number): BoundQuery | null {
+export function phoneSearchQuery(probes: readonly PhoneProbe[], limit: number): BoundQuery | null {
+  const groups: Record<"e164" | "nsn" | "in" | "range", RankedTest[]> = { e164: [], nsn: [], in: [], range: [] };
+  probes.slice(0, RANK_STRIDE).forEach((probe, i) => {
+    const rank = MATCH_RANK[probe.level] * RANK_STRIDE + i;
+    if (probe.column === "e164") {
+      groups.e164.push({ rank, test: "e164 = ?", params: [probe.value] });
+    } else if (probe.column === "nsn") {
+      groups.nsn.push({ rank, test: "nsn = ?", params: [probe.value] });
+    } else if (probe.column === "rnsn_in") {
+      for (const value of probe.values) groups.in.push({ rank, test: "rnsn = ?", params: [value] });
+    } else {
+      groups.range.push({ rank, test: "(rnsn > ? AND rnsn < ?)", params: [probe.from, probe.to] });
+    }
+  });
+
   const parts: string[] = [];
-  const params: (string | number)[] = [];
-  if (probes.exact !== null) {
-    parts.push(`SELECT candidate_id, ${LEVEL_EXACT} AS level FROM dir_phone_keys WHERE e164 = ?`);
-    params.push(probes.exact);
-  }
-  if (probes.national !== null) {
-    // `e164 <> ?` leaves the same-E.164 rows to the exact probe; with the exact probe absent there is
-    // nothing to exclude (a query without E.164 never builds a national probe).
-    parts.push(`SELECT candidate_id, ${LEVEL_NATIONAL} AS level FROM dir_phone_keys WHERE nsn = ? AND e164 <> ?`);
-    params.push(probes.national, probes.exact ?? "");
-  }
-  if (probes.storedSuffixOfQuery.length > 0) {
-    const marks = probes.storedSuffixOfQuery.map(() => "?").join(", ");
-    parts.push(`SELECT candidate_id, ${LEVEL_PARTIAL} AS level FROM dir_phone_keys WHERE rnsn IN (${marks})`);
-    params.push(...probes.storedSuffixOfQuery);
-  }
-  if (probes.queryPrefixRange !== null) {
-    parts.push(`SELECT candidate_id, ${LEVEL_PARTIAL} AS level FROM dir_phone_keys WHERE rnsn > ? AND rnsn < ?`);
-    params.push(probes.queryPrefixRange.from, probes.queryPrefixRange.to);
+  const params: string[] = [];
+  for (const tests of [groups.e164, groups.nsn, groups.in, groups.range]) {
+    // Within the binding limit (the LIMIT takes one more); only the last, partial, probes could reach it.
+    const cost = (t: RankedTest[]) => (t.length === 1 ? 1 : 2) * t.reduce((n, x) => n + x.params.length, 0);
+    while (tests.length > 0 && params.length + cost(tests) >= MAX_BOUND_PARAMS) tests.pop();
+    if (tests.length === 0) continue;
+    if (tests.length === 1) {
+      parts.push(`SELECT candidate_id, ${tests[0]!.rank} AS rank FROM dir_phone_keys WHERE ${tests[0]!.test}`);
+      params.push(...tests[0]!.params);
+      continue;
+    }
+    const cases = tests.map((t) => `WHEN ${t.test} THEN ${t.rank}`).join(" ");
+    const where = tests === groups.in ? `rnsn IN (${tests.map(() => "?").join(", ")})` : tests.map((t) => t.test).join(" OR ");
+    parts.push(`SELECT candidate_id, CASE ${cases} END AS rank FROM dir_phone_keys WHERE ${where}`);
+    params.push(...tests.flatMap((t) => t.params), ...tests.flatMap((t) => t.params));
   }
   if (parts.length === 0) return null;
-  params.push(limit);
   const sql =
-    `SELECT c.record AS record, h.level AS level FROM ` +
-    `(SELECT candidate_id, MIN(level) AS level FROM (${parts.join(" UNION ALL ")}) GROUP BY candidate_id) AS h ` +
+    `SELECT c.record AS record, h.rank AS rank FROM ` +
+    `(SELECT candidate_id, MIN(rank) AS rank FROM (${parts.join(" UNION ALL ")}) GROUP BY candidate_id) AS h ` +
     `JOIN dir_candidates AS c ON c.id = h.candidate_id ` +
-    `ORDER BY h.level, c.sort_name, c.id LIMIT ?`;
-  return { sql, params };
+    `ORDER BY h.rank / ${RANK_STRIDE}, c.sort_name, c.id LIMIT ?`;
+  return { sql, params: [...params, limit] };
 }
 
 /** Exact, case-insensitive email search (the key is already normalized by `emailKey`). */

@@ -1,7 +1,7 @@
 import type { Person } from "../domain/person";
 import { type MatchLevel, type PhoneKeys, type PhoneQuery, personPhoneKeys, phoneProbes } from "../phone/match";
 import { canonicalJson, emailKey, hash64, type JsonValue } from "./index-keys";
-import { changesQuery, chunkRows, emailSearchQuery, entryQuery, LEVEL_EXACT, LEVEL_NATIONAL, phoneSearchQuery } from "./index-queries";
+import { changesQuery, chunkRows, emailSearchQuery, entryQuery, phoneSearchQuery, RANK_STRIDE } from "./index-queries";
 
 /** Extra per-candidate data stored beside the record for Talkdesk contacts (e.g. `address`). */
 export type IndexExtras = { [key: string]: JsonValue };
@@ -48,6 +48,8 @@ export interface IndexChange {
 export interface PhoneHit {
   person: Person;
   match: MatchLevel;
+  /** The reading of the query this candidate matched (E.164 for `exact`, national digits otherwise). */
+  matchedAs: string;
 }
 
 export interface EmailHit {
@@ -174,12 +176,16 @@ export class IndexStore {
    * candidate once at its best level; at most 50. Partial levels only with `partial: true`.
    */
   searchPhone(query: PhoneQuery, opts: { partial?: boolean } = {}): PhoneHit[] {
-    const q = phoneSearchQuery(phoneProbes(query, { partial: opts.partial === true }), MAX_SEARCH_RESULTS);
+    const probes = phoneProbes(query, { partial: opts.partial === true });
+    const q = phoneSearchQuery(probes, MAX_SEARCH_RESULTS);
     if (!q) return [];
     return this.sql
-      .exec<{ record: string; level: number }>(q.sql, ...q.params)
+      .exec<{ record: string; rank: number }>(q.sql, ...q.params)
       .toArray()
-      .map((row) => ({ person: JSON.parse(row.record) as Person, match: levelName(row.level) }));
+      .map((row) => {
+        const probe = probes[row.rank % RANK_STRIDE]!;
+        return { person: JSON.parse(row.record) as Person, match: probe.level, matchedAs: probe.matchedAs };
+      });
   }
 
   /** Candidates having this email (whole address, trimmed, case-insensitive), by name and id; at most 50. */
@@ -313,10 +319,6 @@ export class IndexStore {
     }
     return phones.length + emails.length > 0;
   }
-}
-
-function levelName(level: number): MatchLevel {
-  return level === LEVEL_EXACT ? "exact" : level === LEVEL_NATIONAL ? "national" : "partial";
 }
 
 function parseExtras(text: string | null): IndexExtras | null {

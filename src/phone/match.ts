@@ -6,7 +6,7 @@ export type { PhoneQuery, PhoneQueryError, PhoneQueryOptions, PhoneQueryResult }
 export { parsePhoneQuery, phoneQueryProblem } from "./query";
 
 /**
- * Match levels of the caller-ID lookup (../shared/contracts/talentlynk-api.md, "Search"), best first.
+ * Match levels of the caller-ID lookup (talentlynk-api.md "Search"; docs/phone-matching.md), best first.
  * Pure functions: the directory index turns `phoneProbes` into index lookups, and `matchLevel` is the
  * reference definition the index is tested against.
  */
@@ -58,54 +58,80 @@ export function personPhoneKeys(phones: readonly PersonPhone[], tenantRegion: st
   return [...byE164.values()];
 }
 
+/** A level with the reading that earned it (`matched_as`: an E.164 for `exact`, national digits otherwise). */
+export interface PhoneMatch {
+  level: MatchLevel;
+  matchedAs: string;
+}
+
+/** True when one national number is a strictly shorter suffix of the other and the shorter has ≥ 7 digits. */
+function suffixMatch(a: string, b: string): boolean {
+  const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
+  return shorter.length >= MIN_PARTIAL_DIGITS && shorter.length < longer.length && longer.endsWith(shorter);
+}
+
 /**
- * The reference definition of the levels for one query against one stored phone:
- * - `exact`: the same E.164 (both sides resolved);
- * - `national`: the same national significant number under another calling code, only when the query
- *   named no country (`+`/`00`/`region` means the caller knows the country, so another one is wrong);
+ * The reference definition of the levels for one query against one stored phone; the directory's SQL
+ * is tested against it. The first reading (in the query's order) that matches at the best level wins:
+ * - `exact`: the stored E.164 is one of the query's readings;
+ * - `national`: the stored national number is one the query may stand for in a country it did not
+ *   name (`nationalNsns` is empty when it named one: then another country is wrong);
  * - `partial`: one national number is a strictly shorter suffix of the other, the shorter having at
  *   least 7 digits, and only when the caller asked for partial matches.
  */
-export function matchLevel(query: PhoneQuery, stored: Pick<PhoneKeys, "e164" | "nsn">, opts: { partial: boolean }): MatchLevel | null {
-  if (query.e164 !== null && stored.e164 === query.e164) return "exact";
-  if (query.e164 !== null && !query.namedCountry && stored.nsn === query.nsn) return "national";
+export function matchLevel(query: PhoneQuery, stored: Pick<PhoneKeys, "e164" | "nsn">, opts: { partial: boolean }): PhoneMatch | null {
+  const exact = query.readings.find((r) => r.e164 === stored.e164);
+  if (exact) return { level: "exact", matchedAs: exact.e164 };
+  const national = query.nationalNsns.find((nsn) => nsn === stored.nsn);
+  if (national !== undefined) return { level: "national", matchedAs: national };
   if (opts.partial) {
-    const [shorter, longer] = stored.nsn.length < query.nsn.length ? [stored.nsn, query.nsn] : [query.nsn, stored.nsn];
-    if (shorter.length >= MIN_PARTIAL_DIGITS && shorter.length < longer.length && longer.endsWith(shorter)) return "partial";
+    const partial = query.partialNsns.find((nsn) => suffixMatch(nsn, stored.nsn));
+    if (partial !== undefined) return { level: "partial", matchedAs: partial };
   }
   return null;
 }
 
 /**
- * The index lookups that find exactly the stored phones `matchLevel` accepts, each tagged with the
- * level it proves. Every part is an equality or prefix probe on an indexed column:
- * - `exact`: `e164 = ?`;
- * - `national`: `nsn = ?` (and `e164 <> exact`, which is then a different calling code);
- * - `storedSuffixOfQuery`: the stored number is a shorter suffix of the query, i.e. its reversed nsn
- *   is one of the reversed query's prefixes of length 7 … n-1 (`rnsn IN (…)`);
- * - `queryPrefixRange`: the query is a shorter suffix of the stored number, i.e. the stored reversed
- *   nsn starts with the reversed query and is longer: `rnsn > from AND rnsn < to` (`to` = `from` + `:`,
- *   the character after `9`, so the range holds exactly the longer digit strings with that prefix).
+ * One index lookup of a phone search, with the level and reading a hit through it earns. Each is an
+ * equality, `IN` or range probe on one indexed column of the phone keys:
+ * - `e164`: `e164 = value` (exact);
+ * - `nsn`: `nsn = value` (national);
+ * - `rnsn_in`: the stored number is a shorter suffix of the reading: its reversed nsn is one of the
+ *   reversed reading's prefixes of length 7 … n-1 (`rnsn IN (…)`);
+ * - `rnsn_range`: the reading is a shorter suffix of the stored number: the stored reversed nsn starts
+ *   with the reversed reading and is longer (`rnsn > from AND rnsn < to`, `to` = `from` + `:`, the
+ *   character after `9`, so the range holds exactly the longer digit strings with that prefix).
  */
-export interface PhoneProbes {
-  exact: string | null;
-  national: string | null;
-  storedSuffixOfQuery: string[];
-  queryPrefixRange: { from: string; to: string } | null;
-}
+export type PhoneProbe =
+  | { level: MatchLevel; matchedAs: string; column: "e164"; value: string }
+  | { level: MatchLevel; matchedAs: string; column: "nsn"; value: string }
+  | { level: MatchLevel; matchedAs: string; column: "rnsn_in"; values: string[] }
+  | { level: MatchLevel; matchedAs: string; column: "rnsn_range"; from: string; to: string };
 
-/** Builds the probes for a query (see `PhoneProbes`). */
-export function phoneProbes(query: PhoneQuery, opts: { partial: boolean }): PhoneProbes {
-  const rq = reverseDigits(query.nsn);
-  const partial = opts.partial && rq.length >= MIN_PARTIAL_DIGITS;
-  const prefixes: string[] = [];
+/**
+ * The probes of a query, in rank order: every `exact` probe before every `national` one before every
+ * `partial` one, each level's probes in the order of the query's readings. The directory keeps, per
+ * candidate, the hit of the lowest rank, which is what `matchLevel` picks for the same phones.
+ */
+export function phoneProbes(query: PhoneQuery, opts: { partial: boolean }): PhoneProbe[] {
+  const probes: PhoneProbe[] = [];
+  for (const r of query.readings) probes.push({ level: "exact", matchedAs: r.e164, column: "e164", value: r.e164 });
+  for (const nsn of query.nationalNsns) probes.push({ level: "national", matchedAs: nsn, column: "nsn", value: nsn });
   if (opts.partial) {
-    for (let len = MIN_PARTIAL_DIGITS; len < rq.length; len++) prefixes.push(rq.slice(0, len));
+    // A reversed prefix probed for an earlier reading need not be probed again: that reading wins anyway.
+    const seen = new Set<string>();
+    for (const nsn of query.partialNsns) {
+      if (nsn.length < MIN_PARTIAL_DIGITS) continue;
+      const reversed = reverseDigits(nsn);
+      const values: string[] = [];
+      for (let len = MIN_PARTIAL_DIGITS; len < reversed.length; len++) {
+        const prefix = reversed.slice(0, len);
+        if (!seen.has(prefix)) values.push(prefix);
+        seen.add(prefix);
+      }
+      if (values.length > 0) probes.push({ level: "partial", matchedAs: nsn, column: "rnsn_in", values });
+      probes.push({ level: "partial", matchedAs: nsn, column: "rnsn_range", from: reversed, to: `${reversed}:` });
+    }
   }
-  return {
-    exact: query.e164,
-    national: query.e164 !== null && !query.namedCountry ? query.nsn : null,
-    storedSuffixOfQuery: prefixes,
-    queryPrefixRange: partial ? { from: rq, to: `${rq}:` } : null,
-  };
+  return probes;
 }

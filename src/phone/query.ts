@@ -1,28 +1,53 @@
-import { isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js";
 import { AppError } from "../platform/errors";
-import { digitsOf, normalizeRegion, resolvePhone } from "./resolve";
+import {
+  digitsOf,
+  internationalReadings,
+  knownRegion,
+  looseNationalNumber,
+  readInternational,
+  readNational,
+  splitPhoneText,
+} from "./resolve";
 
 /**
- * The phone query of `GET /v1/search?phone=…` (../shared/contracts/talentlynk-api.md, "Search"):
- * resolved like a stored phone — a leading `+`/`00` names the country, else the `region` parameter
- * names it, else the tenant's default region applies without the caller having named a country.
+ * The phone query of `GET /v1/search?phone=…` (talentlynk-api.md "Search"; the rules and a table of
+ * examples are in docs/phone-matching.md). The text is resolved into every plausible **reading**:
+ *
+ * - as given, when it names its country (`+`, `00`, the region's international prefix);
+ * - otherwise international without `+` (its leading digits a country code, the rest possible there),
+ *   and national in the `region` parameter, else in the tenant's region;
+ * - and, when the query named no country, as the national significant number of another country: the
+ *   digits as given (countries without a trunk prefix, such as Italy's `06…`) and without their trunk
+ *   prefix `0` (`07700 900123` → `7700900123`).
+ *
+ * The directory probes all readings in one statement (see `phoneProbes`).
  */
-export interface PhoneQuery {
-  /** E.164 when the query is a *possible* number; null otherwise (then only partial matching can hit). */
-  e164: string | null;
-  /**
-   * National significant number, digits only. For a number that is not possible this is
-   * libphonenumber's best reading of the national part (or the bare digits), used for suffix matching.
-   */
+export interface PhoneReading {
+  how: "international" | "international_without_plus" | "national";
+  e164: string;
   nsn: string;
-  /** Country calling code without `+`, when known. */
-  callingCode: string | null;
-  /** True when the query itself named a country (`+`, `00`, or the `region` parameter). */
-  namedCountry: boolean;
+  /** Country calling code without `+`. */
+  callingCode: string;
+}
+
+export interface PhoneQuery {
+  /** Readings as a whole number, best first: a stored phone with one of these E.164 matches `exact`. */
+  readings: PhoneReading[];
   /**
-   * Everything that decides the results, as one string (for the search cache key). Two texts that
-   * resolve alike (`07700 900123` and `7700900123` for a GB tenant) share it; the region parameter is
-   * folded in through the resolution, so it needs no separate place in the key.
+   * National significant numbers the query may stand for in a country it did not name: a stored phone
+   * with one of them matches `national`. Empty when the query named a country.
+   */
+  nationalNsns: string[];
+  /** National numbers for suffix matching (`partial`, only on request), best first. */
+  partialNsns: string[];
+  /** True when the query itself named a country (`+`, `00`, an international prefix, or the `region` parameter). */
+  namedCountry: boolean;
+  /** An extension the text carried; never part of the match (a switchboard's people share the number). */
+  extension: string | null;
+  /**
+   * Everything that decides the results, as one string (for the search cache key). Two texts that read
+   * alike (`+447700900123` and `00 44 7700 900123`) share it; the region parameter is folded in through
+   * the readings, so it needs no separate place in the key.
    */
   cacheKey: string;
 }
@@ -40,7 +65,7 @@ export type PhoneQueryResult = { ok: true; query: PhoneQuery } | { ok: false; er
 
 /** The contract: fewer than 5 digits is bad input. */
 export const MIN_QUERY_DIGITS = 5;
-/** E.164 allows 15 digits; room for a `00` prefix and an extension, beyond that it is not a phone. */
+/** E.164 allows 15 digits; room for an international prefix, beyond that it is not a phone. */
 export const MAX_QUERY_DIGITS = 24;
 /** Same bound `resolvePhone` uses: longer text is never a phone number. */
 export const MAX_QUERY_LENGTH = 64;
@@ -56,82 +81,91 @@ function fail(reason: PhoneQueryErrorReason, message: string): PhoneQueryResult 
   return { ok: false, error: { reason, message } };
 }
 
-/** A region the phone library knows, or undefined (an unknown one would make every number impossible). */
-function knownRegion(region: string | null | undefined): string | undefined {
-  const r = normalizeRegion(region);
-  return r && isSupportedCountry(r) ? r : undefined;
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }
 
-/**
- * The national digits of a text that is not a possible number, for suffix matching only. Mirrors the
- * `+`/`00` reading of `resolvePhone` so a short international text does not keep its country code.
- */
-function tentativeNsn(text: string, region: string | undefined): { nsn: string; callingCode: string | null } {
-  const compact = text
-    .normalize("NFKC")
-    .trim()
-    .replace(/[\s().-]/g, "");
-  const explicit = compact.startsWith("+") || /^00[1-9]/.test(compact);
-  const input = explicit && !compact.startsWith("+") ? `+${compact.slice(2)}` : text.normalize("NFKC").trim();
-  try {
-    const parsed = parsePhoneNumberFromString(input, explicit ? undefined : { defaultCountry: region as never });
-    if (parsed && /^\d+$/.test(parsed.nationalNumber)) {
-      return { nsn: parsed.nationalNumber, callingCode: parsed.countryCallingCode };
-    }
-  } catch {
-    // libphonenumber throws on some malformed text; the bare digits are the fallback below.
-  }
-  const digits = digitsOf(input);
-  return { nsn: explicit && digits.startsWith("00") ? digits.slice(2) : digits, callingCode: null };
-}
+/** A decoded `?phone=` whose `+` was not URL-encoded arrives as a space; a leading space before digits is a `+`. */
+const UNENCODED_PLUS = /^ +(?=\d)/;
 
 /**
  * Parses the `phone` search parameter. Never throws: bad input comes back as `{ok: false}` with a
  * reason the route turns into a `400` problem (see `phoneQueryProblem`).
  */
 export function parsePhoneQuery(text: string, opts: PhoneQueryOptions): PhoneQueryResult {
-  if (typeof text !== "string") return fail("too_few_digits", "phone must contain at least 5 digits.");
+  if (typeof text !== "string") return fail("too_few_digits", `phone must contain at least ${MIN_QUERY_DIGITS} digits.`);
   const regionParam = opts.region == null || opts.region.trim() === "" ? undefined : opts.region;
   const region = knownRegion(regionParam);
   if (regionParam !== undefined && region === undefined) {
     return fail("bad_region", "region must be an ISO 3166-1 alpha-2 country code the phone library knows.");
   }
   if (text.length > MAX_QUERY_LENGTH) return fail("too_long", `phone must be at most ${MAX_QUERY_LENGTH} characters.`);
-  const digits = digitsOf(text.normalize("NFKC"));
-  if (digits.length < MIN_QUERY_DIGITS) return fail("too_few_digits", `phone must contain at least ${MIN_QUERY_DIGITS} digits.`);
+  const plain = splitPhoneText(text);
+  const digits = digitsOf(plain?.number ?? "");
+  if (!plain || digits.length < MIN_QUERY_DIGITS) return fail("too_few_digits", `phone must contain at least ${MIN_QUERY_DIGITS} digits.`);
   if (digits.length > MAX_QUERY_DIGITS) return fail("too_long", `phone must contain at most ${MAX_QUERY_DIGITS} digits.`);
 
-  const effectiveRegion = region ?? knownRegion(opts.tenantRegion);
-  const resolved = resolvePhone(text, effectiveRegion ?? null);
-  if (resolved) {
-    const namedCountry = resolved.explicitCountry || region !== undefined;
-    return {
-      ok: true,
-      query: {
-        e164: resolved.e164,
-        nsn: resolved.nsn,
-        callingCode: resolved.callingCode,
-        namedCountry,
-        cacheKey: `${namedCountry ? "i" : "d"}:${resolved.e164}`,
-      },
-    };
+  const effective = region ?? knownRegion(opts.tenantRegion);
+  let split = plain;
+  let international = internationalReadings(plain.number, effective);
+  if (UNENCODED_PLUS.test(text)) {
+    const plus = splitPhoneText(text.replace(UNENCODED_PLUS, "+"));
+    const asPlus = plus ? internationalReadings(plus.number, effective) : null;
+    // Read as `+` when that is a number; otherwise the space was only a space.
+    if (plus && asPlus && asPlus.readings.length > 0) {
+      split = plus;
+      international = asPlus;
+    }
   }
-  const tentative = tentativeNsn(text, effectiveRegion);
-  const compact = text
-    .normalize("NFKC")
-    .trim()
-    .replace(/[\s().-]/g, "");
-  const namedCountry = compact.startsWith("+") || /^00[1-9]/.test(compact) || region !== undefined;
+
+  if (international.named) {
+    const readings = international.readings.map(toReading("international"));
+    const partialNsns = readings.length > 0 ? unique(readings.map((r) => r.nsn)) : [looseNationalNumber(split.number)];
+    return { ok: true, query: build(readings, [], partialNsns, true, split.extension) };
+  }
+
+  const readings: PhoneReading[] = [];
+  const add = (reading: PhoneReading | null) => {
+    if (reading && !readings.some((r) => r.e164 === reading.e164)) readings.push(reading);
+  };
+  const intl = readInternational(digits);
+  add(intl && toReading("international_without_plus")(intl));
+  const national = effective ? readNational(split.number, effective) : null;
+  add(national && toReading("national")(national));
+  const namedCountry = region !== undefined;
+  const nationalNsns: string[] = [];
+  if (!namedCountry) {
+    if (national) nationalNsns.push(national.nsn);
+    // The digits as given: another country's national number where there is no trunk prefix (Italy's
+    // `06…` keeps its zero, Spain has none); and without the trunk prefix `0` most countries use.
+    nationalNsns.push(digits);
+    if (digits.startsWith("0")) nationalNsns.push(digits.slice(1));
+  }
+  const partialNsns = unique([...readings.map((r) => r.nsn), ...nationalNsns]);
   return {
     ok: true,
-    query: {
-      e164: null,
-      nsn: tentative.nsn,
-      callingCode: tentative.callingCode,
-      namedCountry,
-      cacheKey: `${namedCountry ? "i" : "d"}:?${tentative.nsn}`,
-    },
+    query: build(readings, unique(nationalNsns), partialNsns.length > 0 ? partialNsns : [digits], namedCountry, split.extension),
   };
+}
+
+function toReading(how: PhoneReading["how"]) {
+  return (r: { e164: string; nsn: string; callingCode: string }): PhoneReading => ({
+    how,
+    e164: r.e164,
+    nsn: r.nsn,
+    callingCode: r.callingCode,
+  });
+}
+
+function build(
+  readings: PhoneReading[],
+  nationalNsns: string[],
+  partialNsns: string[],
+  namedCountry: boolean,
+  extension: string | null,
+): PhoneQuery {
+  const cacheKey = `${namedCountry ? "i" : "d"}:${readings.map((r) => r.e164).join(",")};n:${nationalNsns.join(",")};p:${partialNsns.join(",")}`;
+  return { readings, nationalNsns, partialNsns, namedCountry, extension, cacheKey };
 }
 
 /** The `400` problem for a bad phone query, naming the `phone` (or `region`) parameter. */

@@ -4,7 +4,7 @@
  * No I/O, no clock, no module state: the same input always gives the same output.
  */
 import type { CandidateApplication, CandidateDetails, CandidateNote, Consent, PersonPhone, PhoneType } from "../domain/person";
-import { digitsOf, resolvePhone } from "../phone/resolve";
+import { digitsOf, knownRegion, resolvePhone } from "../phone/resolve";
 import {
   type HrxmlCandidate,
   type HrxmlContactMethod,
@@ -17,7 +17,7 @@ import {
 
 /** Tenant settings the mapping depends on. */
 export interface NormalizeOptions {
-  /** The tenant's default region (ISO 3166 alpha-2) for numbers stored without a country code. */
+  /** The tenant's default region (ISO 3166 alpha-2) for numbers stored without a country code, when the candidate has no address country. */
   defaultRegion?: string | null;
 }
 
@@ -34,7 +34,7 @@ export function normalizeCandidate(candidate: HrxmlCandidate, options: Normalize
     first_name: personName.GivenName,
     last_name: personName.FamilyName,
     emails: emailsOf(methods),
-    phones: phonesOf(methods, options.defaultRegion ?? null),
+    phones: phonesOf(methods, addressCountry(methods) ?? options.defaultRegion ?? null),
     company: employment.company,
     title: employment.title,
     address: addressOf(methods),
@@ -116,7 +116,8 @@ function isInternational(value: string): boolean {
 /**
  * One HR-XML phone (§3): national = AreaCityCode + SubscriberNumber, international = "+" +
  * InternationalCountryCode + national. `raw` is the stored parts joined with spaces plus `ext. N`
- * ("Entities"). With a country code the number resolves as international, else in the tenant region.
+ * ("Entities"). With a country code the number resolves as international, else in `region` (the
+ * address country, else the tenant's).
  */
 function phoneOf(p: HrxmlPhoneParts, type: PhoneType, region: string | null): PersonPhone | null {
   // Without a subscriber part there is no number at all (a lone country code is not a phone).
@@ -131,6 +132,18 @@ function phoneOf(p: HrxmlPhoneParts, type: PhoneType, region: string | null): Pe
   const text = countryCode && !isInternational(national) ? `+${countryCode} ${national}` : national;
   const resolved = resolvePhone(text, region);
   return resolved ? { number: resolved.e164, type, valid: true, raw } : { number: raw, type, valid: false, raw };
+}
+
+/**
+ * The candidate's address country (`PostalAddress.CountryCode`, ISO 3166 alpha-2), in which its numbers
+ * stored without a country code are read (talentlynk-api.md "Entities"); null when Talemetry holds none.
+ */
+function addressCountry(methods: HrxmlContactMethod[]): string | null {
+  for (const method of methods) {
+    const region = knownRegion(method.PostalAddress.CountryCode);
+    if (region) return region;
+  }
+  return null;
 }
 
 /** One line: "AddressLine, Municipality, Region PostalCode, CountryCode", dirty commas collapsed. */

@@ -13,8 +13,8 @@ function plan(sql: SqlStorage, q: BoundQuery): string[] {
     .map((r) => r.detail);
 }
 
-function phoneQuery(text: string, partial: boolean): BoundQuery {
-  const r = parsePhoneQuery(text, { tenantRegion: "GB" });
+function phoneQuery(text: string, partial: boolean, tenantRegion = "GB"): BoundQuery {
+  const r = parsePhoneQuery(text, { tenantRegion });
   if (!r.ok) throw new Error(r.error.message);
   return phoneSearchQuery(phoneProbes(r.query, { partial }), MAX_SEARCH_RESULTS)!;
 }
@@ -33,6 +33,25 @@ describe("query plans", () => {
       // No step reads a whole table: the only SCANs allowed are over the small union of probe results.
       for (const d of details) {
         if (d.startsWith("SCAN")) expect(d).not.toMatch(/dir_(phone_keys|candidates|email_keys)/);
+      }
+    });
+  });
+
+  it("keeps every reading of a multi-reading query an index probe (one statement, no table scan)", async () => {
+    await withStore(uniqueTenant("plan-readings"), (store, state) => {
+      store.upsert(person("c1", { phones: [phone("+491711234567")] }), "2026-11-25T10:00:00Z");
+      for (const [text, region] of [
+        ["491711234567", "DE"], // two exact readings, national and partial on both
+        ["07700 900123", "US"], // no exact reading; national with and without the trunk 0
+        ["06 1234 5678", "GB"],
+        ["+44 7700 900123 x12", "US"],
+      ] as const) {
+        const details = plan(state.storage.sql, phoneQuery(text, true, region));
+        const joined = details.join("\n");
+        expect(joined, text).toMatch(/USING (COVERING )?INDEX dir_phone_keys_/);
+        for (const d of details) {
+          if (d.startsWith("SCAN")) expect(d, `${text}: ${joined}`).not.toMatch(/dir_(phone_keys|candidates|email_keys)/);
+        }
       }
     });
   });

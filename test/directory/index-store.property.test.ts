@@ -5,7 +5,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IndexStore, MAX_SEARCH_RESULTS } from "../../src/directory/index-store";
 import type { Person } from "../../src/domain/person";
-import { MATCH_RANK, type MatchLevel, matchLevel, type PhoneQuery, parsePhoneQuery, personPhoneKeys } from "../../src/phone/match";
+import {
+  MATCH_RANK,
+  type MatchLevel,
+  matchLevel,
+  type PhoneMatch,
+  type PhoneQuery,
+  parsePhoneQuery,
+  personPhoneKeys,
+} from "../../src/phone/match";
 import { resolvePhone } from "../../src/phone/resolve";
 import { arbNumber, arbWritten, PLANS } from "../helpers/phone-formats";
 import { person, phone, uniqueTenant, withStore } from "./helpers";
@@ -54,19 +62,26 @@ describe("the same number in any supported format", () => {
   });
 });
 
-/** Brute force over all candidates with the reference definition: best level each, ranked, capped. */
-function oracle(people: Person[], tenantRegion: string, query: PhoneQuery, partial: boolean): [string, MatchLevel][] {
-  const found: { id: string; name: string; level: MatchLevel }[] = [];
+/** Where a match's reading stands in the query's order for its level (the first reading wins a tie). */
+function readingIndex(query: PhoneQuery, m: PhoneMatch): number {
+  if (m.level === "exact") return query.readings.findIndex((r) => r.e164 === m.matchedAs);
+  return (m.level === "national" ? query.nationalNsns : query.partialNsns).indexOf(m.matchedAs);
+}
+
+/** Brute force over all candidates with the reference definition: best level (then reading) each, ranked, capped. */
+function oracle(people: Person[], tenantRegion: string, query: PhoneQuery, partial: boolean): [string, MatchLevel, string][] {
+  const found: { id: string; name: string; best: PhoneMatch }[] = [];
+  const order = (m: PhoneMatch) => MATCH_RANK[m.level] * 1000 + readingIndex(query, m);
   for (const p of people) {
-    let best: MatchLevel | null = null;
+    let best: PhoneMatch | null = null;
     for (const keys of personPhoneKeys(p.phones, tenantRegion)) {
-      const level = matchLevel(query, keys, { partial });
-      if (level && (best === null || MATCH_RANK[level] < MATCH_RANK[best])) best = level;
+      const m = matchLevel(query, keys, { partial });
+      if (m && (best === null || order(m) < order(best))) best = m;
     }
-    if (best) found.push({ id: p.id, name: p.name.toLowerCase(), level: best });
+    if (best) found.push({ id: p.id, name: p.name.toLowerCase(), best });
   }
-  found.sort((a, b) => MATCH_RANK[a.level] - MATCH_RANK[b.level] || cmp(a.name, b.name) || cmp(a.id, b.id));
-  return found.slice(0, MAX_SEARCH_RESULTS).map((f) => [f.id, f.level]);
+  found.sort((a, b) => MATCH_RANK[a.best.level] - MATCH_RANK[b.best.level] || cmp(a.name, b.name) || cmp(a.id, b.id));
+  return found.slice(0, MAX_SEARCH_RESULTS).map((f) => [f.id, f.best.level, f.best.matchedAs]);
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -75,11 +90,13 @@ describe("index probes agree with matchLevel", () => {
   it("on random directories of overlapping numbers", async () => {
     // Numbers are suffixes/extensions of one random digit string under several calling codes, so that
     // exact, national and both directions of partial matches are all common.
-    const codes = ["44", "1", "49", "33", "61"];
+    // Italy (39) keeps a leading zero in its national numbers, so national probes with and without a
+    // trunk 0 both find something.
+    const codes = ["44", "1", "49", "33", "61", "39"];
     const arbPhoneText = (base: string) =>
       fc
         .record({ cc: fc.constantFrom(...codes), len: fc.integer({ min: 6, max: base.length }) })
-        .map(({ cc, len }) => `+${cc}${base.slice(base.length - len)}`);
+        .map(({ cc, len }) => `+${cc}${cc === "39" ? "0" : ""}${base.slice(base.length - len)}`);
     const arbCase = fc
       .array(fc.integer({ min: 1, max: 9 }), { minLength: 12, maxLength: 12 })
       .map((d) => d.join(""))
@@ -95,7 +112,7 @@ describe("index probes agree with matchLevel", () => {
           queries: fc.array(
             fc.record({
               digits: fc.integer({ min: 5, max: 12 }).map((len) => base.slice(base.length - len)),
-              style: fc.constantFrom("plus", "plain", "region"),
+              style: fc.constantFrom("plus", "plain", "region", "trunk", "bare", "space", "idd"),
               cc: fc.constantFrom(...codes),
               partial: fc.boolean(),
             }),
@@ -116,12 +133,22 @@ describe("index probes agree with matchLevel", () => {
             SEEN,
           );
           for (const qd of queries) {
-            const regionOfCc = { "44": "GB", "1": "US", "49": "DE", "33": "FR", "61": "AU" }[qd.cc]!;
-            const text = qd.style === "plus" ? `+${qd.cc}${qd.digits}` : qd.digits;
+            const regionOfCc = { "44": "GB", "1": "US", "49": "DE", "33": "FR", "61": "AU", "39": "IT" }[qd.cc]!;
+            const text = {
+              plus: `+${qd.cc}${qd.digits}`,
+              plain: qd.digits,
+              region: qd.digits,
+              trunk: `0${qd.digits}`,
+              bare: `${qd.cc}${qd.digits}`,
+              space: ` ${qd.cc} ${qd.digits}`,
+              idd: `${region === "US" ? "011" : region === "AU" ? "0011" : "00"}${qd.cc}${qd.digits}`,
+            }[qd.style];
             const r = parsePhoneQuery(text, { region: qd.style === "region" ? regionOfCc : undefined, tenantRegion: region });
             expect(r.ok).toBe(true);
             if (!r.ok) continue;
-            const got = store.searchPhone(r.query, { partial: qd.partial }).map((h): [string, MatchLevel] => [h.person.id, h.match]);
+            const got = store
+              .searchPhone(r.query, { partial: qd.partial })
+              .map((h): [string, MatchLevel, string] => [h.person.id, h.match, h.matchedAs]);
             expect(got, `${text} ${JSON.stringify(r.query)}`).toEqual(oracle(persons, region, r.query, qd.partial));
           }
         }),

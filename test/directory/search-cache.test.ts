@@ -40,8 +40,13 @@ class RecordingCache {
 describe("cache keys", () => {
   it("normalize the query so equivalent searches share an entry", () => {
     const a = searchCacheUrl("t1", "g1", phoneCacheQuery(q("07700 900123"), false));
-    expect(a).toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("7700-900-123"), false)));
-    expect(a).toBe("https://search-cache.bridge.internal/v1/t1/g1/phone/d%3A%2B447700900123?partial=0");
+    expect(a).toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("(07700) 900-123 ext. 4"), false)));
+    expect(a).toBe(
+      "https://search-cache.bridge.internal/v1/t1/g1/phone/d%3A%2B447700900123%3Bn%3A7700900123%2C07700900123%3Bp%3A7700900123%2C07700900123?partial=0",
+    );
+    expect(searchCacheUrl("t1", "g1", phoneCacheQuery(q("+447700900123"), false))).toBe(
+      searchCacheUrl("t1", "g1", phoneCacheQuery(q("00 44 7700-900-123"), false)),
+    );
     expect(a).not.toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("+447700900123"), false)));
     expect(a).not.toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("07700 900123"), true)));
     expect(searchCacheUrl("t1", "g1", emailCacheQuery(" Maya@Example.COM "))).toBe(

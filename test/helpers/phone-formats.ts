@@ -94,3 +94,57 @@ export function arbWritten(n: GeneratedNumber, otherRegion: string): fc.Arbitrar
   }
   return fc.oneof(...options);
 }
+
+/** One possible range per country of the caller-ID requirement (issue 9), and whether it has the trunk prefix 0. */
+export interface CountryPlan {
+  region: string;
+  callingCode: string;
+  prefix: string;
+  length: number;
+  trunkZero: boolean;
+}
+
+export const COUNTRY_PLANS: CountryPlan[] = [
+  { region: "GB", callingCode: "44", prefix: "7700900", length: 10, trunkZero: true },
+  { region: "GB", callingCode: "44", prefix: "20", length: 10, trunkZero: true },
+  { region: "US", callingCode: "1", prefix: "415555", length: 10, trunkZero: false },
+  { region: "CA", callingCode: "1", prefix: "416555", length: 10, trunkZero: false },
+  { region: "DE", callingCode: "49", prefix: "151", length: 11, trunkZero: true },
+  { region: "DE", callingCode: "49", prefix: "30", length: 10, trunkZero: true },
+  { region: "FR", callingCode: "33", prefix: "6", length: 9, trunkZero: true },
+  { region: "IT", callingCode: "39", prefix: "06", length: 10, trunkZero: false },
+  { region: "IT", callingCode: "39", prefix: "3", length: 10, trunkZero: false },
+  { region: "ES", callingCode: "34", prefix: "6", length: 9, trunkZero: false },
+  { region: "NL", callingCode: "31", prefix: "6", length: 9, trunkZero: true },
+  { region: "IE", callingCode: "353", prefix: "85", length: 9, trunkZero: true },
+  { region: "IN", callingCode: "91", prefix: "98", length: 10, trunkZero: true },
+  { region: "AU", callingCode: "61", prefix: "4", length: 9, trunkZero: true },
+  { region: "BR", callingCode: "55", prefix: "119", length: 11, trunkZero: true },
+  { region: "MX", callingCode: "52", prefix: "55", length: 10, trunkZero: false },
+  { region: "ZA", callingCode: "27", prefix: "82", length: 9, trunkZero: true },
+  { region: "SG", callingCode: "65", prefix: "8", length: 8, trunkZero: false },
+  { region: "JP", callingCode: "81", prefix: "90", length: 10, trunkZero: true },
+];
+
+export const COUNTRY_REGIONS = [...new Set(COUNTRY_PLANS.map((p) => p.region))];
+
+export interface CountryNumber {
+  plan: CountryPlan;
+  nsn: string;
+  e164: string;
+  /** libphonenumber's national format (`07700 900123`, `06 1234 5678`, `(415) 555-0123`). */
+  national: string;
+}
+
+/** A possible number of one of the country plans. */
+export const arbCountryNumber: fc.Arbitrary<CountryNumber> = fc
+  .record({
+    plan: fc.constantFrom(...COUNTRY_PLANS),
+    digits: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 12, maxLength: 12 }),
+  })
+  .map(({ plan, digits }) => {
+    const nsn = (plan.prefix + digits.join("")).slice(0, plan.length);
+    const parsed = parsePhoneNumberFromString(`+${plan.callingCode}${nsn}`);
+    return { plan, nsn, e164: parsed?.isPossible() ? parsed.number : "", national: parsed?.formatNational() ?? "" };
+  })
+  .filter((n) => n.e164 !== "" && n.nsn === n.e164.slice(n.plan.callingCode.length + 1));

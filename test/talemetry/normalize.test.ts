@@ -203,6 +203,43 @@ describe("normalizeCandidate on dirty data", () => {
     expect(details(contact, null).phones[0]).toMatchObject({ number: "07700 900123", valid: false });
   });
 
+  it("resolves numbers without a country code in the candidate's address country when Talemetry holds one", () => {
+    const contact = (countryCode: unknown) =>
+      withContact({
+        ContactMethod: [
+          { Mobile: { AreaCityCode: "07700", SubscriberNumber: "900123" } },
+          { Telephone: { InternationalCountryCode: "1", AreaCityCode: "415", SubscriberNumber: "5550142" } },
+          { PostalAddress: { CountryCode: countryCode, Municipality: "London" } },
+        ],
+      });
+    // A US tenant's candidate living in the UK: the national-only number is British, the +1 one stays American.
+    expect(details(contact("GB"), "US").phones.map((p) => p.number)).toEqual(["+447700900123", "+14155550142"]);
+    expect(details(contact("gb"), "US").phones[0]).toMatchObject({ number: "+447700900123", valid: true, raw: "07700 900123" });
+    // No usable address country: the tenant's region, as before.
+    expect(details(contact(null), "GB").phones[0]).toMatchObject({ number: "+447700900123", valid: true });
+    expect(details(contact("United Kingdom"), "US").phones[0]).toMatchObject({ number: "07700 900123", valid: false });
+    expect(details(contact("ZZ"), "US").phones[0]).toMatchObject({ number: "07700 900123", valid: false });
+  });
+
+  it("reads vanity letters, extensions and messy international forms through the one resolver", () => {
+    const d = details(
+      withContact({
+        ContactMethod: [
+          { Telephone: { FormattedNumber: "1-800-FLOWERS" } },
+          { Use: "business", Telephone: { FormattedNumber: "+44 (0)20 7946 0000", Extension: "12" } },
+          { Use: "business", Telephone: { FormattedNumber: "0044 161 496 0123" } },
+          { Mobile: { FormattedNumber: "011 49 171 1234567" } },
+        ],
+      }),
+    );
+    expect(d.phones).toEqual([
+      { number: "+18003569377", type: "home", valid: true, raw: "1-800-FLOWERS" },
+      { number: "+442079460000", type: "work", valid: true, raw: "+44 (0)20 7946 0000 ext. 12" },
+      { number: "+441614960123", type: "work", valid: true, raw: "0044 161 496 0123" },
+      { number: "+491711234567", type: "mobile", valid: true, raw: "011 49 171 1234567" },
+    ]);
+  });
+
   it("keeps garbage phones as raw text, drops empty ones, de-duplicates identical ones", () => {
     const d = details(
       withContact({
