@@ -35,19 +35,19 @@ function resolve(from: string, spec: string): string {
 }
 
 /** Every relative module a source file imports or re-exports (static and dynamic, types included). */
-export function importsOf(file: string, text: string): string[] {
+function importsOf(file: string, text: string): string[] {
   const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
   return specs.map((spec) => resolve(file, spec));
 }
 
-export interface Violation {
+interface Violation {
   file: string;
   imports: string;
   rule: string;
 }
 
 /** The rule each import breaks, if any. Paths are root-relative (`src/v1/search.ts`). */
-export function violations(files: Record<string, string>): Violation[] {
+function violations(files: Record<string, string>): Violation[] {
   const out: Violation[] = [];
   for (const [file, text] of Object.entries(files)) {
     const from = folderOf(file);
