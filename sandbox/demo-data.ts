@@ -69,7 +69,7 @@ const consent = (sms: "Yes" | "No", email: "Yes" | "No", at: string): CandidateR
 ];
 
 /**
- * Lena Guenis is Talemetry's own sample candidate (shared/fixtures): rendered with
+ * Lena Guenis is Talemetry's own sample candidate (test/fixtures): rendered with
  * `experience, education, ats_application_histories` she is byte-for-byte the full fixture, and her
  * `UserArea` with `notes, tags, custom_data` equals the notes/tags/custom fixture's.
  */
@@ -221,7 +221,7 @@ const lena: DemoCandidate = {
   },
 };
 
-/** The person of the TalentLynk contract's example (contracts/talentlynk-api.md, "Entities"). */
+/** The person of the TalentLynk contract's example (docs/contracts/v1-api.md, "Entities"). */
 const maya: DemoCandidate = {
   createdAt: t("2024-09-12T15:30:00Z"),
   updatedAt: [t("2024-10-02T08:15:00Z")],

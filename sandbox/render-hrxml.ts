@@ -2,7 +2,7 @@
  * Renders a stored record as Talemetry's HR-XML 2007-04-15 JSON (contract §3), imitating its
  * mechanical XML→JSON conversion: a repeatable element is an object when there is one and an array when
  * there are several, an empty element is `null`, namespaced keys stay as they are. Key order follows
- * Talemetry's samples (shared/fixtures) so a rendered demo candidate can be compared with them verbatim.
+ * Talemetry's samples (test/fixtures) so a rendered demo candidate can be compared with them verbatim.
  */
 import {
   APPLICATION_FIELDS,

@@ -1,6 +1,6 @@
 /**
  * Builds the bridge app: request ids and request logs on everything, one error handler that answers each
- * caller in its own format, and the routers per caller (ARCHITECTURE.md, STYLE.md).
+ * caller in its own format, and the routers per caller (docs/architecture.md).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";

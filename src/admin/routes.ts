@@ -1,5 +1,5 @@
 /**
- * The admin API (contracts/talentlynk-api.md, "Admin"): tenant onboarding, settings, key rotation and
+ * The admin API (docs/contracts/admin-api.md): tenant onboarding, settings, key rotation and
  * sync control, for operators of the bridge. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";

@@ -1,6 +1,6 @@
 /**
  * Activities (Talemetry notes with a type) for every caller: `/v1/activities` and the Talkdesk
- * `log_call` / `add_note` actions (contracts/talentlynk-api.md, "Activities"). Callers hand in a generic
+ * `log_call` / `add_note` actions (docs/contracts/v1-api.md, "Activities"). Callers hand in a generic
  * input and get an `Activity` back, or an `AppError` / `UpstreamError` to render in their own format.
  *
  * How a create stays single under retries and races:

@@ -1,6 +1,6 @@
 /**
  * The text of the Talemetry note behind an activity. Talemetry notes have no type, direction or
- * duration (talemetry-upstream.md §5), so the text carries them for the recruiter reading it in
+ * duration (docs/contracts/talemetry-upstream.md §5), so the text carries them for the recruiter reading it in
  * Talemetry, and ends with the activity id so that an attempt whose answer was lost can be found
  * before a retry writes the note again. Pure functions.
  */

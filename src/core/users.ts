@@ -86,7 +86,7 @@ async function userByEmail(s: UserServices, email: string): Promise<Author | nul
 }
 
 /**
- * The note author (contracts/talentlynk-api.md, "Activities"): `userId` or `userEmail` must name a
+ * The note author (docs/contracts/v1-api.md, "Activities"): `userId` or `userEmail` must name a
  * Talemetry user, else `422`; with neither, the tenant's `default_author_email` (`422` when the tenant
  * has none, or it is not a Talemetry user). Field names in errors are the /v1 body's.
  */

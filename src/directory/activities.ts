@@ -1,6 +1,6 @@
 /**
  * Activity records and idempotency claims in the tenant's Durable Object SQLite
- * (contracts/talentlynk-api.md, "Activities"; ARCHITECTURE.md: claims need strong consistency, so they
+ * (docs/contracts/v1-api.md, "Activities"; docs/architecture.md: claims need strong consistency, so they
  * live here and never in KV, which has no compare-and-set).
  *
  * Talemetry notes have no type, direction or duration: the activity record carries them and links the

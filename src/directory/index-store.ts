@@ -75,7 +75,7 @@ interface StoredRow extends Record<string, SqlStorageValue> {
 
 /**
  * The per-tenant directory index inside the tenant's Durable Object (see
- * ../shared/design/ARCHITECTURE.md): candidate records with a change sequence number, plus phone and
+ * docs/architecture.md): candidate records with a change sequence number, plus phone and
  * email keys so that caller-ID lookups are index probes. All methods are synchronous because SQLite
  * in a Durable Object is; the object's single thread makes each call atomic against other requests.
  */

@@ -140,7 +140,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     return (await this.store()).get(id);
   }
 
-  /** One page of Talkdesk contact sync (see contracts/talkdesk-bridge.md, paging scheme). */
+  /** One page of Talkdesk contact sync (see docs/contracts/talkdesk-bridge.md, paging scheme). */
   async changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }> {
     const store = await this.store();
     const h = highWater ?? store.maxSeq();

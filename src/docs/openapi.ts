@@ -1,6 +1,6 @@
 /**
- * The OpenAPI 3.1 document the bridge serves at `/openapi.json` (contracts/talentlynk-api.md: "The
- * OpenAPI document the service serves must describe all of it"). Paths, parameters, bodies and
+ * The OpenAPI 3.1 document the bridge serves at `/openapi.json`, the machine-readable form of
+ * docs/contracts/v1-api.md (and of the admin API). Paths, parameters, bodies and
  * responses come from the same zod schemas that validate requests (`@hono/zod-openapi`); this module
  * adds what no single route knows: the overview (authentication, errors, idempotency, versioning), this
  * deployment's rate limit — from its configuration, never hard-coded — and the rate-limit headers on

@@ -1,7 +1,7 @@
 /**
  * The normalized candidate shapes every part of the bridge shares. The Talemetry adapter produces
  * `CandidateDetails`; the directory stores and search returns `Person`, which is exactly the person
- * record of ../shared/contracts/talentlynk-api.md ("Entities").
+ * record of docs/contracts/v1-api.md ("Entities").
  */
 
 export type PhoneType = "mobile" | "home" | "work" | "fax" | "pager" | "other";

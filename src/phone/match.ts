@@ -6,7 +6,7 @@ export type { PhoneQuery, PhoneQueryError, PhoneQueryOptions, PhoneQueryResult }
 export { parsePhoneQuery, phoneQueryProblem } from "./query";
 
 /**
- * Match levels of the caller-ID lookup (talentlynk-api.md "Search"; docs/phone-matching.md), best first.
+ * Match levels of the caller-ID lookup (docs/contracts/v1-api.md "Search"; docs/phone-matching.md), best first.
  * Pure functions: the directory index turns `phoneProbes` into index lookups, and `matchLevel` is the
  * reference definition the index is tested against.
  */

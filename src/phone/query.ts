@@ -10,7 +10,7 @@ import {
 } from "./resolve";
 
 /**
- * The phone query of `GET /v1/search?phone=…` (talentlynk-api.md "Search"; the rules and a table of
+ * The phone query of `GET /v1/search?phone=…` (docs/contracts/v1-api.md "Search"; the rules and a table of
  * examples are in docs/phone-matching.md). The text is resolved into every plausible **reading**:
  *
  * - as given, when it names its country (`+`, `00`, the region's international prefix);

@@ -5,7 +5,7 @@ import { type CountryCode, getCountryCallingCode, isSupportedCountry, Metadata, 
  * directory index), `PATCH /v1/candidates/{id}`, Talkdesk `update_contact` and the search query all read
  * phone text through the functions here, so a number one of them accepts is a number the others find.
  *
- * Rules (talentlynk-api.md "Entities" and "Search"): a leading `+`, `00` or the region's international
+ * Rules (docs/contracts/v1-api.md "Entities" and "Search"): a leading `+`, `00` or the region's international
  * call prefix (`011` in NANP, `0011` in AU, `010` in JP, …) means international; otherwise the number is
  * national in the given region. Vanity letters are keypad digits (ITU-T E.161); an extension (`x12`,
  * `ext. 12`, `;ext=12`, `#12`) is split off and never part of the number. A number is accepted when

@@ -2,7 +2,7 @@
  * One error model for the whole bridge. Code raises `AppError`; each caller's router renders it in
  * its own format (problem+json for /v1 and /admin, `{"message"}` for Talkdesk, RFC 6749 for /oauth).
  * Upstream failures are `UpstreamError`s, mapped to callers by the single table in
- * ../shared/contracts/talentlynk-api.md ("Errors") — see `upstreamToAppError`.
+ * docs/architecture.md ("Deadlines and upstream errors") — see `upstreamToAppError`.
  */
 
 import { HTTPException } from "hono/http-exception";

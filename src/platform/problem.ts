@@ -67,7 +67,7 @@ export function renderProblem(c: Context, err: AppError): Response {
 }
 
 /**
- * Renders `err` as Talkdesk expects (`{"message"}`, contracts/talkdesk-bridge.md), with `Retry-After`
+ * Renders `err` as Talkdesk expects (`{"message"}`, docs/contracts/talkdesk-bridge.md), with `Retry-After`
  * when set. The Talkdesk router maps contract-specific outcomes (e.g. upstream 404 on actions → 400) itself.
  */
 export function renderMessage(c: Context, err: AppError): Response {

@@ -13,7 +13,7 @@ const SECRET_KEY = /authorization|cookie|api[-_]?key|secret|token|password|passw
 /**
  * Value shapes that are secrets wherever they appear inside a string:
  * - our issued secrets: API keys (`tlk_live_…`, `tlk_test_…`), client secrets (`tlk_cs_…`), access tokens (`tlk_at_…`);
- * - Talemetry authorization tokens (`TGC-<seconds>r<hex>`, contracts/talemetry-upstream.md);
+ * - Talemetry authorization tokens (`TGC-<seconds>r<hex>`, docs/contracts/talemetry-upstream.md);
  * - the credential part of `Bearer …` / `Basic …` strings.
  */
 const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [

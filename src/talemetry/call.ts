@@ -1,6 +1,6 @@
 /**
  * The resilience loop every Talemetry call goes through (docs/contracts/talemetry-upstream.md
- * "Common rules"; ARCHITECTURE.md "Deadlines and upstream errors"):
+ * "Common rules"; docs/architecture.md "Deadlines and upstream errors"):
  * - one `Deadline` covers every attempt and backoff; each attempt gets min(attempt cap, remaining);
  * - reads retry 5xx, network errors and timeouts with full-jitter backoff, never past the deadline;
  * - writes are not repeated after a 5xx, network error or timeout: they may have landed;
@@ -27,7 +27,7 @@ export interface UpstreamStats {
   /** Profile records dropped for lack of a GUID. */
   rejectedCandidates: number;
   /**
-   * The request's one deadline (ARCHITECTURE.md "Deadlines and upstream errors"), when the counters
+   * The request's one deadline (docs/architecture.md "Deadlines and upstream errors"), when the counters
    * belong to a request: every client built with them stops there, so a request that needs two clients
    * (a read, then a write) still answers within 10 s. Set by `withUpstreamStats`.
    */

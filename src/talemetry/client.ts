@@ -39,7 +39,7 @@ export type ProfileInclude =
   | "notes"
   | "custom_data";
 
-/** What a person record (talentlynk-api.md "Entities") needs: employer/title, do-not-contact, consent. */
+/** What a person record (docs/contracts/v1-api.md "Entities") needs: employer/title, do-not-contact, consent. */
 export const PERSON_INCLUDE: readonly ProfileInclude[] = ["experience", "donotcontact_info", "custom_data"];
 
 /** §4 `use` of a written phone. */

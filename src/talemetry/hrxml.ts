@@ -1,5 +1,5 @@
 /**
- * Zod schemas for Talemetry's HR-XML-as-JSON candidate (../shared/contracts/talemetry-upstream.md §3).
+ * Zod schemas for Talemetry's HR-XML-as-JSON candidate (docs/contracts/talemetry-upstream.md §3).
  *
  * The JSON is a mechanical XML→JSON conversion of CRM data, so the schemas are lenient by design:
  * - a repeatable element is an object when there is one and an array when there are several (§3), so

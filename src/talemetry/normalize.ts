@@ -1,6 +1,6 @@
 /**
  * Pure mapping from a parsed HR-XML candidate to the bridge's `CandidateDetails`
- * (../shared/contracts/talemetry-upstream.md §3 for the input, talentlynk-api.md "Entities" for the output).
+ * (docs/contracts/talemetry-upstream.md §3 for the input, docs/contracts/v1-api.md "Entities" for the output).
  * No I/O, no clock, no module state: the same input always gives the same output.
  */
 import type { CandidateApplication, CandidateDetails, CandidateNote, Consent, PersonPhone, PhoneType } from "../domain/person";
@@ -80,7 +80,7 @@ function emailsOf(methods: HrxmlContactMethod[]): string[] {
   return uniqueBy(emails, (email) => email.toLowerCase());
 }
 
-/** talentlynk-api.md "Entities": `type` from the HR-XML element and, for `Telephone`, its `Use`. */
+/** docs/contracts/v1-api.md "Entities": `type` from the HR-XML element and, for `Telephone`, its `Use`. */
 function telephoneType(use: string | null): PhoneType {
   const u = (use ?? "").toLowerCase();
   if (u === "business" || u === "work") return "work";
@@ -136,7 +136,7 @@ function phoneOf(p: HrxmlPhoneParts, type: PhoneType, region: string | null): Pe
 
 /**
  * The candidate's address country (`PostalAddress.CountryCode`, ISO 3166 alpha-2), in which its numbers
- * stored without a country code are read (talentlynk-api.md "Entities"); null when Talemetry holds none.
+ * stored without a country code are read (docs/contracts/v1-api.md "Entities"); null when Talemetry holds none.
  */
 function addressCountry(methods: HrxmlContactMethod[]): string | null {
   for (const method of methods) {

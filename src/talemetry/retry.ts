@@ -1,6 +1,6 @@
 /**
  * Pure retry arithmetic and status classification for Talemetry calls
- * (../shared/contracts/talemetry-upstream.md "Common rules"; ARCHITECTURE.md "Deadlines and upstream errors").
+ * (docs/contracts/talemetry-upstream.md "Common rules"; docs/architecture.md "Deadlines and upstream errors").
  */
 import type { UpstreamKind } from "../platform/errors";
 

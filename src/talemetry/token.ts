@@ -1,7 +1,7 @@
 /**
- * Talemetry tokens (../shared/contracts/talemetry-upstream.md §1). The adapter never stores a token:
+ * Talemetry tokens (docs/contracts/talemetry-upstream.md §1). The adapter never stores a token:
  * it asks a `TokenSource`, which the per-tenant Durable Object implements with single-flight
- * authorization (ARCHITECTURE.md: no coordination state in module memory).
+ * authorization (docs/architecture.md: no coordination state in module memory).
  */
 
 /** Where the client gets its token. */

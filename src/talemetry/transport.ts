@@ -4,7 +4,7 @@
  * a host setting `sandbox` goes through the `TALEMETRY_SANDBOX` service binding, an http(s) URL
  * through global `fetch` — the same requests and responses either way.
  */
-/** ARCHITECTURE.md "Deadlines and upstream errors": one 10 s deadline per request, retries included. */
+/** docs/architecture.md "Deadlines and upstream errors": one 10 s deadline per request, retries included. */
 export const DEFAULT_DEADLINE_MS = 10_000;
 
 /** The one time budget of a request, shared by every upstream attempt and backoff made for it. */

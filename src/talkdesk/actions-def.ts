@@ -1,7 +1,7 @@
 /**
  * The actions this bridge offers Talkdesk automations, as data: the manifest publishes them, the input
  * schemas (./schemas.ts) validate them, the manifest document renders them. One list, so the three can
- * never disagree about an action's name or its inputs (../shared/contracts/talkdesk-bridge.md, §5).
+ * never disagree about an action's name or its inputs (docs/contracts/talkdesk-bridge.md, §5).
  */
 
 /** One entry of an action's `inputs`, named exactly as Talkdesk's configuration reference names them. */

@@ -1,7 +1,7 @@
 /**
  * Finds the candidate behind a Talkdesk contact that did not come from this bridge (no
  * `contact_external_id`), by its emails and phones, through the tenant's directory — never by scanning
- * Talemetry (ARCHITECTURE.md).
+ * Talemetry (docs/architecture.md).
  */
 import { type PhoneQuery, parsePhoneQuery } from "../phone/match";
 

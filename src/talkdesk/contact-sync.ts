@@ -1,5 +1,5 @@
 /**
- * Contact sync (../shared/contracts/talkdesk-bridge.md §2, "This project's paging scheme"): the
+ * Contact sync (docs/contracts/talkdesk-bridge.md §2, "Paging scheme"): the
  * opaque `next_offset` and `synchronization_checkpoint` strings Talkdesk stores and sends back, the
  * page plan that follows from them, and the response. Directory rows carry a change sequence number;
  * a run fixes its high-water mark `H` on its first page; pages return rows with `after < seq ≤ H`

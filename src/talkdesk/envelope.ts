@@ -1,5 +1,5 @@
 /**
- * The envelope every Talkdesk call shares (../shared/contracts/talkdesk-bridge.md, "Transport"):
+ * The envelope every Talkdesk call shares (docs/contracts/talkdesk-bridge.md, "Transport"):
  * `{"auth": {...}, "meta": {...}, "data": {...}}`, POSTed as JSON, with `auth.api_key` as the only proof
  * of who calls (Talkdesk sends no signature or auth header). `talkdeskEnvelope()` reads and authenticates
  * it once per request; each route then validates its own `meta` and `data` with `readEnvelope`.

@@ -1,6 +1,6 @@
 /**
- * The "Talkdesk answer" column of the upstream error table (../shared/contracts/talentlynk-api.md,
- * "Errors"), per component. Everything not listed keeps the /v1 mapping of `toAppError`, rendered as
+ * The "Talkdesk answer" column of the upstream error table (docs/architecture.md, "Deadlines and
+ * upstream errors"), per component. Everything not listed keeps the /v1 mapping of `toAppError`, rendered as
  * `{"message"}` by the app's error handler: rejected stored credentials → `502`, throttling and
  * outages → `503` with `Retry-After`.
  */

@@ -1,6 +1,6 @@
 /**
  * The integration configuration we submit to Talkdesk, built for one deployment URL. Field names are
- * exactly those of Talkdesk's configuration reference (../shared/contracts/talkdesk-bridge.md,
+ * exactly those of Talkdesk's configuration reference (docs/contracts/talkdesk-bridge.md,
  * "Integration configuration"); `GET /talkdesk/manifest` serves it and `npm run manifest` renders it into
  * Talkdesk's "API Manifest" document. Pure: no I/O, no secrets.
  */

@@ -1,7 +1,7 @@
 /**
  * Pure mapping from the bridge's shapes (src/domain/person.ts) to Talkdesk's: contacts (contact sync),
  * interactions ("Contact Activity"), agents (agent sync), and the note text a logged call becomes.
- * Field rules are those of ../shared/contracts/talkdesk-bridge.md §2–§5; no I/O happens here.
+ * Field rules are those of docs/contracts/talkdesk-bridge.md §2–§5; no I/O happens here.
  */
 
 import { withoutActivityMarker } from "../core/activity-note";

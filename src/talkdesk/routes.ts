@@ -1,5 +1,5 @@
 /**
- * The Talkdesk bridge (../shared/contracts/talkdesk-bridge.md), mounted at `/talkdesk`: the public
+ * The Talkdesk bridge (docs/contracts/talkdesk-bridge.md), mounted at `/talkdesk`: the public
  * manifest and its assets, then every component Talkdesk POSTs to, behind the envelope's `api_key`.
  * Errors of every route are rendered as `{"message"}` by the app's one error handler (`callerOf`).
  */

@@ -1,5 +1,5 @@
 /**
- * Zod schemas for what Talkdesk POSTs to each component (../shared/contracts/talkdesk-bridge.md):
+ * Zod schemas for what Talkdesk POSTs to each component (docs/contracts/talkdesk-bridge.md):
  * the `{auth, meta?, data?}` envelope and each action's `data`. They are lenient where Talkdesk's own
  * docs disagree with themselves (ids as strings or numbers, agent `offset` absent or `null`) and where
  * automation templates produce text (`"95"` for 95 seconds, `"Inbound"`, comma-separated lists), and

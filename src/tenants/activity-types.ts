@@ -6,7 +6,7 @@ export interface ActivityType {
   name: string;
 }
 
-/** The built-in types (contracts/talentlynk-api.md, "Metadata"); tenants rename, add or hide on top. */
+/** The built-in types (docs/contracts/v1-api.md, "Metadata"); tenants rename, add or hide on top. */
 export const DEFAULT_ACTIVITY_TYPES: readonly ActivityType[] = [
   { id: "call", name: "Phone call" },
   { id: "sms", name: "SMS" },

@@ -41,7 +41,7 @@ export const oauthClientKey = (clientId: string) => `oauthclient:${clientId}`;
 /** Access token record, by SHA-256 hex of the token. */
 export const accessTokenKey = (tokenHash: string) => `accesstoken:${tokenHash}`;
 
-/** Access tokens live one hour (contracts/talentlynk-api.md, "Authentication"). */
+/** Access tokens live one hour (docs/contracts/v1-api.md, "Authentication"). */
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
 /** KV refuses `expirationTtl` below 60 s (the local simulator enforces it too). */

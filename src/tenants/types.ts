@@ -11,7 +11,7 @@ export interface ActivityTypeOverride {
 
 /** Per-tenant settings. `null` means "not set": the deployment default applies. */
 export interface TenantSettings {
-  /** Author of notes written without a user (contracts/talentlynk-api.md, "Activities"). */
+  /** Author of notes written without a user (docs/contracts/v1-api.md, "Activities"). */
   default_author_email: string | null;
   /** Overrides of the built-in activity types, by type id. */
   activity_types: Record<string, ActivityTypeOverride>;

@@ -14,7 +14,7 @@ import { problemResponses } from "./schemas";
 import type { V1Router } from "./v1";
 
 /**
- * `POST /v1/activities`, `GET` and `PATCH /v1/activities/{id}` (contracts/talentlynk-api.md,
+ * `POST /v1/activities`, `GET` and `PATCH /v1/activities/{id}` (docs/contracts/v1-api.md,
  * "Activities"): a note on the candidate in Talemetry, with its type, direction and duration kept by the
  * bridge. The work is in activity-service.ts, shared with the Talkdesk actions.
  */

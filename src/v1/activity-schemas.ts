@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ActivityChangeSchema, activityInputShape } from "../core/activity-input";
 
 /**
- * Wire schemas of `/v1/activities` (contracts/talentlynk-api.md, "Activities"). The input shape is
+ * Wire schemas of `/v1/activities` (docs/contracts/v1-api.md, "Activities"). The input shape is
  * shared with the activity service, which validates what the Talkdesk actions hand it by the same rules.
  */
 
@@ -43,7 +43,7 @@ export const IdempotencyHeadersSchema = z.object({
     }),
 });
 
-/** The activity record (contracts/talentlynk-api.md, "Activities"). */
+/** The activity record (docs/contracts/v1-api.md, "Activities"). */
 export const ActivitySchema = z
   .object({
     id: z.string().openapi({ example: "act_5f0c6a1e9b2d4c7a8e3f1b6d" }),

@@ -5,7 +5,7 @@ import { problemResponses } from "./schemas";
 import type { V1Router } from "./v1";
 
 /**
- * `GET /v1/activity-types` (contracts/talentlynk-api.md, "Metadata"): the built-in types, renamed,
+ * `GET /v1/activity-types` (docs/contracts/v1-api.md, "Metadata"): the built-in types, renamed,
  * added to or hidden by the tenant's settings. Pure configuration: no upstream call.
  */
 

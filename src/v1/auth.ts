@@ -1,5 +1,5 @@
 /**
- * Caller authentication for `/v1` (contracts/talentlynk-api.md, "Authentication"): `Authorization: Bearer`
+ * Caller authentication for `/v1` (docs/contracts/v1-api.md, "Authentication"): `Authorization: Bearer`
  * with an access token from `/oauth/token` or the tenant's API key.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";

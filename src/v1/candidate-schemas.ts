@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 
-/** Wire schemas of `/v1/candidates/{id}` (contracts/talentlynk-api.md, "Entities"). */
+/** Wire schemas of `/v1/candidates/{id}` (docs/contracts/v1-api.md, "Entities"). */
 
 /** More than a person plausibly has; keeps one PATCH well inside the body limit and Talemetry's patience. */
 export const MAX_CONTACT_ITEMS = 20;

@@ -7,7 +7,7 @@ import { PersonSchema, problemResponses } from "./schemas";
 import type { V1Router } from "./v1";
 
 /**
- * `GET /v1/candidates/{id}` and `PATCH /v1/candidates/{id}` (contracts/talentlynk-api.md, "Entities"):
+ * `GET /v1/candidates/{id}` and `PATCH /v1/candidates/{id}` (docs/contracts/v1-api.md, "Entities"):
  * a fresh read from Talemetry; a change of emails and/or phones written to Talemetry and through to the
  * directory, answered with the updated record.
  */

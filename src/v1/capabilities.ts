@@ -5,7 +5,7 @@ import { problemResponses } from "./schemas";
 import type { V1Router } from "./v1";
 
 /**
- * `GET /v1/capabilities` (contracts/talentlynk-api.md, "Entities"): what the connected CRM supports,
+ * `GET /v1/capabilities` (docs/contracts/v1-api.md, "Entities"): what the connected CRM supports,
  * so TalentLynk can hide what Talemetry cannot do (client contacts, companies) instead of trying it.
  */
 

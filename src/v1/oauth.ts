@@ -1,5 +1,5 @@
 /**
- * `POST /oauth/token`: OAuth 2.0 client credentials grant (RFC 6749 §4.4), as contracts/talentlynk-api.md
+ * `POST /oauth/token`: OAuth 2.0 client credentials grant (RFC 6749 §4.4), as docs/contracts/v1-api.md
  * ("Authentication") fixes it. Errors are RFC 6749 §5.2 JSON, never problem+json: OAuth client
  * libraries parse `error` / `error_description`.
  */

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ProblemSchema } from "../platform/problem";
 
 /**
- * Wire schemas of the /v1 contract (../shared/contracts/talentlynk-api.md), shared by validation and the
+ * Wire schemas of the /v1 contract (docs/contracts/v1-api.md), shared by validation and the
  * OpenAPI document.
  */
 

@@ -13,7 +13,7 @@ import { problemResponses, SearchResponseSchema } from "./schemas";
 import { enforceRateLimit, type V1Router } from "./v1";
 
 /**
- * `GET /v1/search` — the caller-ID lookup (contracts/talentlynk-api.md, "Search"). The hot path: answered
+ * `GET /v1/search` — the caller-ID lookup (docs/contracts/v1-api.md, "Search"). The hot path: answered
  * from the edge cache or the tenant's directory index; it never calls Talemetry.
  */
 

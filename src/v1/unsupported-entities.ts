@@ -5,7 +5,7 @@ import { problemResponses } from "./schemas";
 import type { V1Router } from "./v1";
 
 /**
- * `GET`/`PATCH /v1/contacts/{id}` and `/v1/companies/{id}` (contracts/talentlynk-api.md, "Entities"):
+ * `GET`/`PATCH /v1/contacts/{id}` and `/v1/companies/{id}` (docs/contracts/v1-api.md, "Entities"):
  * Talemetry has no client contacts or companies, so these answer `501` `entity-not-supported` — the
  * routes exist so that TalentLynk's generic CRM client gets that answer instead of a `404`.
  */

@@ -5,7 +5,7 @@ import { problemResponses } from "./schemas";
 import type { V1Router } from "./v1";
 
 /**
- * `GET /v1/users` (contracts/talentlynk-api.md, "Metadata"): the CRM users, which TalentLynk matches to
+ * `GET /v1/users` (docs/contracts/v1-api.md, "Metadata"): the CRM users, which TalentLynk matches to
  * its own users by email. From a short KV cache, else Talemetry (see crm-users.ts).
  */
 

@@ -16,7 +16,7 @@ export type V1Router = OpenAPIHono<TenantEnv>;
 
 /**
  * `RateLimit-Limit` and `RateLimit-Policy` (IETF RateLimit headers draft) on EVERY /v1 answer — errors,
- * 401s and 429s included (contracts/talentlynk-api.md, "Rate limits"). The budget is per tenant but the
+ * 401s and 429s included (docs/contracts/v1-api.md, "Rate limits"). The budget is per tenant but the
  * same for all tenants of an environment, so it can be announced before authentication.
  */
 export function rateLimitHeaders(): MiddlewareHandler<TenantEnv> {

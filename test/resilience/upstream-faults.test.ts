@@ -23,7 +23,7 @@ import { type Answer, expectProblem, v1 } from "../v1/helpers";
 const maya = DEMO.maya.record.id;
 const oliver = DEMO.oliver.record.id;
 
-/** The bridge's own budget per request is 10 s (ARCHITECTURE.md); we allow scheduling slack on top. */
+/** The bridge's own budget per request is 10 s (docs/architecture.md); we allow scheduling slack on top. */
 const DEADLINE_BOUND_MS = 12_000;
 
 interface Account {

@@ -93,7 +93,7 @@ export async function contactSyncRun(
   return { pages, ids: pages.flatMap((p) => p.contacts.map((contact) => contact.id)), checkpoint: last.synchronization_checkpoint };
 }
 
-/** Talkdesk's own sample bodies (../shared/contracts/talkdesk-bridge.md), `auth` replaced by ours. */
+/** Talkdesk's own sample bodies (docs/contracts/talkdesk-bridge.md), `auth` replaced by ours. */
 export const TALKDESK_SAMPLES = {
   /** §3: the interaction retriever's request. */
   interactions: (apiKey: string, contactExternalId: string) => ({

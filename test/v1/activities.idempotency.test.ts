@@ -1,4 +1,4 @@
-// Idempotency-Key on POST /v1/activities (contracts/talentlynk-api.md, "Activities"): same key + same
+// Idempotency-Key on POST /v1/activities (docs/contracts/v1-api.md, "Activities"): same key + same
 // body → the first result and nothing new, sequentially and at the same moment; same key + another body
 // → 409; a failed upstream write releases the key; a create whose answer was lost is found in Talemetry
 // by its activity id before the retry, so the retry never writes a second note.

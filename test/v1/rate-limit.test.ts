@@ -1,4 +1,4 @@
-// The per-tenant request budget (contracts/talentlynk-api.md, "Rate limits"), with the real binding of
+// The per-tenant request budget (docs/contracts/v1-api.md, "Rate limits"), with the real binding of
 // wrangler.toml (600 requests / 60 s). We exhaust it on a cheap route rather than configure a lower
 // test-only limit: this also proves that the binding and the RATE_LIMIT_* vars the headers and docs
 // announce agree. Every answer carries RateLimit-Limit/-Policy; over budget → 429 problem with

@@ -1,5 +1,5 @@
 /**
- * What every Talkdesk action shares (../shared/contracts/talkdesk-bridge.md §5): the contact it acts on
+ * What every Talkdesk action shares (docs/contracts/talkdesk-bridge.md §5): the contact it acts on
  * (`meta.contact_external_id`), the agent who triggered it (`meta.agent_external_id`, a Talemetry user
  * id from agent sync), and the `201` body Talkdesk reads.
  */

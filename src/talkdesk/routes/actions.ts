@@ -1,5 +1,5 @@
 /**
- * §5 Action executor — `POST /talkdesk/actions/{name}` (../shared/contracts/talkdesk-bridge.md).
+ * §5 Action executor — `POST /talkdesk/actions/{name}` (docs/contracts/talkdesk-bridge.md).
  *
  * `data` is keyed by the action's `inputs[].key` (src/talkdesk/actions-def.ts); the candidate comes from
  * `meta.contact_external_id`, the author from `meta.agent_external_id`. `201` with `message`,

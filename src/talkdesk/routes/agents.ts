@@ -1,5 +1,5 @@
 /**
- * §4 Agent retriever — `POST /talkdesk/agents` (../shared/contracts/talkdesk-bridge.md).
+ * §4 Agent retriever — `POST /talkdesk/agents` (docs/contracts/talkdesk-bridge.md).
  *
  * Agents are Talemetry's **active** users ordered by id, `id` as a string (Talkdesk's reference types
  * it String, and it comes back as `meta.agent_external_id` on actions). `meta.offset` is the index of

@@ -1,5 +1,5 @@
 /**
- * §1 Authorization validator — `POST /talkdesk/auth` (../shared/contracts/talkdesk-bridge.md).
+ * §1 Authorization validator — `POST /talkdesk/auth` (docs/contracts/talkdesk-bridge.md).
  *
  * `200 {}` (nothing for Talkdesk to store) when the key is ours and the tenant's Talemetry credentials
  * work; `401` when the key is unknown (the envelope middleware) or Talemetry rejects the credentials;

@@ -1,5 +1,5 @@
 /**
- * §2 Contact retriever — `POST /talkdesk/contacts` (../shared/contracts/talkdesk-bridge.md), served from
+ * §2 Contact retriever — `POST /talkdesk/contacts` (docs/contracts/talkdesk-bridge.md), served from
  * the tenant's directory, never from Talemetry.
  *
  * | checkpoint | offset  | page                                                        |

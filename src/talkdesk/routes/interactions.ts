@@ -1,6 +1,6 @@
 /**
  * §3 Interaction retriever ("Contact Activity") — `POST /talkdesk/interactions`
- * (../shared/contracts/talkdesk-bridge.md). Called whenever a contact is shown to an agent.
+ * (docs/contracts/talkdesk-bridge.md). Called whenever a contact is shown to an agent.
  *
  * The contact is `data.contact_external_id` when the contact came from this bridge, else the one
  * candidate its emails or phones point to in the directory. Its notes (`note`) and applications
