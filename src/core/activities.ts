@@ -25,6 +25,7 @@ import { type ActivityType, activityTypesFor } from "../tenants/activity-types";
 import type { Tenant } from "../tenants/types";
 import { ActivityChangeSchema, ActivityInputSchema } from "./activity-input";
 import { isNoteOfActivity, renderActivityNote } from "./activity-note";
+import { isActivityId } from "./ids";
 import type { Services } from "./services";
 import { resolveAuthor } from "./users";
 
@@ -181,7 +182,7 @@ export async function createActivity(s: Services, input: ActivityInput, options:
 
 /** One activity of the tenant. @throws AppError `404`. */
 export async function getActivity(s: Pick<Services, "directory">, id: string): Promise<Activity> {
-  const stored = await s.directory.getActivity(id);
+  const stored = isActivityId(id) ? await s.directory.getActivity(id) : null;
   if (!stored) throw new AppError("not_found", "No such activity.");
   const { note_id: _noteId, ...activity } = stored;
   return activity;
@@ -195,7 +196,7 @@ export async function getActivity(s: Pick<Services, "directory">, id: string): P
 export async function updateActivity(s: Services, id: string, change: { body?: string; type?: string }): Promise<Activity> {
   const parsed = ActivityChangeSchema.safeParse(change);
   if (!parsed.success) throw validationError(parsed.error, "json");
-  const current = await s.directory.getActivity(id);
+  const current = isActivityId(id) ? await s.directory.getActivity(id) : null;
   if (!current) throw new AppError("not_found", "No such activity.");
   const body = parsed.data.body ?? current.body;
   // The current type may have been hidden since; only a new type must be one of today's.

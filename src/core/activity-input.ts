@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CANDIDATE_ID_PATTERN, USER_ID_PATTERN } from "./ids";
 
 /**
  * What a new activity and an activity change consist of, whoever asks (docs/contracts/v1-api.md,
@@ -13,11 +14,11 @@ export const MAX_DURATION_SECONDS = 7 * 24 * 60 * 60;
 
 /** Fields of a new activity, without `entity` (the service only knows candidates). */
 export const activityInputShape = {
+  // Ids by the one rule of ./ids.ts: a malformed one is refused here, before any upstream call.
   entity_id: z
     .string()
     .trim()
-    .min(1)
-    .max(128)
+    .regex(CANDIDATE_ID_PATTERN, "Not a candidate id: 1 to 128 letters, digits and ._:-, starting with a letter or digit.")
     .openapi({ description: "The candidate's id", example: "0290bb50-7113-11ef-9c70-b6a35a531041" }),
   type: z.string().min(1).max(64).openapi({ description: "One of `GET /v1/activity-types`", example: "call" }),
   body: z
@@ -28,7 +29,11 @@ export const activityInputShape = {
     .datetime({ offset: true })
     .nullish()
     .openapi({ description: "ISO 8601 with offset; default: when the request was first received", example: "2026-11-22T10:03:00Z" }),
-  user_id: z.string().min(1).max(128).nullish().openapi({ description: "Author: a CRM user id (`GET /v1/users`)", example: "u-123" }),
+  user_id: z
+    .string()
+    .regex(USER_ID_PATTERN, "Not a user id: 1 to 128 letters, digits and ._:-, starting with a letter or digit.")
+    .nullish()
+    .openapi({ description: "Author: a CRM user id (`GET /v1/users`)", example: "u-123" }),
   user_email: z
     .email()
     .max(254)

@@ -10,6 +10,7 @@ import { isoUtc } from "../platform/time";
 import { type ContactChange, type ContactUse, PERSON_INCLUDE } from "../talemetry";
 import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
+import { isCandidateId } from "./ids";
 import type { Services } from "./services";
 
 /** The phone types Talemetry can store (§4 `use`); `fax` and `pager` are read-only. */
@@ -66,8 +67,17 @@ async function writeThrough(s: Services, details: CandidateDetails, at: string):
   }
 }
 
+/**
+ * An id that breaks the id rule (./ids.ts) names no candidate: `404` before any upstream call, whichever
+ * caller let it through (each caller checks the rule at its own edge first, with its own message).
+ */
+function assertCandidateId(id: string): void {
+  if (!isCandidateId(id)) throw new AppError("not_found", "No such candidate.");
+}
+
 /** The candidate fresh from Talemetry. @throws AppError `404` when Talemetry has no such candidate. */
 export async function readCandidate(s: Services, id: string, options: ReadCandidateOptions = {}): Promise<Person> {
+  assertCandidateId(id);
   const [found, indexed] = await Promise.all([s.talemetry.fetchProfiles([id], PERSON_INCLUDE), indexedPerson(s, id)]);
   const details = found.find((d) => d.id === id);
   if (!details) throw new AppError("not_found", "No such candidate.");
@@ -121,6 +131,7 @@ export function contactChangeOf(body: ContactInput, tenantRegion: string): Conta
  * @throws AppError `422` (phones), `404`; Talemetry's conflict (email of another candidate) → `409`.
  */
 export async function updateCandidateContact(s: Services, id: string, body: ContactInput): Promise<Person> {
+  assertCandidateId(id);
   const change = contactChangeOf(body, s.tenant.region);
   if (change.emails === undefined && change.phones === undefined) return readCandidate(s, id);
 

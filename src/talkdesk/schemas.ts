@@ -7,6 +7,7 @@
  * with `400 {"message"}` naming it; values are never echoed (the envelope carries the API key).
  */
 import { z } from "zod";
+import { CANDIDATE_ID_PATTERN, USER_ID_PATTERN } from "../core/ids";
 import { CALL_DIRECTIONS, type TalkdeskActionName } from "./actions-def";
 
 /** Longest note or call summary accepted: keeps a request far inside the 64 KiB body limit. */
@@ -30,6 +31,22 @@ const externalId = z.preprocess(
   (v) => (typeof v === "number" && Number.isSafeInteger(v) ? String(v) : blankAsAbsent(v)),
   z.string({ error: "must be a string or an integer" }).trim().max(256, "is too long").optional(),
 );
+
+/**
+ * An external id that names a Talemetry record (a candidate, or a user for agents): by the one id rule
+ * (src/core/ids.ts), so `..` or `a/b` is a `400` naming the field before any upstream call.
+ */
+const talemetryExternalId = (pattern: RegExp, what: string) =>
+  z.preprocess(
+    (v) => (typeof v === "number" && Number.isSafeInteger(v) ? String(v) : blankAsAbsent(v)),
+    z
+      .string({ error: "must be a string or an integer" })
+      .trim()
+      .regex(pattern, `must be a ${what} id (up to 128 letters, digits and ._:-, starting with a letter or digit)`)
+      .optional(),
+  );
+const candidateExternalId = talemetryExternalId(CANDIDATE_ID_PATTERN, "candidate");
+const agentExternalId = talemetryExternalId(USER_ID_PATTERN, "user");
 
 const optionalText = (max: number) =>
   z.preprocess(blankAsAbsent, z.string({ error: "must be text" }).trim().max(max, `must be at most ${max} characters`).optional());
@@ -84,7 +101,7 @@ export const interactionsRequestSchema = envelope(
   z.looseObject({ interaction_types: stringList }, { error: "must be an object" }),
   z.looseObject(
     {
-      contact_external_id: externalId,
+      contact_external_id: candidateExternalId,
       contact_name: optionalText(512),
       contact_emails: stringList,
       contact_phones: stringList,
@@ -115,7 +132,7 @@ export const agentsRequestSchema = envelope(
 
 /** Action executor (§5) envelope; `data` is validated per action by `parseActionInput`. */
 export const actionRequestSchema = envelope(
-  z.looseObject({ contact_external_id: externalId, agent_external_id: externalId }, { error: "must be an object" }),
+  z.looseObject({ contact_external_id: candidateExternalId, agent_external_id: agentExternalId }, { error: "must be an object" }),
   z.record(z.string(), z.unknown(), { error: "must be an object" }),
 );
 

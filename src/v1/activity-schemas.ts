@@ -1,12 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { ActivityChangeSchema, activityInputShape } from "../core/activity-input";
+import { ACTIVITY_ID_PATTERN } from "../core/ids";
 
 /**
  * Wire schemas of `/v1/activities` (docs/contracts/v1-api.md, "Activities"). The input shape is
  * shared with the activity service, which validates what the Talkdesk actions hand it by the same rules.
  */
-
-const ACTIVITY_ID = /^act_[0-9a-f]{24}$/;
 
 /** `POST /v1/activities` body: unknown keys are refused, so a misspelt field is not silently dropped. */
 export const CreateActivityBodySchema = z
@@ -24,7 +23,7 @@ export const PatchActivityBodySchema = ActivityChangeSchema.strict().openapi("Ac
 export const ActivityIdParamsSchema = z.object({
   id: z
     .string()
-    .regex(ACTIVITY_ID, "Not an activity id.")
+    .regex(ACTIVITY_ID_PATTERN, "Not an activity id.")
     .openapi({ param: { name: "id", in: "path" }, example: "act_5f0c6a1e9b2d4c7a8e3f1b6d" }),
 });
 

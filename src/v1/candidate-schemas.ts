@@ -1,18 +1,16 @@
 import { z } from "@hono/zod-openapi";
+import { CANDIDATE_ID_PATTERN } from "../core/ids";
 
 /** Wire schemas of `/v1/candidates/{id}` (docs/contracts/v1-api.md, "Entities"). */
 
 /** More than a person plausibly has; keeps one PATCH well inside the body limit and Talemetry's patience. */
 export const MAX_CONTACT_ITEMS = 20;
 
-/** Talemetry GUIDs, and any other id shape it may use, without path or control characters. */
-const CANDIDATE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
 /** `{id}` of `/v1/candidates/{id}`. */
 export const CandidateIdParamsSchema = z.object({
   id: z
     .string()
-    .regex(CANDIDATE_ID, "Not a candidate id.")
+    .regex(CANDIDATE_ID_PATTERN, "Not a candidate id.")
     .openapi({ param: { name: "id", in: "path" }, example: "0290bb50-7113-11ef-9c70-b6a35a531041" }),
 });
 
