@@ -36,8 +36,9 @@ export interface TenantDirectoryApi {
   // Talemetry token single-flight
   getToken(rejected?: string): Promise<TokenOutcome>;
   // index reads
-  searchPhone(query: PhoneQuery, partial: boolean): Promise<PhoneHit[]>;
-  searchEmail(email: string): Promise<EmailHit[]>;
+  /** `limit`: default the contract's 50; at most one more (`MAX_SEARCH_LIMIT`), to tell whether more matched. */
+  searchPhone(query: PhoneQuery, partial: boolean, limit?: number): Promise<PhoneHit[]>;
+  searchEmail(email: string, limit?: number): Promise<EmailHit[]>;
   getIndexed(id: string): Promise<Person | null>;
   changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }>;
   // write-through

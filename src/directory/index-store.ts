@@ -9,8 +9,12 @@ export type IndexExtras = { [key: string]: JsonValue };
 export interface IndexUpsertResult {
   /** The content changed (or the row is new), so `seq` was bumped. */
   changed: boolean;
-  /** Phones or emails differ from before: the caller bumps the tenant's search generation. */
-  contactChanged: boolean;
+  /**
+   * A search could now answer differently: the candidate became or stopped being findable, or a findable
+   * candidate's record (anything a search result shows: name, phones, consent, …) differs. The caller
+   * bumps the tenant's search generation (once per sync run, not per record).
+   */
+  searchChanged: boolean;
   /** The row's change sequence number after the write. */
   seq: number;
 }
@@ -18,14 +22,14 @@ export interface IndexUpsertResult {
 export interface IndexBatchResult {
   upserted: number;
   changed: number;
-  /** Some candidate's phones or emails changed: bump the search generation once. */
-  contactChanged: boolean;
+  /** Some search could now answer differently (see `IndexUpsertResult`): bump the search generation once. */
+  searchChanged: boolean;
 }
 
 export interface IndexRemoveResult {
   removed: boolean;
   /** The removed candidate was findable by phone or email: bump the search generation. */
-  contactChanged: boolean;
+  searchChanged: boolean;
 }
 
 export interface IndexEntry {
@@ -59,6 +63,13 @@ export interface EmailHit {
 
 /** The contract caps a search at 50 results. */
 export const MAX_SEARCH_RESULTS = 50;
+/** The most a caller may ask the index for: one past the cap, so that /v1 search can tell `has_more`. */
+export const MAX_SEARCH_LIMIT = MAX_SEARCH_RESULTS + 1;
+
+/** A search's row limit: `limit` within 1…MAX_SEARCH_LIMIT, else the contract's cap. */
+function searchLimit(limit: number | undefined): number {
+  return limit === undefined ? MAX_SEARCH_RESULTS : Math.min(MAX_SEARCH_LIMIT, Math.max(1, Math.floor(limit) || 1));
+}
 /** Upper bound of one `changesSince` page, whatever the caller asks. */
 export const MAX_CHANGES_PAGE = 1000;
 
@@ -106,7 +117,8 @@ export class IndexStore {
   /**
    * Inserts or updates one candidate. `seq` is bumped only when the content changed: the record
    * (except `updated_at`, which says when a change was seen and is not itself a change) or the extras.
-   * An `updated_at`-only difference still rewrites the stored record, without a new `seq`.
+   * An `updated_at`-only difference keeps the stored record: its `updated_at` is when the bridge first
+   * saw the current content.
    * @param extras undefined keeps the stored extras (a write-through knows no address); null clears them.
    */
   upsert(person: Person, seenAt: string, extras?: IndexExtras | null): IndexUpsertResult {
@@ -116,12 +128,12 @@ export class IndexStore {
   /** Upserts many candidates in one transaction (a sync page). */
   upsertMany(entries: readonly { person: Person; extras?: IndexExtras | null }[], seenAt: string): IndexBatchResult {
     return this.transact(() => {
-      const result: IndexBatchResult = { upserted: 0, changed: 0, contactChanged: false };
+      const result: IndexBatchResult = { upserted: 0, changed: 0, searchChanged: false };
       for (const entry of entries) {
         const r = this.write(entry.person, seenAt, entry.extras);
         result.upserted++;
         if (r.changed) result.changed++;
-        if (r.contactChanged) result.contactChanged = true;
+        if (r.searchChanged) result.searchChanged = true;
       }
       return result;
     });
@@ -133,7 +145,7 @@ export class IndexStore {
       const phones = this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id = ?`, id).rowsWritten;
       const emails = this.sql.exec(`DELETE FROM dir_email_keys WHERE candidate_id = ?`, id).rowsWritten;
       const rows = this.sql.exec(`DELETE FROM dir_candidates WHERE id = ?`, id).rowsWritten;
-      return { removed: rows > 0, contactChanged: phones + emails > 0 };
+      return { removed: rows > 0, searchChanged: phones + emails > 0 };
     });
   }
 
@@ -173,11 +185,11 @@ export class IndexStore {
 
   /**
    * Candidates matching a phone query, ranked exact → national → partial, then by name and id; each
-   * candidate once at its best level; at most 50. Partial levels only with `partial: true`.
+   * candidate once at its best level; at most `limit` (default 50). Partial levels only with `partial: true`.
    */
-  searchPhone(query: PhoneQuery, opts: { partial?: boolean } = {}): PhoneHit[] {
+  searchPhone(query: PhoneQuery, opts: { partial?: boolean; limit?: number } = {}): PhoneHit[] {
     const probes = phoneProbes(query, { partial: opts.partial === true });
-    const q = phoneSearchQuery(probes, MAX_SEARCH_RESULTS);
+    const q = phoneSearchQuery(probes, searchLimit(opts.limit));
     if (!q) return [];
     return this.sql
       .exec<{ record: string; rank: number }>(q.sql, ...q.params)
@@ -188,11 +200,11 @@ export class IndexStore {
       });
   }
 
-  /** Candidates having this email (whole address, trimmed, case-insensitive), by name and id; at most 50. */
-  searchEmail(email: string): EmailHit[] {
+  /** Candidates having this email (whole address, trimmed, case-insensitive), by name and id; at most `limit` (default 50). */
+  searchEmail(email: string, opts: { limit?: number } = {}): EmailHit[] {
     const key = emailKey(email);
     if (key === "") return [];
-    const q = emailSearchQuery(key, MAX_SEARCH_RESULTS);
+    const q = emailSearchQuery(key, searchLimit(opts.limit));
     return this.sql
       .exec<{ record: string }>(q.sql, ...q.params)
       .toArray()
@@ -217,13 +229,13 @@ export class IndexStore {
    * not see was deleted in Talemetry meanwhile). Times compare as text, so pass the same ISO 8601
    * form (`…Z`) that `upsert` received.
    */
-  removeSeenBefore(seenAt: string): { removed: number; contactChanged: boolean } {
+  removeSeenBefore(seenAt: string): { removed: number; searchChanged: boolean } {
     return this.transact(() => {
       const stale = `SELECT id FROM dir_candidates WHERE seen_at < ?`;
       const phones = this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id IN (${stale})`, seenAt).rowsWritten;
       const emails = this.sql.exec(`DELETE FROM dir_email_keys WHERE candidate_id IN (${stale})`, seenAt).rowsWritten;
       const removed = this.sql.exec(`DELETE FROM dir_candidates WHERE seen_at < ?`, seenAt).rowsWritten;
-      return { removed, contactChanged: phones + emails > 0 };
+      return { removed, searchChanged: phones + emails > 0 };
     });
   }
 
@@ -250,14 +262,11 @@ export class IndexStore {
     const contactHash = hash64(canonicalJson({ emails: person.emails, phones: person.phones }));
 
     if (existing && existing.hash === hash) {
-      this.sql.exec(
-        `UPDATE dir_candidates SET seen_at = ?, record = CASE WHEN record = ? THEN record ELSE ? END WHERE id = ?`,
-        seenAt,
-        record,
-        record,
-        person.id,
-      );
-      return { changed: false, contactChanged: false, seq: existing.seq };
+      // Nothing the record shows changed, so the stored record (its `updated_at` included) stands: sync
+      // windows overlap, and a change seen again by the next window is no new change. Search answers,
+      // which show the record, therefore stay valid too.
+      this.sql.exec(`UPDATE dir_candidates SET seen_at = ? WHERE id = ?`, seenAt, person.id);
+      return { changed: false, searchChanged: false, seq: existing.seq };
     }
 
     const seq = this.sql.exec<{ v: number }>(`UPDATE dir_meta SET v = v + 1 WHERE k = 'seq' RETURNING v`).one().v;
@@ -290,7 +299,7 @@ export class IndexStore {
       );
     }
 
-    let contactChanged = false;
+    let searchChanged: boolean;
     if (!existing || existing.contact_hash !== contactHash) {
       if (existing) {
         this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id = ?`, person.id);
@@ -299,9 +308,25 @@ export class IndexStore {
       const keyed = this.writeKeys(person);
       // A new candidate changes search results only if it is findable; an existing one whose contact
       // data changed may have left results (or changed what they show) even when it now has no keys.
-      contactChanged = existing ? true : keyed;
+      searchChanged = existing ? true : keyed;
+    } else {
+      // Same keys: results change when a findable candidate's record does (not for extras alone).
+      searchChanged = !sameRecord(existing.record, record, person) && this.findable(person.id);
     }
-    return { changed: true, contactChanged, seq };
+    return { changed: true, searchChanged, seq };
+  }
+
+  /** True when some phone or email key finds the candidate (the key tables are keyed by candidate first). */
+  private findable(id: string): boolean {
+    return (
+      this.sql
+        .exec<{ n: number }>(
+          `SELECT EXISTS(SELECT 1 FROM dir_phone_keys WHERE candidate_id = ?) + EXISTS(SELECT 1 FROM dir_email_keys WHERE candidate_id = ?) AS n`,
+          id,
+          id,
+        )
+        .one().n > 0
+    );
   }
 
   /** Writes phone and email keys; true when the person is findable by at least one. */
@@ -319,6 +344,11 @@ export class IndexStore {
     }
     return phones.length + emails.length > 0;
   }
+}
+
+/** Two stored records say the same (key order aside): same text, the common case, or same canonical JSON. */
+function sameRecord(storedText: string, text: string, person: Person): boolean {
+  return storedText === text || canonicalJson(JSON.parse(storedText)) === canonicalJson(person);
 }
 
 function parseExtras(text: string | null): IndexExtras | null {

@@ -4,9 +4,10 @@ import { emailKey } from "./index-keys";
 
 /**
  * Search results at the edge (Cache API), keyed by tenant + search generation + normalized query
- * (docs/architecture.md). The generation lives in KV and is replaced whenever some
- * candidate's phones or emails change; entries under an old generation are simply never asked for
- * again and expire on their own TTL. Read only after the caller is authenticated: the key names the
+ * (docs/architecture.md). The generation lives in KV and is replaced whenever anything a search answer
+ * shows changes (a findable candidate's record, once per sync run or write-through; the tenant's link
+ * template): entries under an old generation are simply never asked for again and expire on their own
+ * TTL. Read only after the caller is authenticated: the key names the
  * tenant, so one tenant can never be served another's results.
  */
 

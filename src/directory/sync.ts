@@ -32,13 +32,13 @@ export interface SyncSource {
 export interface SyncSink {
   /**
    * Applies one durable step atomically: upserts `found`, removes `missing`, and stores `next` state.
-   * Returns whether any candidate's phones or emails changed (the search generation must move).
+   * Returns whether some search could now answer differently (the search generation must move).
    */
   commit(step: { found: CandidateDetails[]; missing: string[]; seenAt: string; updatedAt: string | null; next: SyncState }): {
-    contactChanged: boolean;
+    searchChanged: boolean;
   };
-  /** Removes rows last seen before `time` (end of a full pass); returns whether contacts changed. */
-  dropUnseenSince(time: string): { contactChanged: boolean };
+  /** Removes rows last seen before `time` (end of a full pass); returns whether searches may change. */
+  dropUnseenSince(time: string): { searchChanged: boolean };
 }
 
 export const MATCH_PAGE_SIZE = 500;
@@ -50,7 +50,7 @@ export interface StepResult {
   state: SyncState;
   /** True when more work remains right now (continue at once via alarm). */
   more: boolean;
-  contactChanged: boolean;
+  searchChanged: boolean;
 }
 
 /** Match API times are whole seconds (Talemetry may not accept fractions). */
@@ -88,12 +88,12 @@ export async function backfillPage(source: SyncSource, sink: SyncSink, state: Sy
       }
     : { ...state, backfillCursor: page.cursor, backfillTo: to };
   // Backfilled rows have no known change time: `updated_at` stays null (the contract says "null if unknown").
-  let { contactChanged } = sink.commit({ found, missing, seenAt: isoCeil(now), updatedAt: null, next });
+  let { searchChanged } = sink.commit({ found, missing, seenAt: isoCeil(now), updatedAt: null, next });
   if (done) {
     // A pass just ended. Every row it saw has seen_at ≥ its start (`to`); older rows are gone upstream.
-    contactChanged = sink.dropUnseenSince(to).contactChanged || contactChanged;
+    searchChanged = sink.dropUnseenSince(to).searchChanged || searchChanged;
   }
-  return { state: next, more: !done, contactChanged };
+  return { state: next, more: !done, searchChanged };
 }
 
 const WINDOW_EVENTS: readonly MatchEvent[] = ["created", "updated", "deleted"];
@@ -129,8 +129,8 @@ export async function incrementalPage(source: SyncSource, sink: SyncSink, state:
     ? { ...state, window: rest }
     : { ...state, window: null, checkpoint: window.to, lastSuccessAt: iso(now), lastError: null, failures: 0 };
   // Seen within this window: changed at most at its end. Unchanged rows keep their seq (the index compares content).
-  const { contactChanged } = sink.commit({ found, missing, seenAt: window.to, updatedAt: window.to, next });
-  return { state: next, more: rest !== null, contactChanged };
+  const { searchChanged } = sink.commit({ found, missing, seenAt: window.to, updatedAt: window.to, next });
+  return { state: next, more: rest !== null, searchChanged };
 }
 
 /** A full re-read: start a new backfill pass; rows it does not see are dropped at its end. */

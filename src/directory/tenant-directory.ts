@@ -128,12 +128,12 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
 
   // ---- index reads (the hot path: index probes, no upstream) -------------------------------------
 
-  async searchPhone(query: PhoneQuery, partial: boolean): Promise<PhoneHit[]> {
-    return (await this.store()).searchPhone(query, { partial });
+  async searchPhone(query: PhoneQuery, partial: boolean, limit?: number): Promise<PhoneHit[]> {
+    return (await this.store()).searchPhone(query, { partial, limit });
   }
 
-  async searchEmail(email: string): Promise<EmailHit[]> {
-    return (await this.store()).searchEmail(email);
+  async searchEmail(email: string, limit?: number): Promise<EmailHit[]> {
+    return (await this.store()).searchEmail(email, { limit });
   }
 
   async getIndexed(id: string): Promise<Person | null> {
@@ -156,7 +156,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     const person = toPerson(details, { updatedAt: at });
     // seen_at in the sync loop's whole-second form, so a full pass never mistakes this row for unseen.
     const result = store.upsert(person, isoCeil(Date.now()), extrasOf(details));
-    if (result.contactChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
+    if (result.searchChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
     return store.get(details.id) ?? person;
   }
 
@@ -203,22 +203,22 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     const sink: SyncSink = {
       commit: ({ found, missing, seenAt, updatedAt, next }) =>
         this.ctx.storage.transactionSync(() => {
-          let contactChanged = false;
+          let searchChanged = false;
           for (const details of found) {
             const r = store.upsert(toPerson(details, { updatedAt }), seenAt, extrasOf(details));
-            contactChanged ||= r.contactChanged;
+            searchChanged ||= r.searchChanged;
           }
-          for (const id of missing) contactChanged = store.remove(id).contactChanged || contactChanged;
+          for (const id of missing) searchChanged = store.remove(id).searchChanged || searchChanged;
           this.saveState(next);
-          return { contactChanged };
+          return { searchChanged };
         }),
-      dropUnseenSince: (time) => ({ contactChanged: store.removeSeenBefore(time).contactChanged }),
+      dropUnseenSince: (time) => ({ searchChanged: store.removeSeenBefore(time).searchChanged }),
     };
 
     let state: SyncState = { ...this.state(), running: true };
     this.saveState(state);
     const started = Date.now();
-    let contactChanged = false;
+    let searchChanged = false;
     let more = false;
     let pages = 0;
     try {
@@ -230,7 +230,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
             : await incrementalPage(source, sink, state, Date.now());
         state = step.state;
         more = step.more;
-        contactChanged ||= step.contactChanged;
+        searchChanged ||= step.searchChanged;
       } while (more && pages < PAGES_PER_RUN && Date.now() - started < RUN_BUDGET_MS);
       state = { ...state, running: false };
       this.saveState(state);
@@ -244,7 +244,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
       log.warn("sync failed", { reason, failures });
       await this.ctx.storage.setAlarm(Date.now() + retryDelayMs(failures, interval));
     } finally {
-      if (contactChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
+      if (searchChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
     }
   }
 

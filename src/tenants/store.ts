@@ -13,6 +13,7 @@
 import type { Env } from "../config/env";
 import { loadSettings, type Settings } from "../config/settings";
 import { tenantDirectory } from "../directory/api";
+import { bumpSearchGeneration } from "../directory/search-cache";
 import { decryptSecret, encryptSecret, randomHex, randomSecret, sha256Hex, timingSafeEqualStrings } from "../platform/crypto";
 import { AppError } from "../platform/errors";
 import {
@@ -192,6 +193,8 @@ export async function patchTenant(env: Env, id: string, patch: TenantPatch): Pro
     };
   }
   await kvPut(env, tenantKey(id), JSON.stringify(next));
+  // Search answers show `url` (the template, applied at read time): cached ones must not outlive it.
+  if (next.settings.candidate_url_template !== current.settings.candidate_url_template) await bumpSearchGeneration(env.KV, id);
   return next;
 }
 

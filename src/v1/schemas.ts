@@ -37,7 +37,13 @@ export const PersonSchema = z
 
 export const SearchResultSchema = PersonSchema.extend({ match: z.enum(["exact", "national", "partial"]) }).openapi("SearchResult");
 
-export const SearchResponseSchema = z.object({ data: z.array(SearchResultSchema), count: z.number().int() }).openapi("SearchResponse");
+export const SearchResponseSchema = z
+  .object({
+    data: z.array(SearchResultSchema),
+    count: z.number().int().openapi({ description: "How many results `data` holds (at most 50)" }),
+    has_more: z.boolean().openapi({ description: "More candidates matched than the 50 returned; narrow the query" }),
+  })
+  .openapi("SearchResponse");
 
 /** problem+json responses, for the OpenAPI document. */
 export function problemResponses(...statuses: number[]) {

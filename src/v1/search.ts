@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { TenantEnv } from "../core/context";
 import type { TenantDirectoryApi } from "../directory/api";
+import { MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS } from "../directory/index-store";
 import { emailCacheQuery, phoneCacheQuery, SearchCache, type SearchCacheQuery } from "../directory/search-cache";
 import type { Person } from "../domain/person";
 import { parsePhoneQuery, phoneQueryProblem } from "../phone/match";
@@ -40,7 +41,7 @@ export const searchRoute = createRoute({
   tags: ["Search"],
   summary: "Caller-ID search by phone or email",
   description:
-    "Zero, one or many candidates, ranked exact → national → partial, at most 50. `national` only when the query named no country; `partial` only with `partial=true`.",
+    "Zero, one or many candidates, ranked exact → national → partial, at most 50 (`has_more: true` when more matched). `national` only when the query named no country; `partial` only with `partial=true`.",
   security: [{ [V1_SECURITY_SCHEME]: [] }],
   request: { query: SearchQuery },
   responses: {
@@ -72,12 +73,12 @@ function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
       throw new AppError("bad_request", "`email` is not an email address.", {
         errors: [{ field: "email", message: "Not an email address." }],
       });
-    return { cacheQuery: emailCacheQuery(email), run: (stub) => stub.searchEmail(email) };
+    return { cacheQuery: emailCacheQuery(email), run: (stub) => stub.searchEmail(email, MAX_SEARCH_LIMIT) };
   }
   const parsed = parsePhoneQuery(q.phone!, { region: q.region ?? null, tenantRegion: tenant.region });
   if (!parsed.ok) throw phoneQueryProblem(parsed.error);
   const partial = q.partial === "true";
-  return { cacheQuery: phoneCacheQuery(parsed.query, partial), run: (stub) => stub.searchPhone(parsed.query, partial) };
+  return { cacheQuery: phoneCacheQuery(parsed.query, partial), run: (stub) => stub.searchPhone(parsed.query, partial, MAX_SEARCH_LIMIT) };
 }
 
 async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery>): Promise<Response> {
@@ -92,10 +93,12 @@ async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery
   await enforceRateLimit(c, allowed);
   if (cached !== null) return c.body(cached, 200, { "Content-Type": "application/json", "X-Search-Source": "cache" });
 
-  const hits = await parsed.run(c.var.services.directory);
+  // One row past the cap tells whether the answer was cut (`has_more`).
+  const found = await parsed.run(c.var.services.directory);
+  const hits = found.slice(0, MAX_SEARCH_RESULTS);
   // The link template is tenant config, applied at read time so a template change needs no re-index.
   const data = hits.map((h) => ({ ...h.person, url: candidateUrl(tenant.settings, h.person.id), match: h.match }));
-  const body = JSON.stringify({ data, count: data.length });
+  const body = JSON.stringify({ data, count: data.length, has_more: found.length > hits.length });
   c.executionCtx.waitUntil(cache.put(parsed.cacheQuery, body, { hit: data.length > 0 }));
   return c.body(body, 200, { "Content-Type": "application/json", "X-Search-Source": "index" });
 }

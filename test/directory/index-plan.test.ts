@@ -92,12 +92,12 @@ describe("scale", () => {
       const started = Date.now();
       const result = store.upsertMany(entries, "2026-11-25T10:00:00Z");
       const writeMs = Date.now() - started;
-      expect(result).toEqual({ upserted: 10_000, changed: 10_000, contactChanged: true });
+      expect(result).toEqual({ upserted: 10_000, changed: 10_000, searchChanged: true });
       expect(store.count()).toBe(10_000);
       expect(writeMs).toBeLessThan(15_000);
 
       const again = Date.now();
-      expect(store.upsertMany(entries, "2026-11-25T11:00:00Z")).toMatchObject({ changed: 0, contactChanged: false });
+      expect(store.upsertMany(entries, "2026-11-25T11:00:00Z")).toMatchObject({ changed: 0, searchChanged: false });
       expect(Date.now() - again).toBeLessThan(15_000);
 
       const searchStarted = Date.now();

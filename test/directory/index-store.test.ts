@@ -1,7 +1,7 @@
 // The directory index inside a real tenant Durable Object: upsert/seq semantics, removal, email and
 // phone search (levels, ranking, cap, shared numbers), Talkdesk paging by seq, and tenant isolation.
 import { describe, expect, it } from "vitest";
-import { IndexStore, MAX_SEARCH_RESULTS } from "../../src/directory/index-store";
+import { IndexStore, MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS } from "../../src/directory/index-store";
 import { type PhoneQuery, parsePhoneQuery } from "../../src/phone/match";
 import { person, phone, uniqueTenant, withStore } from "./helpers";
 
@@ -22,25 +22,27 @@ describe("upsert and seq", () => {
     await withStore(uniqueTenant("seq"), (store) => {
       const maya = person("c1", { name: "Maya Ortiz", emails: ["maya@example.com"], phones: [phone("+447700900123")] });
       const first = store.upsert(maya, T0);
-      expect(first).toEqual({ changed: true, contactChanged: true, seq: 1 });
-      expect(store.upsert({ ...maya }, T1)).toEqual({ changed: false, contactChanged: false, seq: 1 });
+      expect(first).toEqual({ changed: true, searchChanged: true, seq: 1 });
+      expect(store.upsert({ ...maya }, T1)).toEqual({ changed: false, searchChanged: false, seq: 1 });
 
       const retitled = store.upsert({ ...maya, title: "Staff Nurse" }, T1);
-      expect(retitled).toEqual({ changed: true, contactChanged: false, seq: 2 });
+      expect(retitled).toEqual({ changed: true, searchChanged: true, seq: 2 });
       const rephoned = store.upsert({ ...maya, title: "Staff Nurse", phones: [phone("+447700900999")] }, T2);
-      expect(rephoned).toEqual({ changed: true, contactChanged: true, seq: 3 });
+      expect(rephoned).toEqual({ changed: true, searchChanged: true, seq: 3 });
       expect(store.maxSeq()).toBe(3);
       expect(store.getEntry("c1")).toMatchObject({ seq: 3, seenAt: T2, updatedAt: T2 });
     });
   });
 
-  it("ignores key order and updated_at for change detection but stores the newest record", async () => {
+  it("ignores key order and updated_at for change detection and keeps the record of the last change", async () => {
     await withStore(uniqueTenant("order"), (store) => {
       const a = person("c1", { emails: ["a@example.com"] });
       store.upsert(a, T0);
       const reordered = Object.fromEntries(Object.entries({ ...a, updated_at: "2026-11-25T09:00:00Z" }).reverse()) as unknown as typeof a;
-      expect(store.upsert(reordered, T1)).toMatchObject({ changed: false, seq: 1 });
-      expect(store.get("c1")?.updated_at).toBe("2026-11-25T09:00:00Z");
+      // Seen again by an overlapping sync window (or a full re-read, which knows no time): no new change.
+      expect(store.upsert(reordered, T1)).toEqual({ changed: false, searchChanged: false, seq: 1 });
+      expect(store.upsert({ ...a, updated_at: null }, T1)).toEqual({ changed: false, searchChanged: false, seq: 1 });
+      expect(store.get("c1")).toEqual(a);
       expect(store.getEntry("c1")).toMatchObject({ seenAt: T1, updatedAt: T0 });
     });
   });
@@ -53,28 +55,53 @@ describe("upsert and seq", () => {
       expect(store.getEntry("c1")?.extras).toEqual({ address: "Leeds, LS1 4AP, GB" });
       // undefined keeps the extras (a write-through knows no address), a change bumps seq, null clears
       expect(store.upsert(p, T1)).toMatchObject({ changed: false, seq: 1 });
-      expect(store.upsert(p, T1, { address: "York, GB" })).toMatchObject({ changed: true, contactChanged: false, seq: 2 });
+      expect(store.upsert(p, T1, { address: "York, GB" })).toMatchObject({ changed: true, searchChanged: false, seq: 2 });
       expect(store.upsert(p, T1, null)).toMatchObject({ changed: true, seq: 3 });
       expect(store.getEntry("c1")?.extras).toBeNull();
       expect(store.get("nope")).toBeNull();
     });
   });
 
-  it("reports a new candidate without phones or emails as no contact change", async () => {
-    await withStore(uniqueTenant("nocontact"), (store) => {
-      expect(store.upsert(person("c1"), T0)).toEqual({ changed: true, contactChanged: false, seq: 1 });
-      expect(store.upsert(person("c2", { phones: [{ number: "n/a", type: "home", valid: false, raw: "n/a" }] }), T0)).toMatchObject({
-        contactChanged: false,
+  it("reports every change a search result shows, of a findable candidate only", async () => {
+    await withStore(uniqueTenant("searchable"), (store) => {
+      const maya = person("c1", { name: "Maya Ortiz", emails: ["maya@example.com"], do_not_contact: false });
+      store.upsert(maya, T0);
+      // Search shows the whole record: do-not-contact, consent, name and employer alike.
+      expect(store.upsert({ ...maya, do_not_contact: true }, T1)).toMatchObject({ changed: true, searchChanged: true });
+      expect(store.upsert({ ...maya, do_not_contact: true, consent: { sms: "no", email: null } }, T1)).toMatchObject({
+        searchChanged: true,
       });
-      expect(store.upsert(person("c3", { emails: ["c3@example.com"] }), T0)).toMatchObject({ contactChanged: true });
+      // The same record again, also seen later or with other key order, or another address (Talkdesk extras): no search change.
+      const same = { ...maya, do_not_contact: true, consent: { sms: "no" as const, email: null } };
+      expect(store.upsert({ ...same, updated_at: T1 }, T2)).toMatchObject({ searchChanged: false });
+      expect(store.upsert(Object.fromEntries(Object.entries(same).reverse()) as typeof same, T2)).toMatchObject({ searchChanged: false });
+      expect(store.upsert(same, T2, { address: "York, GB" })).toEqual({ changed: true, searchChanged: false, seq: 4 });
+      expect(store.upsert({ ...maya, name: "Maya Ortiz-Reyes" }, T2)).toMatchObject({ changed: true, searchChanged: true, seq: 5 });
+      // A candidate no search can find changes no answer.
+      store.upsert(person("c2"), T0);
+      expect(store.upsert(person("c2", { do_not_contact: true, name: "Renamed" }), T1)).toEqual({
+        changed: true,
+        searchChanged: false,
+        seq: 7,
+      });
+    });
+  });
+
+  it("reports a new candidate without phones or emails as no search change", async () => {
+    await withStore(uniqueTenant("nocontact"), (store) => {
+      expect(store.upsert(person("c1"), T0)).toEqual({ changed: true, searchChanged: false, seq: 1 });
+      expect(store.upsert(person("c2", { phones: [{ number: "n/a", type: "home", valid: false, raw: "n/a" }] }), T0)).toMatchObject({
+        searchChanged: false,
+      });
+      expect(store.upsert(person("c3", { emails: ["c3@example.com"] }), T0)).toMatchObject({ searchChanged: true });
     });
   });
 
   it("upserts many in one transaction and rolls all back on error", async () => {
     await withStore(uniqueTenant("many"), (store) => {
       const batch = [1, 2, 3].map((i) => ({ person: person(`c${i}`, { emails: [`c${i}@example.com`] }) }));
-      expect(store.upsertMany(batch, T0)).toEqual({ upserted: 3, changed: 3, contactChanged: true });
-      expect(store.upsertMany(batch, T1)).toEqual({ upserted: 3, changed: 0, contactChanged: false });
+      expect(store.upsertMany(batch, T0)).toEqual({ upserted: 3, changed: 3, searchChanged: true });
+      expect(store.upsertMany(batch, T1)).toEqual({ upserted: 3, changed: 0, searchChanged: false });
       expect(() => store.upsertMany([{ person: person("c4") }, { person: person("") }], T1)).toThrow();
       expect(store.get("c4")).toBeNull();
       expect(store.count()).toBe(3);
@@ -96,9 +123,9 @@ describe("remove and clear", () => {
     await withStore(uniqueTenant("remove"), (store) => {
       store.upsert(person("c1", { emails: ["a@example.com"], phones: [phone("+447700900123")] }), T0);
       store.upsert(person("c2"), T0);
-      expect(store.remove("c1")).toEqual({ removed: true, contactChanged: true });
-      expect(store.remove("c1")).toEqual({ removed: false, contactChanged: false });
-      expect(store.remove("c2")).toEqual({ removed: true, contactChanged: false });
+      expect(store.remove("c1")).toEqual({ removed: true, searchChanged: true });
+      expect(store.remove("c1")).toEqual({ removed: false, searchChanged: false });
+      expect(store.remove("c2")).toEqual({ removed: true, searchChanged: false });
       expect(store.searchEmail("a@example.com")).toEqual([]);
       expect(store.searchPhone(q("+447700900123"))).toEqual([]);
       expect(store.count()).toBe(0);
@@ -112,8 +139,8 @@ describe("remove and clear", () => {
       store.upsert(person("old", { emails: ["old@example.com"] }), T0);
       store.upsert(person("kept", { emails: ["kept@example.com"] }), T0);
       store.upsert(person("kept", { emails: ["kept@example.com"] }), T2);
-      expect(store.removeSeenBefore(T1)).toEqual({ removed: 1, contactChanged: true });
-      expect(store.removeSeenBefore(T1)).toEqual({ removed: 0, contactChanged: false });
+      expect(store.removeSeenBefore(T1)).toEqual({ removed: 1, searchChanged: true });
+      expect(store.removeSeenBefore(T1)).toEqual({ removed: 0, searchChanged: false });
       expect(store.searchEmail("old@example.com")).toEqual([]);
       expect(ids(store.searchEmail("kept@example.com"))).toEqual(["kept"]);
     });
@@ -216,6 +243,9 @@ describe("searchPhone", () => {
       const hits = store.searchPhone(q("07700900123"));
       expect(hits).toHaveLength(MAX_SEARCH_RESULTS);
       expect(ids(hits)).toEqual(entries.slice(0, 50).map((e) => e.person.id));
+      // One past the cap on request (so /v1 can say has_more), never more.
+      expect(ids(store.searchPhone(q("07700900123"), { limit: MAX_SEARCH_LIMIT }))).toEqual(entries.slice(0, 51).map((e) => e.person.id));
+      expect(store.searchPhone(q("07700900123"), { limit: 1000 })).toHaveLength(MAX_SEARCH_LIMIT);
     });
   });
 });

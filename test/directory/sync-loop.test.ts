@@ -31,9 +31,9 @@ function fakeSink() {
       for (const d of found) rows.add(d.id);
       for (const id of missing) rows.delete(id);
       commits.push(next);
-      return { contactChanged: found.length + missing.length > 0 };
+      return { searchChanged: found.length + missing.length > 0 };
     },
-    dropUnseenSince: () => ({ contactChanged: false }),
+    dropUnseenSince: () => ({ searchChanged: false }),
   };
   return { sink, rows, commits };
 }
