@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { emailSchema } from "../domain/email";
 import { CANDIDATE_ID_PATTERN, USER_ID_PATTERN } from "./ids";
 
 /**
@@ -34,9 +35,7 @@ export const activityInputShape = {
     .regex(USER_ID_PATTERN, "Not a user id: 1 to 128 letters, digits and ._:-, starting with a letter or digit.")
     .nullish()
     .openapi({ description: "Author: a CRM user id (`GET /v1/users`)", example: "u-123" }),
-  user_email: z
-    .email()
-    .max(254)
+  user_email: emailSchema()
     .nullish()
     .openapi({ description: "Author: a CRM user's email (instead of `user_id`)", example: "amy@agency.example" }),
   direction: z.enum(["inbound", "outbound"]).nullish(),

@@ -8,6 +8,7 @@
  * `credentials_version`: after an operator points the tenant at other Talemetry credentials (maybe
  * another account), entries of the old account are ignored at once instead of for a TTL.
  */
+import { emailKey } from "../domain/email";
 import type { TalemetryUser } from "../domain/person";
 import { AppError } from "../platform/errors";
 import { KV_MIN_EXPIRATION_TTL_SECONDS, userMapKey, usersKey } from "../tenants/keys";
@@ -47,10 +48,6 @@ export interface Author {
   email: string;
 }
 
-function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /** Best effort: a cache write refused by KV (write rate) must not fail the request that found the data. */
 async function putQuietly(kv: KVNamespace, key: string, value: unknown, ttlSeconds: number): Promise<void> {
   try {
@@ -78,8 +75,8 @@ async function userByEmail(s: UserServices, email: string): Promise<Author | nul
   const key = userMapKey(tenant.id, email);
   const mapped = await s.kv.get<MappedUser>(key, { type: "json" });
   if (mapped && mapped.v === version) return { id: mapped.id, email: mapped.email };
-  const wanted = normalizeEmail(email);
-  const user = (await listCrmUsers(s)).find((u) => normalizeEmail(u.email) === wanted);
+  const wanted = emailKey(email);
+  const user = (await listCrmUsers(s)).find((u) => emailKey(u.email) === wanted);
   if (!user) return null;
   await putQuietly(s.kv, key, { v: version, id: user.id, email: user.email } satisfies MappedUser, USER_MAP_TTL_SECONDS);
   return { id: user.id, email: user.email };

@@ -4,10 +4,8 @@
  * inside a write).
  */
 
-/** The email search key: the whole address, trimmed and lower-cased (contract: case-insensitive). */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
-}
+/** The email search key (src/domain/email.ts): the whole address, trimmed and lower-cased. */
+export { emailKey } from "../domain/email";
 
 /** A JSON value as stored beside a record. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -59,6 +59,8 @@ export interface PhoneHit {
 export interface EmailHit {
   person: Person;
   match: "exact";
+  /** The address as compared (trimmed, lower-cased). */
+  matchedAs: string;
 }
 
 /** The contract caps a search at 50 results. */
@@ -208,7 +210,7 @@ export class IndexStore {
     return this.sql
       .exec<{ record: string }>(q.sql, ...q.params)
       .toArray()
-      .map((row) => ({ person: JSON.parse(row.record) as Person, match: "exact" as const }));
+      .map((row) => ({ person: JSON.parse(row.record) as Person, match: "exact" as const, matchedAs: key }));
   }
 
   /**

@@ -13,6 +13,11 @@ import { emailKey } from "./index-keys";
 
 /** A made-up origin: Cache API keys are URLs, and this one can never collide with a real route. */
 export const SEARCH_CACHE_ORIGIN = "https://search-cache.bridge.internal";
+/**
+ * The shape of the cached bodies and keys, first in the path: a deployment that changes either (v2: phone
+ * readings in the key, `matched_as` and `has_more` in the body) never serves an entry an older one wrote.
+ */
+export const SEARCH_CACHE_FORMAT = "v2";
 /** Results with at least one hit (seconds). */
 export const HIT_TTL_SECONDS = 300;
 /** "No match" answers: shorter, so a number added in Talemetry shows up soon even before sync bumps. */
@@ -40,7 +45,7 @@ export function emailCacheQuery(email: string): SearchCacheQuery {
 
 /** The cache key URL of one search of one tenant at one generation. */
 export function searchCacheUrl(tenantId: string, generation: string, query: SearchCacheQuery): string {
-  const base = `${SEARCH_CACHE_ORIGIN}/v1/${encodeURIComponent(tenantId)}/${encodeURIComponent(generation)}/${query.kind}/${encodeURIComponent(query.key)}`;
+  const base = `${SEARCH_CACHE_ORIGIN}/${SEARCH_CACHE_FORMAT}/${encodeURIComponent(tenantId)}/${encodeURIComponent(generation)}/${query.kind}/${encodeURIComponent(query.key)}`;
   return query.kind === "phone" ? `${base}?partial=${query.partial ? 1 : 0}` : base;
 }
 

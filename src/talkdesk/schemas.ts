@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { CANDIDATE_ID_PATTERN, USER_ID_PATTERN } from "../core/ids";
+import { emailSchema } from "../domain/email";
 import { CALL_DIRECTIONS, type TalkdeskActionName } from "./actions-def";
 
 /** Longest note or call summary accepted: keeps a request far inside the 64 KiB body limit. */
@@ -191,7 +192,7 @@ export const addNoteInputSchema = z.object({
 export const updateContactInputSchema = z
   .object({
     phones: valueList(z.string({ error: "must be a string" }).max(64, "is too long")),
-    emails: valueList(z.email({ error: "must be an email address" }).max(254, "is too long")),
+    emails: valueList(emailSchema({ invalid: "must be an email address", tooLong: "is too long" })),
   })
   .superRefine((value, ctx) => {
     if (value.phones.length === 0 && value.emails.length === 0) {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CANDIDATE_ID_PATTERN } from "../core/ids";
+import { emailSchema } from "../domain/email";
 
 /** Wire schemas of `/v1/candidates/{id}` (docs/contracts/v1-api.md, "Entities"). */
 
@@ -39,7 +40,7 @@ export const PhoneInputSchema = z
 export const PatchCandidateBodySchema = z
   .object({
     emails: z
-      .array(z.email().max(254))
+      .array(emailSchema())
       .max(MAX_CONTACT_ITEMS)
       .optional()
       .openapi({ description: "Replaces every email", example: ["maya.ortiz@example.com"] }),

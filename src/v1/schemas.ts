@@ -35,7 +35,17 @@ export const PersonSchema = z
   })
   .openapi("Candidate");
 
-export const SearchResultSchema = PersonSchema.extend({ match: z.enum(["exact", "national", "partial"]) }).openapi("SearchResult");
+export const SearchResultSchema = PersonSchema.extend({
+  match: z.enum(["exact", "national", "partial"]).openapi({
+    description:
+      "`exact`: the same E.164 under one of the query's readings; `national`: the same national number in another country (only when the query named no country); `partial`: a suffix match of at least 7 digits (only with `partial=true`)",
+  }),
+  matched_as: z.string().openapi({
+    description:
+      "The reading the result matched: an E.164 for `exact`, the national digits for `national` and `partial`, the address for email",
+    example: "+447700900123",
+  }),
+}).openapi("SearchResult");
 
 export const SearchResponseSchema = z
   .object({

@@ -4,6 +4,7 @@ import type { TenantEnv } from "../core/context";
 import type { TenantDirectoryApi } from "../directory/api";
 import { MAX_SEARCH_LIMIT, MAX_SEARCH_RESULTS } from "../directory/index-store";
 import { emailCacheQuery, phoneCacheQuery, SearchCache, type SearchCacheQuery } from "../directory/search-cache";
+import { isEmailAddress } from "../domain/email";
 import type { Person } from "../domain/person";
 import { parsePhoneQuery, phoneQueryProblem } from "../phone/match";
 import { AppError } from "../platform/errors";
@@ -14,19 +15,26 @@ import { problemResponses, SearchResponseSchema } from "./schemas";
 import { enforceRateLimit, type V1Router } from "./v1";
 
 /**
- * `GET /v1/search` — the caller-ID lookup (docs/contracts/v1-api.md, "Search"). The hot path: answered
- * from the edge cache or the tenant's directory index; it never calls Talemetry.
+ * `GET /v1/search` — the caller-ID lookup (docs/contracts/v1-api.md, "Search"; the phone rules with
+ * examples in docs/phone-matching.md). The hot path: answered from the edge cache or, in one call for
+ * every reading of the number, from the tenant's directory index; it never calls Talemetry.
  */
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const SearchQuery = z.object({
   phone: z
     .string()
     .max(64)
     .optional()
-    .openapi({ description: "E.164, international without `+`, `00…`, or national only", example: "4155550142" }),
-  email: z.string().max(320).optional().openapi({ example: "maya.ortiz@example.com" }),
+    .openapi({
+      description:
+        "E.164, international without `+` (`447700900123`), `00…` or the region's international prefix (`011…` in NANP), or national only, " +
+        "with any punctuation; vanity letters are keypad digits, an extension (`x12`) is ignored, and a leading space (an unencoded `+`) reads as `+`",
+      example: "4155550142",
+    }),
+  email: z.string().max(320).optional().openapi({
+    description: "Whole address, trimmed, case-insensitive; internationalized domains accepted",
+    example: "maya.ortiz@example.com",
+  }),
   region: z
     .string()
     .optional()
@@ -41,7 +49,9 @@ export const searchRoute = createRoute({
   tags: ["Search"],
   summary: "Caller-ID search by phone or email",
   description:
-    "Zero, one or many candidates, ranked exact → national → partial, at most 50 (`has_more: true` when more matched). `national` only when the query named no country; `partial` only with `partial=true`.",
+    "Zero, one or many candidates, ranked exact → national → partial, at most 50 (`has_more: true` when more matched). A phone is " +
+    "searched under every plausible reading at once; each result names the reading it matched (`matched_as`). `national` only when " +
+    "the query named no country; `partial` only with `partial=true`.",
   security: [{ [V1_SECURITY_SCHEME]: [] }],
   request: { query: SearchQuery },
   responses: {
@@ -50,7 +60,8 @@ export const searchRoute = createRoute({
   },
 });
 
-type Parsed = { cacheQuery: SearchCacheQuery; run: (stub: DirectoryStub) => Promise<Array<{ person: Person; match: string }>> };
+type Hit = { person: Person; match: string; matchedAs: string };
+type Parsed = { cacheQuery: SearchCacheQuery; run: (stub: DirectoryStub) => Promise<Hit[]> };
 type DirectoryStub = Pick<TenantDirectoryApi, "searchPhone" | "searchEmail">;
 
 function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
@@ -69,7 +80,7 @@ function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
   }
   if (hasEmail) {
     const email = q.email!.trim();
-    if (!EMAIL.test(email))
+    if (!isEmailAddress(email))
       throw new AppError("bad_request", "`email` is not an email address.", {
         errors: [{ field: "email", message: "Not an email address." }],
       });
@@ -97,7 +108,7 @@ async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery
   const found = await parsed.run(c.var.services.directory);
   const hits = found.slice(0, MAX_SEARCH_RESULTS);
   // The link template is tenant config, applied at read time so a template change needs no re-index.
-  const data = hits.map((h) => ({ ...h.person, url: candidateUrl(tenant.settings, h.person.id), match: h.match }));
+  const data = hits.map((h) => ({ ...h.person, url: candidateUrl(tenant.settings, h.person.id), match: h.match, matched_as: h.matchedAs }));
   const body = JSON.stringify({ data, count: data.length, has_more: found.length > hits.length });
   c.executionCtx.waitUntil(cache.put(parsed.cacheQuery, body, { hit: data.length > 0 }));
   return c.body(body, 200, { "Content-Type": "application/json", "X-Search-Source": "index" });

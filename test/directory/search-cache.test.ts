@@ -42,7 +42,7 @@ describe("cache keys", () => {
     const a = searchCacheUrl("t1", "g1", phoneCacheQuery(q("07700 900123"), false));
     expect(a).toBe(searchCacheUrl("t1", "g1", phoneCacheQuery(q("(07700) 900-123 ext. 4"), false)));
     expect(a).toBe(
-      "https://search-cache.bridge.internal/v1/t1/g1/phone/d%3A%2B447700900123%3Bn%3A7700900123%2C07700900123%3Bp%3A7700900123%2C07700900123?partial=0",
+      "https://search-cache.bridge.internal/v2/t1/g1/phone/d%3A%2B447700900123%3Bn%3A7700900123%2C07700900123%3Bp%3A7700900123%2C07700900123?partial=0",
     );
     expect(searchCacheUrl("t1", "g1", phoneCacheQuery(q("+447700900123"), false))).toBe(
       searchCacheUrl("t1", "g1", phoneCacheQuery(q("00 44 7700-900-123"), false)),
@@ -59,7 +59,7 @@ describe("cache keys", () => {
     expect(searchCacheUrl("t1", "g1", query)).not.toBe(searchCacheUrl("t2", "g1", query));
     expect(searchCacheUrl("t1", "g1", query)).not.toBe(searchCacheUrl("t1", "g2", query));
     // ids cannot escape their path segment
-    expect(searchCacheUrl("a/b", "g", query)).toContain("/v1/a%2Fb/g/email/");
+    expect(searchCacheUrl("a/b", "g", query)).toContain("/v2/a%2Fb/g/email/");
   });
 });
 

@@ -199,6 +199,28 @@ describe("update_contact", () => {
     expect((await getStats(account.clientId)).calls.contact).toBe(0);
   });
 
+  it("reads phones and emails by the /v1 rules: international prefix, vanity letters, trimmed internationalized emails", async () => {
+    // Oliver's number is stored national-only with a GB address: British (valid) at this US tenant, so
+    // it can be sent back unchanged and the action may add phones.
+    const res = await act(
+      "update_contact",
+      { contact_external_id: OLIVER },
+      { phones: ["011 44 7700 900888", "1-800-FLOWERS"], emails: [" Oliver.New@Bücher.example "] },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const lookup = (data: Record<string, unknown>) =>
+      talkdesk<Array<{ id: string }>>("/interactions", envelope(account.tenant.api_key, { data }));
+    const byOld = (await lookup({ contact_phones: ["+447700900123"] })).body;
+    expect(byOld.length).toBeGreaterThan(0);
+    for (const data of [
+      { contact_phones: ["+447700900888"] },
+      { contact_phones: ["+18003569377"] },
+      { contact_emails: ["OLIVER.NEW@BÜCHER.EXAMPLE"] },
+    ]) {
+      expect((await lookup(data)).body, JSON.stringify(data)).toEqual(byOld);
+    }
+  });
+
   it("refuses impossible phones naming each, and writes nothing", async () => {
     await resetStats(account.clientId);
     const res = await act(

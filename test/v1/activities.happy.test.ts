@@ -60,6 +60,13 @@ describe("POST /v1/activities", () => {
     const note = (await notesOf(t.talemetry.client_id, MAYA)).find((n) => n.Text.includes(res.body.id));
     expect(note?.AuthorEmail).toBe("chloe.martin@agency.example");
     expect(note?.Text.split("\n")[0]).toBe("SMS · Inbound");
+    // The address is trimmed before it is checked (one email rule for search, PATCH and activities).
+    const padded = await v1(t.api_key, "/activities", {
+      method: "POST",
+      json: activityBody({ user_email: "  chloe.martin@agency.example " }),
+    });
+    expect(padded.status, JSON.stringify(padded.body)).toBe(201);
+    expect(padded.body.user_id).toBe("u-125");
   });
 
   it("falls back to the tenant's default author, and defaults occurred_at to now", async () => {

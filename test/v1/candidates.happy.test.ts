@@ -94,6 +94,18 @@ describe("PATCH /v1/candidates/{id}", () => {
     expect(res.body.phones.map((p: { number: string }) => p.number)).toEqual(["+919876543210"]);
   });
 
+  it("trims emails before checking them, accepts internationalized domains, and search finds them case-insensitively", async () => {
+    const id = DEMO.lukas.record.id;
+    const res = await v1(t.api_key, `/candidates/${id}`, {
+      method: "PATCH",
+      json: { emails: ["  Lukas.Becker@Straße.example ", "lukas@xn--strae-oqa.example"] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.emails).toEqual(["Lukas.Becker@Straße.example", "lukas@xn--strae-oqa.example"]);
+    const found = await v1(t.api_key, `/search?email=${encodeURIComponent("LUKAS.BECKER@Straße.example")}`);
+    expect(found.body.data.map((p: { id: string }) => p.id)).toEqual([id]);
+  });
+
   it("an empty body changes nothing and returns the record", async () => {
     const res = await v1(t.api_key, `/candidates/${MAYA}`, { method: "PATCH", json: {} });
     expect(res.status).toBe(200);

@@ -9,7 +9,11 @@ import { createCandidate, getStats, resetStats, uniqueClientId } from "../helper
 import { servicesFor } from "../helpers/services";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 
-type SearchBody = { data: Array<{ id: string; name: string; match: string; url: string | null }>; count: number };
+type SearchBody = {
+  data: Array<{ id: string; name: string; match: string; matched_as: string; url: string | null }>;
+  count: number;
+  has_more: boolean;
+};
 
 const ready = (tenant: TestTenant) => drainBackfill(tenant.id);
 
@@ -27,6 +31,7 @@ let us: TestTenant;
 let gb: TestTenant;
 let usClient: string;
 let britId: string;
+let idnId: string;
 
 beforeAll(async () => {
   usClient = uniqueClientId("search-us");
@@ -36,6 +41,7 @@ beforeAll(async () => {
     familyName: "Abroad",
     phones: [{ kind: "Mobile", InternationalCountryCode: "44", AreaCityCode: "7700", SubscriberNumber: "900555" }],
   });
+  idnId = await createCandidate(usClient, { givenName: "José", familyName: "Idn", emails: ["José@Bücher.example"] });
   us = await createTenant({
     talemetryClientId: usClient,
     region: "US",
@@ -89,11 +95,85 @@ describe("phone search", () => {
   });
 });
 
+describe("caller ID in every format (issue 9)", () => {
+  const oliver = DEMO.oliver.record.id;
+  const ids = (body: SearchBody) => body.data.map((d) => [d.id, d.match, d.matched_as]);
+
+  it("finds a UK candidate at a US tenant from WhatsApp's international digits, an unencoded +, and 011", async () => {
+    // Oliver's number is stored national-only (07700 900123) with a GB address: it is British at any tenant.
+    for (const q of ["447700900123", "%2B447700900123", "+447700900123", "011%2044%207700%20900123", "00447700900123"]) {
+      expect(ids(await searchOk(us.api_key, `phone=${q}`)), q).toEqual([[oliver, "exact", "+447700900123"]]);
+    }
+    expect(ids(await searchOk(us.api_key, "phone=919876543210"))).toEqual([[DEMO.priya.record.id, "exact", "+919876543210"]]);
+  });
+
+  it("finds a foreign national number with its trunk 0 as national, naming the digits it matched", async () => {
+    expect(ids(await searchOk(us.api_key, "phone=07700%20900123"))).toEqual([[oliver, "national", "7700900123"]]);
+    expect(ids(await searchOk(us.api_key, "phone=07700%20900123&region=GB"))).toEqual([[oliver, "exact", "+447700900123"]]);
+  });
+
+  it("ignores extensions and reads vanity letters", async () => {
+    const maya = [[DEMO.maya.record.id, "exact", "+14155550142"]];
+    for (const q of ["4155550142%20x99", "%2B1%20415%20555%200142%20ext.%2012", "415-555-0142%3Bext%3D7", "415%20555%200142%20%2312"]) {
+      expect(ids(await searchOk(us.api_key, `phone=${q}`)), q).toEqual(maya);
+    }
+    // 1-800-FLOWERS is +18003569377: asked for, not refused as "fewer than 5 digits".
+    const vanity = await search(us.api_key, "phone=1-800-FLOWERS");
+    expect(vanity.status).toBe(200);
+  });
+
+  it("a number PATCH accepts is a number search finds, in E.164, international without + and national with its region", async () => {
+    const res = await exports.default.fetch(`http://bridge/v1/candidates/${DEMO.camille.record.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${gb.api_key}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        phones: [
+          { number: "1-800-FLOWERS", type: "work", region: "US" },
+          { number: "011 49 171 7654321", type: "mobile", region: "US" },
+          { number: "06 8765 4321", type: "home", region: "IT" },
+          { number: "0033 6 11 22 33 44", type: "other" },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const phones = ((await res.json()) as { phones: Array<{ number: string }> }).phones.map((p) => p.number);
+    expect(phones.sort()).toEqual(["+18003569377", "+33611223344", "+390687654321", "+491717654321"]);
+    const forms: Array<[string, string]> = [
+      ["%2B18003569377", "18003569377"],
+      ["%2B491717654321", "491717654321"],
+      ["%2B390687654321", "390687654321"],
+      ["%2B33611223344", "33611223344"],
+    ];
+    for (const [e164, bare] of forms) {
+      for (const q of [e164, bare])
+        expect(ids(await searchOk(gb.api_key, `phone=${q}`))[0], q).toEqual([DEMO.camille.record.id, "exact", expect.any(String)]);
+    }
+    for (const [national, region] of [
+      ["(800) 356-9377", "US"],
+      ["0171 7654321", "DE"],
+      ["06 8765 4321", "IT"],
+      ["06 11 22 33 44", "FR"],
+    ]) {
+      const body = await searchOk(gb.api_key, `phone=${encodeURIComponent(national)}&region=${region}`);
+      expect(
+        body.data.map((d) => [d.id, d.match]),
+        national,
+      ).toEqual([[DEMO.camille.record.id, "exact"]]);
+    }
+  });
+});
+
 describe("email search", () => {
   it("is exact, trimmed and case-insensitive", async () => {
     const body = await searchOk(us.api_key, `email=${encodeURIComponent("  MAYA.Ortiz@Example.com ")}`);
-    expect(body.data.map((d) => [d.id, d.match])).toEqual([[DEMO.maya.record.id, "exact"]]);
+    expect(body.data.map((d) => [d.id, d.match, d.matched_as])).toEqual([[DEMO.maya.record.id, "exact", "maya.ortiz@example.com"]]);
+    expect(body.has_more).toBe(false);
     expect((await searchOk(us.api_key, "email=maya.ortiz@example.co")).count).toBe(0);
+  });
+
+  it("accepts internationalized domains", async () => {
+    const body = await searchOk(us.api_key, `email=${encodeURIComponent(" JOSÉ@BÜCHER.example ")}`);
+    expect(body.data.map((d) => [d.id, d.matched_as])).toEqual([[idnId, "josé@bücher.example"]]);
   });
 });
 
@@ -110,6 +190,20 @@ describe("bad input", () => {
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(await res.json()).toMatchObject({ status: 400, title: expect.any(String) });
+  });
+
+  it.each([
+    ["phone=1234", "phone"],
+    ["phone=%2B44%2012", "phone"],
+    ["phone=call%20me", "phone"],
+    ["phone=4155550142&region=ZZ", "region"],
+    ["email=not-an-email", "email"],
+    ["email=a%40b", "email"],
+    ["email=a%20b%40example.com", "email"],
+  ])("%s → 400 naming %s", async (query, field) => {
+    const res = await search(us.api_key, query);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual([field]);
   });
 
   it("another entity type → 501 entity-not-supported", async () => {
