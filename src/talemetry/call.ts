@@ -8,7 +8,8 @@
  *   the remaining budget, else fail as throttled with `retryAfter`;
  * - `401` → one fresh token from the `TokenSource` and one retry; a second `401` is an auth failure;
  * - a `3xx` is never followed nor repeated (issue 11): it fails the call as `unavailable`.
- * Failures become `UpstreamError`s with a safe message; upstream text only in `upstreamDetail`.
+ * Failures become `UpstreamError`s with a safe message; upstream error text only in `upstreamDetail`,
+ * and of an unreadable body only its size and content type.
  */
 import { UpstreamError, type UpstreamKind } from "../platform/errors";
 import { backoffDelay, DEFAULT_RETRY_POLICY, kindForStatus, MIN_ATTEMPT_MS, parseRetryAfter, type RetryPolicy, safeMessage } from "./retry";
@@ -131,7 +132,18 @@ function waitBeforeRetry(ctx: CallContext, retry: number, retryAfterMs: number |
   return Math.min(backoffDelay(retry, ctx.policy, ctx.random), budget);
 }
 
-function parseSuccess<T>(spec: CallSpec<T>, status: number, body: string, secrets: string[]): T {
+/**
+ * A body the adapter could not read, as logs see it: size and media type, never its text. Profiles
+ * answers hold names, emails and phones (§3), and an unreadable body may be any of them cut short
+ * (issue 11: no personal data in error logs).
+ */
+export function bodyShape(body: string, contentType: string | null): string {
+  const bytes = new TextEncoder().encode(body).byteLength;
+  const type = (contentType ?? "").split(";")[0].trim().slice(0, 100);
+  return `${bytes} bytes, ${type ? `content type ${type}` : "no content type"}`;
+}
+
+function parseSuccess<T>(spec: CallSpec<T>, status: number, body: string, headers: Headers, secrets: string[]): T {
   let json: unknown = null;
   let parsed: T | null = null;
   try {
@@ -144,7 +156,7 @@ function parseSuccess<T>(spec: CallSpec<T>, status: number, body: string, secret
   const failure: Failure = {
     kind: "unavailable",
     status,
-    detail: `HTTP ${status} with an unreadable body: ${body.slice(0, 200)}`,
+    detail: `HTTP ${status} with an unreadable body (${bodyShape(body, headers.get("content-type"))})`,
     retryAfterMs: null,
   };
   throw toError(spec, failure, secrets);
@@ -205,7 +217,7 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
     let failure: Failure;
     if (outcome.type === "response") {
       const { status } = outcome;
-      if (status >= 200 && status < 300) return parseSuccess(spec, status, outcome.body, secrets);
+      if (status >= 200 && status < 300) return parseSuccess(spec, status, outcome.body, outcome.headers, secrets);
       if (status === 401 && spec.authenticated && tokens && token !== undefined && !reauthorized) {
         // A 401 proves the call was not processed: a fresh token and one more try (contract §1).
         reauthorized = true;
@@ -226,12 +238,18 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
         // repeating it would only send the request (on §1, the secret key) again. `Location` is not kept.
         throw toError(spec, { kind: "unavailable", status, detail: `HTTP ${status} redirect, not followed`, retryAfterMs: null }, secrets);
       }
-      const error = parseErrorBody(outcome.body, outcome.headers.get("content-type"));
+      const contentType = outcome.headers.get("content-type");
+      const error = parseErrorBody(outcome.body, contentType);
       const label = [error.code && `code=${error.code}`, error.message].filter(Boolean).join(": ");
       failure = {
         kind: kindForStatus(status, error.code),
         status,
-        detail: `HTTP ${status} ${error.format} body${label ? ` ${label}` : ""}`,
+        // Codes and messages of a JSON, XML or HTML error are error text; plain text is just a body that
+        // was read as nothing else, and may hold anything (issue 11): only its size and type are kept.
+        detail:
+          error.format === "text"
+            ? `HTTP ${status} text body (${bodyShape(outcome.body, contentType)})`
+            : `HTTP ${status} ${error.format} body${label ? ` ${label}` : ""}`,
         retryAfterMs: parseRetryAfter(outcome.headers.get("retry-after"), ctx.now()),
       };
       const retryable = failure.kind === "throttled" || (status >= 500 && spec.idempotent);
