@@ -41,6 +41,14 @@ export default defineConfig({
     // (524 s → 135 s for the suite here). Tests never rely on empty storage: each uses its own tenants and
     // simulator accounts (uniqueClientId), and files that need a clean slate call reset() themselves.
     isolate: false,
+    // workers-sdk#14736: under this pool every rejecting Durable Object RPC also reports one unhandled
+    // rejection, even when the test awaits and checks it. Ignored only for a deleted tenant's refusal —
+    // the one AppError of code `unauthorized` a Durable Object throws (TENANT_DELETED_DETAIL in
+    // src/directory/api.ts), seen here after crossing RPC; every other unhandled error still fails the run.
+    onUnhandledError(error) {
+      const thrown = error as { name?: unknown; remote?: unknown; code?: unknown };
+      if (thrown.name === "AppError" && thrown.remote === true && thrown.code === "unauthorized") return false;
+    },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

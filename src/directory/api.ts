@@ -27,7 +27,14 @@ export interface CompletedActivity {
 /** A claim's outcome across RPC: a finished claim also names the note its first attempt wrote. */
 export type ClaimResult = Exclude<ClaimOutcome, { kind: "done" }> | ({ kind: "done" } & CompletedActivity);
 
-/** Everything the Worker may ask of a tenant's Durable Object. */
+/**
+ * What every method of a deleted tenant's Durable Object rejects with: an `AppError` of code
+ * `unauthorized` (the caller's 401) carrying this detail (see `FINAL_PURGE_DELAY_MS` in
+ * ./tenant-directory.ts).
+ */
+export const TENANT_DELETED_DETAIL = "The credential is not valid: its tenant has been deleted.";
+
+/** Everything the Worker may ask of a tenant's Durable Object; after the tenant's deletion, each rejects. */
 export interface TenantDirectoryApi {
   // lifecycle
   init(tenantId: string): Promise<void>;

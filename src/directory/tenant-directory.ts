@@ -3,12 +3,14 @@ import type { Env } from "../config/env";
 import { loadSettings, talemetryHosts } from "../config/settings";
 import { type CandidateDetails, type Person, toPerson } from "../domain/person";
 import type { PhoneQuery } from "../phone/match";
+import { AppError } from "../platform/errors";
 import { createLogger } from "../platform/logger";
+import { AUTH_CACHE_TTL_SECONDS, KV_PROPAGATION_SECONDS } from "../tenants/keys";
 import { syncIntervalSeconds } from "../tenants/settings";
 import { getTenant } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 import { type Activity, ActivityStore, CLAIM_LEASE_MS, ClaimSignals, type StoredActivity } from "./activities";
-import type { ClaimResult, CompletedActivity, SyncStatus, TenantDirectoryApi } from "./api";
+import { type ClaimResult, type CompletedActivity, type SyncStatus, TENANT_DELETED_DETAIL, type TenantDirectoryApi } from "./api";
 import { type EmailHit, type IndexChange, IndexStore, type PhoneHit } from "./index-store";
 import { purgeTenantKv } from "./purge";
 import { migrateTenantStorage } from "./schema";
@@ -20,7 +22,35 @@ import { authorizeTenant, syncSourceFor } from "./upstream";
 
 const SYNC_KEY = "sync";
 const TENANT_KEY = "tenant_id";
-const PURGING_KEY = "purging";
+const DELETED_KEY = "deleted";
+
+/** What a deleted tenant's Durable Object keeps: the one key that survives its purges. */
+export interface Tombstone {
+  tenant_id: string;
+  /** When `purge()` was called (epoch ms). */
+  deleted_at: number;
+  /** When the final purge runs: set once the first purge wiped the storage; null before. */
+  final_purge_at: number | null;
+  /** The final purge ran: nothing is left but this record. */
+  done: boolean;
+}
+
+/**
+ * Why deleting a tenant leaves a tombstone and purges twice. The deletion removes the auth records from
+ * KV at once, but another location may have read them just before the delete reached it (up to
+ * KV_PROPAGATION_SECONDS) and serve that read for AUTH_CACHE_TTL_SECONDS more: a request there still
+ * authenticates, and must not bring the tenant back.
+ * - Refusal here: from `purge()` on, every method of this object refuses (the caller answers 401), and the
+ *   tombstone is written again in the same critical section as `deleteAll()`. So no index rows, activity
+ *   records or idempotency claims are written into the wiped storage, and no Talemetry authorization runs:
+ *   the token copy in KV, which only this object writes, is never re-created.
+ * - A second purge for the rest: what the Worker writes to KV by itself (the CRM users list and user-map
+ *   caches, after a Talemetry call made with a token copy that location still has cached) is removed by a
+ *   final purge of `tenant:<id>:*` once the last such request can have finished: both windows, plus a
+ *   minute for the request's own 10 s deadline and clock margin. Refusing those writes in the Worker
+ *   instead would cost every request a Durable Object round trip.
+ */
+export const FINAL_PURGE_DELAY_MS = (KV_PROPAGATION_SECONDS + AUTH_CACHE_TTL_SECONDS + 60) * 1000;
 /**
  * Bounded work per alarm invocation: a backfill or an incremental window yields after this many pages (of
  * 500 ids) or this long, its position committed, and continues by an immediate alarm — so an eviction
@@ -54,51 +84,93 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
    */
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    void ctx.blockConcurrencyWhile(async () => this.migrateSchema());
+    // A deleted tenant's object stays empty: no tables are made again for it.
+    void ctx.blockConcurrencyWhile(async () => {
+      if (!this.isDeleted()) this.migrateSchema();
+    });
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------------
 
   /** Called when the tenant is created: remembers its id and starts the backfill at once. */
   async init(tenantId: string): Promise<void> {
+    this.refuseIfDeleted();
     this.ctx.storage.kv.put(TENANT_KEY, tenantId);
-    this.ctx.storage.kv.delete(PURGING_KEY);
     if (!this.ctx.storage.kv.get(SYNC_KEY)) this.ctx.storage.kv.put(SYNC_KEY, INITIAL_SYNC_STATE);
     await this.ctx.storage.setAlarm(Date.now());
   }
 
   /** Re-arms the sync alarm if it is missing (the cron calls this for every tenant). */
   async ensureScheduled(tenantId: string): Promise<boolean> {
+    if (this.isDeleted()) return false;
     if (!this.ctx.storage.kv.get(TENANT_KEY)) this.ctx.storage.kv.put(TENANT_KEY, tenantId);
-    if (this.ctx.storage.kv.get(PURGING_KEY)) return false;
     if ((await this.ctx.storage.getAlarm()) !== null) return false;
     await this.ctx.storage.setAlarm(Date.now());
     return true;
   }
 
-  /** Deletes everything this tenant owns, in the background (alarm), KV keys included. */
+  /**
+   * Deletes the tenant: from now on every method refuses (see `FINAL_PURGE_DELAY_MS`), and the alarm
+   * purges `tenant:<id>:*` from KV and this object's storage in the background, then once more after the
+   * auth cache window. Calling it again only makes sure the purge is scheduled: it never runs the final
+   * purge early.
+   */
   async purge(tenantId?: string): Promise<void> {
-    if (tenantId) this.ctx.storage.kv.put(TENANT_KEY, tenantId);
-    this.ctx.storage.kv.put(PURGING_KEY, true);
+    const stone = this.tombstone();
+    if (stone) {
+      if (!stone.done && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(stone.final_purge_at ?? Date.now());
+      return;
+    }
+    const id = tenantId ?? this.ctx.storage.kv.get<string>(TENANT_KEY);
+    if (!id) return; // never initialized: nothing of a tenant here
+    this.ctx.storage.kv.put(DELETED_KEY, { tenant_id: id, deleted_at: Date.now(), final_purge_at: null, done: false } satisfies Tombstone);
     await this.ctx.storage.setAlarm(Date.now());
   }
 
   override async alarm(): Promise<void> {
-    const tenantId = this.ctx.storage.kv.get<string>(TENANT_KEY);
-    if (!tenantId) return;
-    if (this.ctx.storage.kv.get(PURGING_KEY)) {
-      const done = await purgeTenantKv(this.env.KV, tenantId);
-      if (!done) return void (await this.ctx.storage.setAlarm(Date.now()));
-      this.indexStore = null;
-      this.activityStore = null;
-      this.flight = null;
-      await this.ctx.storage.deleteAlarm();
-      await this.ctx.storage.deleteAll();
-      // deleteAll() dropped the tables and the recorded versions: a later call migrates again from 0.
-      this.schemaReady = false;
-      return;
-    }
+    const stone = this.tombstone();
+    if (stone) return this.purgeStep(stone);
+    if (!this.ctx.storage.kv.get<string>(TENANT_KEY)) return;
     await this.runSync();
+  }
+
+  /** One alarm's share of a deleted tenant's purge: a KV batch, or — KV done — the storage wipe of a pass. */
+  private async purgeStep(stone: Tombstone): Promise<void> {
+    if (stone.done) return;
+    const kvDone = await purgeTenantKv(this.env.KV, stone.tenant_id);
+    if (!kvDone) return void (await this.ctx.storage.setAlarm(Date.now()));
+    const first = stone.final_purge_at === null;
+    const next: Tombstone = first ? { ...stone, final_purge_at: Date.now() + FINAL_PURGE_DELAY_MS } : { ...stone, done: true };
+    this.indexStore = null;
+    this.activityStore = null;
+    this.flight = null;
+    await this.ctx.storage.deleteAlarm();
+    // No other event runs between the wipe and the tombstone written back: deleteAll() removes it too.
+    await this.ctx.blockConcurrencyWhile(async () => {
+      await this.ctx.storage.deleteAll();
+      this.ctx.storage.kv.put(DELETED_KEY, next);
+      // deleteAll() dropped the tables and the recorded versions; they are never made again (refused).
+      this.schemaReady = false;
+    });
+    if (next.final_purge_at !== null && !next.done) await this.ctx.storage.setAlarm(next.final_purge_at);
+  }
+
+  /** The tombstone, once the tenant is deleted. */
+  private tombstone(): Tombstone | null {
+    return this.ctx.storage.kv.get<Tombstone>(DELETED_KEY) ?? null;
+  }
+
+  private isDeleted(): boolean {
+    return this.tombstone() !== null;
+  }
+
+  /**
+   * Every method's first step (and again after an await, before storage is touched): a deleted tenant's
+   * object does nothing. An `AppError` crosses RPC as data (`toAppError` restores it): the caller's 401,
+   * as for any credential that no longer works.
+   */
+  private refuseIfDeleted(): void {
+    if (this.isDeleted()) throw new AppError("unauthorized", TENANT_DELETED_DETAIL);
   }
 
   // ---- Talemetry token single-flight -------------------------------------------------------------
@@ -108,6 +180,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
    * current, authorize again; concurrent callers share that one authorization.
    */
   async getToken(rejected?: string): Promise<TokenOutcome> {
+    this.refuseIfDeleted();
     return tokenOutcome(this.currentToken(rejected));
   }
 
@@ -119,7 +192,10 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
       this.flightVersion = version;
       this.flight = new TokenFlight(
         () => authorizeTenant(this.env, tenant),
-        (record) => writeCachedToken(this.env.KV, this.env.CREDENTIALS_KEY, tenant.id, version, record),
+        // An authorization that was in flight when the tenant was deleted leaves no token behind.
+        async (record) => {
+          if (!this.isDeleted()) await writeCachedToken(this.env.KV, this.env.CREDENTIALS_KEY, tenant.id, version, record);
+        },
       );
       this.flight.adopt(await readCachedToken(this.env.KV, this.env.CREDENTIALS_KEY, tenant.id, version));
     }
@@ -129,19 +205,23 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
   // ---- index reads (the hot path: index probes, no upstream) -------------------------------------
 
   async searchPhone(query: PhoneQuery, partial: boolean, limit?: number): Promise<PhoneHit[]> {
+    this.refuseIfDeleted();
     return (await this.store()).searchPhone(query, { partial, limit });
   }
 
   async searchEmail(email: string, limit?: number): Promise<EmailHit[]> {
+    this.refuseIfDeleted();
     return (await this.store()).searchEmail(email, { limit });
   }
 
   async getIndexed(id: string): Promise<Person | null> {
+    this.refuseIfDeleted();
     return (await this.store()).get(id);
   }
 
   /** One page of Talkdesk contact sync (see docs/contracts/talkdesk-bridge.md, paging scheme). */
   async changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }> {
+    this.refuseIfDeleted();
     const store = await this.store();
     const h = highWater ?? store.maxSeq();
     return { highWater: h, rows: store.changesSince(afterSeq, h, limit) };
@@ -151,6 +231,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
 
   /** The bridge itself changed a candidate: index it now so the next search sees it. */
   async writeThrough(details: CandidateDetails, at: string): Promise<Person> {
+    this.refuseIfDeleted();
     const tenant = await this.tenant();
     const store = await this.store();
     const person = toPerson(details, { updatedAt: at });
@@ -163,6 +244,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
   // ---- sync --------------------------------------------------------------------------------------
 
   async syncStatus(): Promise<SyncStatus> {
+    this.refuseIfDeleted();
     const state = this.state();
     const indexed = (await this.store()).count();
     const view: SyncStatus = {
@@ -178,6 +260,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
 
   /** Runs an incremental sync now (`full`: start a complete re-read, continued by alarm). */
   async requestSync(opts: { full?: boolean } = {}): Promise<SyncStatus> {
+    this.refuseIfDeleted();
     if (opts.full) this.saveState(restartFull(this.state()));
     else if (this.state().failures > 0) this.saveState({ ...this.state(), failures: 0 });
     await this.runSync();
@@ -203,6 +286,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     const sink: SyncSink = {
       commit: ({ found, missing, seenAt, updatedAt, next }) =>
         this.ctx.storage.transactionSync(() => {
+          this.refuseIfDeleted(); // deleted while this run awaited Talemetry
           let searchChanged = false;
           for (const details of found) {
             const r = store.upsert(toPerson(details, { updatedAt }), seenAt, extrasOf(details));
@@ -212,7 +296,10 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
           this.saveState(next);
           return { searchChanged };
         }),
-      dropUnseenSince: (time) => ({ searchChanged: store.removeSeenBefore(time).searchChanged }),
+      dropUnseenSince: (time) => {
+        this.refuseIfDeleted();
+        return { searchChanged: store.removeSeenBefore(time).searchChanged };
+      },
     };
 
     let state: SyncState = { ...this.state(), running: true };
@@ -236,6 +323,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
       this.saveState(state);
       await this.ctx.storage.setAlarm(Date.now() + (more ? 0 : interval * 1000));
     } catch (err) {
+      if (this.isDeleted()) return; // the run was cut off by the tenant's deletion: nothing to record
       // The checkpoint/cursor in storage is the last durable step: nothing past unsynced changes.
       const failures = this.state().failures + 1;
       const reason = err instanceof Error ? err.message : "sync failed";
@@ -244,7 +332,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
       log.warn("sync failed", { reason, failures });
       await this.ctx.storage.setAlarm(Date.now() + retryDelayMs(failures, interval));
     } finally {
-      if (searchChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
+      if (searchChanged && !this.isDeleted()) await bumpSearchGeneration(this.env.KV, tenant.id);
     }
   }
 
@@ -255,6 +343,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
   }
 
   private saveState(state: SyncState): void {
+    this.refuseIfDeleted();
     this.ctx.storage.kv.put(SYNC_KEY, state);
   }
 
@@ -279,7 +368,8 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
   private async store(): Promise<IndexStore> {
     if (!this.indexStore) {
       const tenant = await this.tenant().catch(() => null);
-      if (!this.schemaReady) this.migrateSchema(); // after the await: a purge may have run meanwhile
+      this.refuseIfDeleted(); // after the await: a purge may have run meanwhile
+      if (!this.schemaReady) this.migrateSchema();
       this.indexStore = new IndexStore(this.ctx.storage, tenant?.region ?? null);
     }
     return this.indexStore;
@@ -292,6 +382,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
   private readonly claimSignals = new ClaimSignals();
 
   private activities(): ActivityStore {
+    this.refuseIfDeleted(); // also each turn of a claim's wait, and after every await of a caller
     if (!this.schemaReady) this.migrateSchema();
     this.activityStore ??= new ActivityStore(this.ctx.storage);
     return this.activityStore;
@@ -303,6 +394,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
    * over — so two identical requests at once create one note and the second gets the first's answer.
    */
   async claimActivity(keys: string[], bodyHash: string): Promise<ClaimResult> {
+    this.refuseIfDeleted();
     // Past one full lease, so a waiter always outlives the attempt it waits for (or takes over).
     const giveUpAt = Date.now() + CLAIM_LEASE_MS + 1_000;
     for (;;) {
@@ -315,6 +407,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
 
   /** Stores a created activity and completes its claim; returns the answer (the first one, if raced). */
   async completeActivity(activity: StoredActivity, claim: { key: string } | null): Promise<CompletedActivity> {
+    this.refuseIfDeleted();
     const answer = this.activities().complete(activity, claim);
     if (claim) this.claimSignals.signal(claim.key);
     return this.withNote(answer);
@@ -327,17 +420,20 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
 
   /** Gives a claim up after a failed attempt (see `ActivityStore.release`) and wakes its waiters. */
   async releaseActivityClaim(key: string, owner: string, uncertain: boolean): Promise<void> {
+    this.refuseIfDeleted();
     this.activities().release(key, owner, uncertain);
     this.claimSignals.signal(key);
   }
 
   /** One activity record with its note id, or null. */
   async getActivity(id: string): Promise<StoredActivity | null> {
+    this.refuseIfDeleted();
     return this.activities().get(id);
   }
 
   /** Records a change of body/type after the note was rewritten. */
   async updateActivityRecord(id: string, change: { body?: string; type?: string }, at: string): Promise<StoredActivity | null> {
+    this.refuseIfDeleted();
     return this.activities().update(id, change, at);
   }
 }

@@ -163,9 +163,26 @@ export function asUpstreamError(err: unknown): UpstreamError | null {
   });
 }
 
+/**
+ * An `AppError` thrown inside a Durable Object (e.g. a deleted tenant's refusal): RPC rethrows it as a
+ * plain `Error` keeping `name` and own properties, as for `asUpstreamError`. Its `detail` was written
+ * for the wire by our own code.
+ */
+function asRemoteAppError(err: unknown): AppError | null {
+  if (!(err instanceof Error) || err.name !== "AppError") return null;
+  const remote = err as Error & { code?: unknown; detail?: unknown; retryAfter?: unknown };
+  if (typeof remote.code !== "string" || !Object.hasOwn(CODE_STATUS, remote.code)) return null;
+  return new AppError(remote.code as ErrorCode, typeof remote.detail === "string" ? remote.detail : remote.message, {
+    retryAfter: typeof remote.retryAfter === "number" ? remote.retryAfter : undefined,
+    cause: err,
+  });
+}
+
 /** Normalizes anything thrown into an AppError (unknown errors become a safe 500). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  const remoteApp = asRemoteAppError(err);
+  if (remoteApp) return remoteApp;
   const upstream = asUpstreamError(err);
   if (upstream) return upstreamToAppError(upstream);
   if (err instanceof HTTPException) {

@@ -53,3 +53,10 @@ export const KV_MIN_EXPIRATION_TTL_SECONDS = 60;
  * 30 s (enforced locally). More than 60 would break the contract.
  */
 export const AUTH_CACHE_TTL_SECONDS = 60;
+
+/**
+ * How long a KV write or delete may take to reach every location (Cloudflare: "up to 60 seconds or
+ * more"; the contract's revocation bound). A location may read an auth record just before a delete
+ * reaches it and then serve that read from its edge cache for AUTH_CACHE_TTL_SECONDS more.
+ */
+export const KV_PROPAGATION_SECONDS = 60;

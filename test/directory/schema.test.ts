@@ -266,16 +266,15 @@ describe("tenant object schema", () => {
     });
   });
 
-  it("migrates again on the next use after a purge dropped every table", async () => {
+  it("makes no tables again after a purge dropped every table: the deleted tenant's object refuses", async () => {
     const name = uniqueTenant("purged");
     const stub = directory(name);
     await runInDurableObject(stub, (_instance, state) => new IndexStore(state.storage, "GB").upsert(person("c1"), T0));
     await stub.purge(name);
     for (let i = 0; i < 5 && (await runDurableObjectAlarm(stub)); i++);
     expect(await runInDurableObject(stub, (_instance, state) => dumpTables(state.storage.sql))).toEqual({});
-    // The same instance is called again: it recreates the schema instead of failing on a missing table.
-    expect(await stub.searchEmail("a@example.com")).toEqual([]);
-    const versions = await runInDurableObject(stub, (_instance, state) => recorded(state.storage.sql));
-    expect(versions.map((v) => v.version)).toEqual([1]);
+    // The same instance is called again: refused (its tombstone), and the schema is not made again.
+    await expect(stub.searchEmail("a@example.com")).rejects.toMatchObject({ name: "AppError", code: "unauthorized" });
+    expect(await runInDurableObject(stub, (_instance, state) => dumpTables(state.storage.sql))).toEqual({});
   });
 });
