@@ -20,7 +20,11 @@ export default defineConfig({
           LOG_LEVEL: "warn",
           // Small Talkdesk pages (contacts and agents), so paging is exercised on small seeded accounts.
           TALKDESK_PAGE_SIZE: "4",
+          // A small Talkdesk budget (wrangler.toml: 1,200 / 60 s), so spending it takes a second, not twenty;
+          // the binding below says the same. test/talkdesk/budget.test.ts checks wrangler.toml's own numbers.
+          TALKDESK_RATE_LIMIT_REQUESTS: "150",
         },
+        ratelimits: { TALKDESK_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 150, period: 60 } } },
         workers: [
           {
             name: "talemetry-sandbox",

@@ -8,6 +8,8 @@ export interface Env {
   KV: KVNamespace;
   TENANT: DurableObjectNamespace<TenantDirectory>;
   TENANT_RATE_LIMIT: RateLimit;
+  /** Talkdesk's per-tenant budget: its own binding (own namespace), so /v1 and Talkdesk never share a counter. */
+  TALKDESK_RATE_LIMIT: RateLimit;
   /** Present only where the built-in simulator is deployed (local, tests, sandbox). */
   TALEMETRY_SANDBOX?: Fetcher;
 
@@ -17,6 +19,8 @@ export interface Env {
   LOG_LEVEL?: string;
   RATE_LIMIT_REQUESTS?: string;
   RATE_LIMIT_PERIOD_SECONDS?: string;
+  TALKDESK_RATE_LIMIT_REQUESTS?: string;
+  TALKDESK_RATE_LIMIT_PERIOD_SECONDS?: string;
   SYNC_INTERVAL_SECONDS?: string;
   TALKDESK_PAGE_SIZE?: string;
   MAX_BODY_BYTES?: string;

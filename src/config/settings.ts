@@ -13,6 +13,9 @@ export const RATE_LIMIT_PERIODS = [10, 60] as const;
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
+/** Talkdesk's own per-tenant budget when the vars are absent (issue 11: 1,200 requests per 60 s). */
+export const DEFAULT_TALKDESK_RATE_LIMIT = { requests: 1_200, periodSeconds: 60 } as const;
+
 /** A positive whole number written as a decimal string, within bounds. */
 const intVar = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(min).max(max));
@@ -24,6 +27,12 @@ const hostVar = z
   .refine((value) => value === SANDBOX_SETTING || /^https?:\/\/[^\s?#]+$/i.test(value), `must be "${SANDBOX_SETTING}" or an http(s) URL`)
   .transform((value) => value.replace(/\/+$/, ""));
 
+/** A rate-limiting window: the binding counts per 10 s or 60 s only. */
+const periodVar = intVar(1, 60).refine(
+  (n) => (RATE_LIMIT_PERIODS as readonly number[]).includes(n),
+  "must be 10 or 60 (the rate-limiting binding's periods)",
+);
+
 /** Vars as wrangler.toml spells them; each default is what a local run needs. */
 const VarsSchema = z.object({
   ENVIRONMENT: z.enum(["local", "sandbox", "staging", "production"]).default("local"),
@@ -31,9 +40,9 @@ const VarsSchema = z.object({
   TALEMETRY_PROFILES_URL: hostVar.default(SANDBOX_SETTING),
   LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS)).default("info"),
   RATE_LIMIT_REQUESTS: intVar(1, 1_000_000).default(600),
-  RATE_LIMIT_PERIOD_SECONDS: intVar(1, 60)
-    .refine((n) => (RATE_LIMIT_PERIODS as readonly number[]).includes(n), "must be 10 or 60 (the rate-limiting binding's periods)")
-    .default(60),
+  RATE_LIMIT_PERIOD_SECONDS: periodVar.default(60),
+  TALKDESK_RATE_LIMIT_REQUESTS: intVar(1, 1_000_000).default(DEFAULT_TALKDESK_RATE_LIMIT.requests),
+  TALKDESK_RATE_LIMIT_PERIOD_SECONDS: periodVar.default(DEFAULT_TALKDESK_RATE_LIMIT.periodSeconds),
   SYNC_INTERVAL_SECONDS: intVar(10, 86_400).default(60),
   // The directory serves at most 1,000 rows a call and contact sync reads one row more than a page.
   TALKDESK_PAGE_SIZE: intVar(1, 999).default(100),
@@ -56,6 +65,11 @@ export interface Settings {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Must equal the `TENANT_RATE_LIMIT` binding's `simple` config (checked against wrangler.toml by a test). */
   rateLimit: { requests: number; periodSeconds: number };
+  /**
+   * Talkdesk's own per-tenant budget; must equal the `TALKDESK_RATE_LIMIT` binding's `simple` config
+   * (checked against wrangler.toml by a test). Separate from `/v1`'s, so neither caller can spend the other's.
+   */
+  talkdeskRateLimit: { requests: number; periodSeconds: number };
   syncIntervalSeconds: number;
   talkdeskPageSize: number;
   maxBodyBytes: number;
@@ -97,6 +111,7 @@ export function parseSettings(env: Partial<Env>): Settings {
     profilesUrl: v.TALEMETRY_PROFILES_URL,
     logLevel: v.LOG_LEVEL,
     rateLimit: { requests: v.RATE_LIMIT_REQUESTS, periodSeconds: v.RATE_LIMIT_PERIOD_SECONDS },
+    talkdeskRateLimit: { requests: v.TALKDESK_RATE_LIMIT_REQUESTS, periodSeconds: v.TALKDESK_RATE_LIMIT_PERIOD_SECONDS },
     syncIntervalSeconds: v.SYNC_INTERVAL_SECONDS,
     talkdeskPageSize: v.TALKDESK_PAGE_SIZE,
     maxBodyBytes: v.MAX_BODY_BYTES,

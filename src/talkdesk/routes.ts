@@ -5,6 +5,7 @@
  */
 import type { Hono } from "hono";
 import { createRouter } from "../platform/validation";
+import { talkdeskBudget } from "./budget";
 import { type TalkdeskEnv, talkdeskEnvelope } from "./envelope";
 import { registerActionExecutor } from "./routes/actions";
 import { registerAgentRetriever } from "./routes/agents";
@@ -19,6 +20,8 @@ export function talkdeskRoutes(): Hono<TalkdeskEnv> {
   registerManifest(app);
   // Every POST carries the envelope: read it once, authenticate its api_key, then route.
   app.post("*", talkdeskEnvelope());
+  // Then the tenant's Talkdesk budget, before any route can reach Talemetry or the directory.
+  app.post("*", talkdeskBudget());
   registerAuthValidator(app);
   registerContactRetriever(app);
   registerInteractionRetriever(app);

@@ -1,7 +1,8 @@
 // Settings are parsed once from the vars with zod (src/config/settings.ts): absent → the documented
 // default; present but wrong → a ConfigError naming the setting (never echoing its value), which the app
 // answers with a 500 naming the setting and a log line; and wrangler.toml's announced rate limit agrees
-// with the rate-limiting binding it configures, in every environment.
+// with the rate-limiting binding it configures, in every environment (/v1's and Talkdesk's, each in a
+// namespace of its own).
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -33,6 +34,7 @@ describe("parseSettings", () => {
       profilesUrl: "sandbox",
       logLevel: "info",
       rateLimit: { requests: 600, periodSeconds: 60 },
+      talkdeskRateLimit: { requests: 1200, periodSeconds: 60 },
       syncIntervalSeconds: 60,
       talkdeskPageSize: 100,
       maxBodyBytes: 65_536,
@@ -48,6 +50,8 @@ describe("parseSettings", () => {
       LOG_LEVEL: "WARN",
       RATE_LIMIT_REQUESTS: "1200",
       RATE_LIMIT_PERIOD_SECONDS: "10",
+      TALKDESK_RATE_LIMIT_REQUESTS: "300",
+      TALKDESK_RATE_LIMIT_PERIOD_SECONDS: "10",
       PUBLIC_URL: "https://bridge.example.com/",
     });
     expect(settings).toMatchObject({
@@ -56,6 +60,7 @@ describe("parseSettings", () => {
       profilesUrl: "https://api2.talemetry.com",
       logLevel: "warn",
       rateLimit: { requests: 1200, periodSeconds: 10 },
+      talkdeskRateLimit: { requests: 300, periodSeconds: 10 },
       publicUrl: "https://bridge.example.com",
     });
   });
@@ -64,6 +69,8 @@ describe("parseSettings", () => {
     ["RATE_LIMIT_REQUESTS", "lots"],
     ["RATE_LIMIT_REQUESTS", "0"],
     ["RATE_LIMIT_PERIOD_SECONDS", "30"],
+    ["TALKDESK_RATE_LIMIT_REQUESTS", "-1"],
+    ["TALKDESK_RATE_LIMIT_PERIOD_SECONDS", "45"],
     ["SYNC_INTERVAL_SECONDS", "-5"],
     ["TALKDESK_PAGE_SIZE", "5000"],
     ["MAX_BODY_BYTES", "1.5e6"],
@@ -133,5 +140,22 @@ describe("wrangler.toml", () => {
       expect(binding, `${name}: TENANT_RATE_LIMIT binding`).not.toBeNull();
       expect([requests, period], name).toEqual([binding?.[1], binding?.[2]]);
     }
+  });
+
+  it("gives Talkdesk its own budget binding, announced by its vars, 1,200 / 60 s, in every environment", () => {
+    for (const [name, text] of environments(wranglerToml)) {
+      const requests = /^TALKDESK_RATE_LIMIT_REQUESTS = "(\d+)"/m.exec(text)?.[1];
+      const period = /^TALKDESK_RATE_LIMIT_PERIOD_SECONDS = "(\d+)"/m.exec(text)?.[1];
+      const binding = /name = "TALKDESK_RATE_LIMIT"[\s\S]*?simple = \{ limit = (\d+), period = (\d+) \}/.exec(text);
+      expect(binding, `${name}: TALKDESK_RATE_LIMIT binding`).not.toBeNull();
+      expect([requests, period], name).toEqual([binding?.[1], binding?.[2]]);
+      expect([requests, period], name).toEqual(["1200", "60"]);
+    }
+  });
+
+  it("gives every rate-limiting binding of every environment a namespace of its own", () => {
+    const ids = [...wranglerToml.matchAll(/^namespace_id = "(\d+)"/gm)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThanOrEqual(8); // two bindings × four environments
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
