@@ -82,6 +82,28 @@ async function userByEmail(s: UserServices, email: string): Promise<Author | nul
   return { id: user.id, email: user.email };
 }
 
+/** Active users by id, code-unit order (no locale): the order agent sync pages them in. */
+function activeById(users: readonly TalemetryUser[]): TalemetryUser[] {
+  return users.filter((u) => u.active).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The author a note falls back to when its caller names no usable one (Talkdesk actions: "assign the
+ * agent if possible"): the tenant's `default_author_email` when it is an active Talemetry user, else the
+ * first active Talemetry user by id. Null only when the tenant's Talemetry has no active user at all.
+ */
+export async function fallbackAuthor(s: UserServices): Promise<TalemetryUser | null> {
+  const active = activeById(await listCrmUsers(s));
+  const configured = s.tenant.settings.default_author_email;
+  const wanted = configured ? emailKey(configured) : null;
+  return (wanted ? active.find((u) => emailKey(u.email) === wanted) : undefined) ?? active[0] ?? null;
+}
+
+/** The active Talemetry user with this id, or null (an inactive user authors nothing new). */
+export async function activeUserById(s: UserServices, id: string): Promise<TalemetryUser | null> {
+  return (await listCrmUsers(s)).find((u) => u.id === id && u.active) ?? null;
+}
+
 /**
  * The note author (docs/contracts/v1-api.md, "Activities"): `userId` or `userEmail` must name a
  * Talemetry user, else `422`; with neither, the tenant's `default_author_email` (`422` when the tenant

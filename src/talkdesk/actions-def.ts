@@ -19,6 +19,7 @@ export interface TalkdeskActionDef {
   name: string;
   /** Lower case: Talkdesk shows it as "Then <display>". */
   display: string;
+  /** A lower-case phrase without a final period: Talkdesk shows it after the action's "Then". */
   description: string;
   inputs: readonly TalkdeskActionInput[];
 }
@@ -31,12 +32,13 @@ export const TALKDESK_ACTIONS = [
   {
     name: "log_call",
     display: "log the call",
-    description: "Adds a call note to the candidate in Talemetry: direction, duration, the agent and the call summary.",
+    description: "adds a call note to the candidate in Talemetry: direction, duration, the agent and the call summary",
+    // Nothing is mandatory: Talkdesk does not run an action whose mandatory input has no value, and its
+    // automations may not supply a direction or duration — the call would go unlogged. What is missing
+    // is left out of the note; the candidate comes from the contact, else from the call's phone.
     inputs: [
-      { key: "direction", name: "Call direction (inbound, outbound or missed)", mandatory: true },
-      { key: "duration", name: "Call duration in seconds", mandatory: true },
-      // Optional although it is the heart of the note: a missed call has no summary, and Talkdesk
-      // refuses to run an action whose mandatory input is empty — the call would go unlogged.
+      { key: "direction", name: "Call direction (inbound, outbound or missed)", mandatory: false },
+      { key: "duration", name: "Call duration in seconds", mandatory: false },
       { key: "summary", name: "Call summary", mandatory: false },
       { key: "call_id", name: "Talkdesk call ID", mandatory: false },
       { key: "phone", name: "Candidate phone number of the call", mandatory: false },
@@ -45,15 +47,14 @@ export const TALKDESK_ACTIONS = [
   {
     name: "add_note",
     display: "add a note to the candidate",
-    description: "Adds a free-text note to the candidate in Talemetry, authored by the agent when known.",
+    description: "adds a free-text note to the candidate in Talemetry, authored by the agent when known",
     inputs: [{ key: "text", name: "Note text", mandatory: true }],
   },
   {
     name: "update_contact",
     display: "update the candidate's phones and emails",
     description:
-      "Adds phone numbers and email addresses to the candidate in Talemetry; existing ones are kept. " +
-      "Give several values separated by commas.",
+      "adds phone numbers and email addresses to the candidate in Talemetry, keeping the existing ones (several values separated by commas)",
     inputs: [
       { key: "phones", name: "Phone numbers (comma-separated)", mandatory: false },
       { key: "emails", name: "Email addresses (comma-separated)", mandatory: false },

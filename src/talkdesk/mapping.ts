@@ -275,9 +275,15 @@ export function toAgentPage(
 
 /** What `renderCallNote` needs; the agent is whoever `meta.agent_external_id` resolved to, if anyone. */
 export interface CallNoteInput {
-  direction: CallDirection;
+  /** Absent when Talkdesk did not say: the note then names no direction. */
+  direction?: CallDirection | null;
   summary?: string | null;
   agent?: { name?: string | null; email?: string | null } | null;
+  /**
+   * Talkdesk's `agent_external_id` when it names no active Talemetry user: the note is then written
+   * under the tenant's default author, and its headline says which Talkdesk agent it was.
+   */
+  unknownAgentId?: string | null;
   call_id?: string | null;
   phone?: string | null;
 }
@@ -291,13 +297,23 @@ function sanitize(text: string | null | undefined): string {
 }
 
 /**
+ * ` by Talkdesk agent 4711 (not a Talemetry user)` when the action's agent is no active Talemetry user
+ * (the note's author is then the tenant's default author, who did not make the call), else nothing.
+ */
+export function unknownAgentByline(agentId: string | null | undefined): string {
+  const id = sanitize(agentId).replace(/\s+/g, " ");
+  return id ? ` by Talkdesk agent ${id} (not a Talemetry user)` : "";
+}
+
+/**
  * The body of the note a logged call becomes. The activity service writes it under a heading that
  * already names the type, direction and duration (`Phone call · Inbound · 4 min 12 s`) and ends it with
- * the activity marker, so the body starts with what the heading cannot say — that the call came through
- * Talkdesk, and whether it was missed — then the summary, then the facts.
+ * the activity marker, so the body starts with a headline saying what the heading cannot — that the call
+ * came through Talkdesk, whether it was missed, and which Talkdesk agent made it when the author is a
+ * stand-in — then the summary, then the facts. Whatever Talkdesk did not send is left out.
  */
 export function renderCallNote(input: CallNoteInput): string {
-  const headline = input.direction === "missed" ? "Missed call in Talkdesk" : "Call in Talkdesk";
+  const headline = `${input.direction === "missed" ? "Missed call in Talkdesk" : "Call in Talkdesk"}${unknownAgentByline(input.unknownAgentId)}`;
   const lines = [headline];
   const summary = sanitize(input.summary);
   if (summary) lines.push(summary);
@@ -316,23 +332,33 @@ export function renderCallNote(input: CallNoteInput): string {
   return lines.join("\n");
 }
 
+/**
+ * The body of an `add_note` note: the agent's text, under a headline naming the Talkdesk agent when the
+ * author is a stand-in for one who is no Talemetry user.
+ */
+export function renderAddedNote(text: string, unknownAgentId?: string | null): string {
+  const byline = unknownAgentByline(unknownAgentId);
+  return byline ? `Note in Talkdesk${byline}\n${text}` : text;
+}
+
 /** What a logged call becomes in the activity service: a `call` activity (candidate and author aside). */
 export interface CallActivity {
   type: "call";
   body: string;
-  direction: "inbound" | "outbound";
+  direction: "inbound" | "outbound" | null;
   duration_seconds: number | null;
 }
 
 /**
  * Maps a `log_call` to its activity. A missed call came in (`inbound`) and has no duration: Talkdesk's
- * duration there is ringing time, not a conversation.
+ * duration there is ringing time, not a conversation. No direction or duration: none in the activity.
  */
-export function toCallActivity(input: CallNoteInput & { duration_seconds: number }): CallActivity {
+export function toCallActivity(input: CallNoteInput & { duration_seconds?: number | null }): CallActivity {
+  const direction = input.direction ?? null;
   return {
     type: "call",
     body: renderCallNote(input),
-    direction: input.direction === "outbound" ? "outbound" : "inbound",
-    duration_seconds: input.direction === "missed" ? null : input.duration_seconds,
+    direction: direction === null ? null : direction === "outbound" ? "outbound" : "inbound",
+    duration_seconds: direction === "missed" ? null : (input.duration_seconds ?? null),
   };
 }

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { CANDIDATE_ID_PATTERN, USER_ID_PATTERN } from "../core/ids";
 import { emailSchema } from "../domain/email";
-import { CALL_DIRECTIONS, type TalkdeskActionName } from "./actions-def";
+import { CALL_DIRECTIONS, type CallDirection, type TalkdeskActionName } from "./actions-def";
 
 /** Longest note or call summary accepted: keeps a request far inside the 64 KiB body limit. */
 export const MAX_TEXT_CHARS = 10_000;
@@ -137,14 +137,32 @@ export const actionRequestSchema = envelope(
   z.record(z.string(), z.unknown(), { error: "must be an object" }),
 );
 
-/** Seconds as a number or a numeric string (automation templates render numbers as text). */
+/** `"4:12"` (m:ss) or `"1:02:05"` (h:mm:ss) → seconds; null when the text is not such a clock reading. */
+function clockSeconds(text: string): number | null {
+  const m = /^\s*(?:(\d{1,2}):)?(\d{1,3}):([0-5]\d)\s*$/.exec(text);
+  if (!m) return null;
+  const [, h, min, sec] = m;
+  if (h !== undefined && Number(min) > 59) return null;
+  return Number(h ?? 0) * 3600 + Number(min) * 60 + Number(sec);
+}
+
+/**
+ * Seconds as a number, numeric text (automation templates render numbers as text) or a clock reading
+ * (`4:12`, `01:02:05`, as call reports show durations). Blank means absent.
+ */
 const seconds = z.preprocess(
-  (v) => (typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
+  (v) => {
+    if (typeof v !== "string") return v;
+    if (v.trim() === "") return undefined;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+    return clockSeconds(v) ?? v;
+  },
   z
-    .number({ error: req("must be a number of seconds") })
+    .number({ error: "must be a number of seconds" })
     .min(0, "must be a number of seconds")
     .max(MAX_CALL_SECONDS, `must be at most ${MAX_CALL_SECONDS} seconds`)
-    .transform((n) => Math.round(n)),
+    .transform((n) => Math.round(n))
+    .optional(),
 );
 
 /** Several values as an array or as one string separated by commas, semicolons or newlines. */
@@ -167,12 +185,36 @@ function valueList<T extends z.ZodType>(item: T) {
     .transform((list) => list ?? []);
 }
 
-/** `log_call`: direction (any case), duration in seconds, optional summary, call id and phone. */
+/**
+ * How Talkdesk and call reports name a call's direction, lower-cased, to ours. Talkdesk's own call
+ * types for a call nobody answered (`abandoned`, `short_abandoned`, `voicemail`) are missed calls.
+ */
+export const CALL_DIRECTION_WORDS: Readonly<Record<string, CallDirection>> = {
+  inbound: "inbound",
+  incoming: "inbound",
+  outbound: "outbound",
+  outgoing: "outbound",
+  missed: "missed",
+  abandoned: "missed",
+  short_abandoned: "missed",
+  voicemail: "missed",
+};
+
+/**
+ * `log_call`: every input optional (Talkdesk does not run an action whose mandatory input is empty, and
+ * its automations may not supply a direction or duration); what is missing is left out of the note.
+ * A value that is present but unusable is still a `400` naming it: it is a configuration mistake the
+ * integrator should see, not something to guess around.
+ */
 export const logCallInputSchema = z.object({
-  direction: z.preprocess(
-    (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
-    z.enum(CALL_DIRECTIONS, { error: req(`must be one of ${CALL_DIRECTIONS.join(", ")}`) }),
-  ),
+  direction: z.preprocess((v) => {
+    if (typeof v !== "string") return v === null ? undefined : v;
+    const word = v
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, "_");
+    return word === "" ? undefined : (CALL_DIRECTION_WORDS[word] ?? v);
+  }, z.enum(CALL_DIRECTIONS, { error: `must be one of ${CALL_DIRECTIONS.join(", ")}` }).optional()),
   duration: seconds,
   summary: optionalText(MAX_TEXT_CHARS),
   call_id: externalId,

@@ -378,12 +378,15 @@ describe("/talkdesk with tenant B's api_key", () => {
       envelope(b.tenant.api_key, { data: { direction: "inbound", duration: 5, phone: a.phone } }),
     );
     expect(byPhone.status).toBe(400);
-    // An agent only A's user cache knows is not B's agent.
+    // An agent only A's user cache knows is not B's agent: B's note goes under B's default author
+    // (Talkdesk assigns agents "if possible"), never under A's user.
     const agent = await talkdesk(
       "/actions/add_note",
       envelope(b.tenant.api_key, { meta: { contact_external_id: b.secretId, agent_external_id: "u-only-a" }, data: { text: "x" } }),
     );
-    expect(agent.status).toBe(400);
+    expect(agent.status).toBe(201);
+    const written = (await getCandidate(b.clientId, b.secretId)).record.notes.filter((n: { Text: string }) => n.Text.includes("u-only-a"));
+    expect(written.map((n: { AuthorEmail: string }) => n.AuthorEmail)).toEqual(["amy@agency.example"]);
   });
 });
 

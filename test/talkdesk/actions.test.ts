@@ -47,13 +47,8 @@ describe("log_call", () => {
       data: { direction: "Inbound", duration: "95", summary, call_id: "CA1" },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({
-      message: "Call logged in Talemetry.",
-      external_id: expect.stringMatching(/^note:/),
-      contact_external_id: MAYA,
-      contact_external_type: "candidate",
-      contact_external_url: `https://crm.example/people/${MAYA}`,
-    });
+    // The contact came from Talkdesk: the answer names only the note it created (§5).
+    expect(res.body).toEqual({ message: "Call logged in Talemetry.", external_id: expect.stringMatching(/^note:/) });
 
     const note = (await notesOf(MAYA)).find((n) => n.Text.includes(summary));
     expect(note?.AuthorEmail).toBe(AMY.email);
@@ -106,19 +101,49 @@ describe("log_call", () => {
       { direction: "missed", duration: 12, summary, phone: "+1 415 555 0142" },
     );
     expect(res.status).toBe(201);
-    expect(res.body.contact_external_id).toBe(MAYA);
+    // The action found the contact itself: the answer names it, so Talkdesk can link the call.
+    expect(res.body).toEqual({
+      message: "Call logged in Talemetry.",
+      external_id: expect.stringMatching(/^note:/),
+      contact_external_id: MAYA,
+      contact_external_type: "candidate",
+      contact_external_url: `https://crm.example/people/${MAYA}`,
+    });
     const note = (await notesOf(MAYA)).find((n) => n.Text.includes(summary));
     expect(note?.Text).toMatch(/^Phone call · Inbound\nMissed call in Talkdesk\n/); // no talk duration
+  });
+
+  it("runs with any subset of its inputs: what Talkdesk did not send is left out of the note", async () => {
+    const summary = uniqueSummary("Left a voicemail.");
+    const onlySummary = await act("log_call", { contact_external_id: LENA, agent_external_id: AMY.id }, { summary });
+    expect(onlySummary.status).toBe(201);
+    const note = (await notesOf(LENA)).find((n) => n.Text.includes(summary));
+    // No direction, no duration: the heading is the type alone.
+    expect(note?.Text).toMatch(
+      new RegExp(
+        `^Phone call\nCall in Talkdesk\n${summary}\n\nAgent: Amy Recruiter <amy@agency.example>\n\\[talentlynk activity act_[0-9a-f]{24}\\]$`,
+      ),
+    );
+
+    const nothing = await act("log_call", { contact_external_id: LENA }, {});
+    expect(nothing.status).toBe(201);
+    const blanks = await act(
+      "log_call",
+      { contact_external_id: OLIVER },
+      { direction: "", duration: "", summary: "", call_id: "", phone: "" },
+    );
+    expect(blanks.status).toBe(201);
+    const clock = await act("log_call", { contact_external_id: OLIVER }, { direction: "Short abandoned", duration: "0:42", summary });
+    expect(clock.status).toBe(201);
+    expect((await notesOf(OLIVER)).find((n) => n.Text.includes(summary))?.Text).toMatch(/^Phone call · Inbound\nMissed call in Talkdesk\n/);
   });
 
   it("refuses what it cannot log with 400 {message} naming the reason", async () => {
     const cases: Array<[Record<string, unknown>, Record<string, unknown>, string]> = [
       [{ contact_external_id: MAYA }, { direction: "sideways", duration: 5 }, "data.direction"],
       [{ contact_external_id: MAYA }, { direction: "inbound", duration: "four minutes" }, "data.duration"],
-      [{ contact_external_id: MAYA }, { direction: "inbound" }, "data.duration"],
       [{}, { direction: "inbound", duration: 5 }, "meta.contact_external_id"],
       [{}, { direction: "inbound", duration: 5, phone: "+19725550177" }, "data.phone"], // shared by two candidates
-      [{ contact_external_id: MAYA, agent_external_id: "u-999" }, { direction: "inbound", duration: 5 }, "meta.agent_external_id"],
       [{ contact_external_id: "00000000-0000-0000-0000-000000000000" }, { direction: "inbound", duration: 5 }, "no such record"],
     ];
     for (const [meta, data, reason] of cases) {
@@ -129,6 +154,44 @@ describe("log_call", () => {
   });
 });
 
+describe("an agent who is no active Talemetry user", () => {
+  it("does not fail the action: the note goes under the default author and its headline names the Talkdesk agent", async () => {
+    // u-999 is unknown to Talemetry; u-127 (Erin Walsh) is an inactive user.
+    for (const agentId of ["u-999", "u-127", 4711]) {
+      const summary = uniqueSummary("Agent outside Talemetry.");
+      const res = await act(
+        "log_call",
+        { contact_external_id: MAYA, agent_external_id: agentId },
+        { direction: "outbound", duration: 61, summary },
+      );
+      expect(res.status, String(agentId)).toBe(201);
+      const note = (await notesOf(MAYA)).find((n) => n.Text.includes(summary));
+      expect(note?.AuthorEmail).toBe("ben@agency.example"); // the tenant's default_author_email
+      expect(note?.Text).toMatch(
+        new RegExp(`^Phone call · Outbound · 1 min 1 s\nCall in Talkdesk by Talkdesk agent ${agentId} \\(not a Talemetry user\\)\n`),
+      );
+      expect(note?.Text).not.toContain("Agent: ");
+    }
+    const text = uniqueSummary("Noted by an outsider.");
+    const added = await act("add_note", { contact_external_id: MAYA, agent_external_id: "u-999" }, { text });
+    expect(added.status).toBe(201);
+    const note = (await notesOf(MAYA)).find((n) => n.Text.includes(text));
+    expect(note?.Text).toContain(`Note in Talkdesk by Talkdesk agent u-999 (not a Talemetry user)\n${text}`);
+  });
+
+  it("falls back to the first active Talemetry user by id when the tenant has no default author", async () => {
+    const bare = await syncedTenant(3);
+    const text = uniqueSummary("No default author.");
+    const res = await talkdesk(
+      "/actions/add_note",
+      envelope(bare.tenant.api_key, { meta: { contact_external_id: LENA, agent_external_id: "u-999" }, data: { text } }),
+    );
+    expect(res.status).toBe(201);
+    const note = (await getCandidate(bare.clientId, LENA)).record.notes.find((n: { Text: string }) => n.Text.includes(text));
+    expect(note?.AuthorEmail).toBe(AMY.email); // u-123, the first active user by id
+  });
+});
+
 describe("add_note", () => {
   it("adds the note once per retry window, authored by the tenant's default author when Talkdesk names no agent", async () => {
     const text = uniqueSummary("Sent the job description.\nFollow up on Friday.");
@@ -136,11 +199,7 @@ describe("add_note", () => {
     const first = await act("add_note", { contact_external_id: LENA }, { text });
     const retry = await act("add_note", { contact_external_id: LENA }, { text });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({
-      message: "Note added in Talemetry.",
-      contact_external_id: LENA,
-      external_id: expect.stringMatching(/^note:/),
-    });
+    expect(first.body).toEqual({ message: "Note added in Talemetry.", external_id: expect.stringMatching(/^note:/) });
     expect(retry.body).toEqual(first.body);
     expect((await getStats(account.clientId)).calls.note_create).toBe(1);
     const notes = (await notesOf(LENA)).filter((n) => n.Text.includes(text));
@@ -154,14 +213,12 @@ describe("add_note", () => {
     expect(res.body.message).toContain("data.text");
   });
 
-  it("refuses a note without an author when the tenant has no default author", async () => {
-    const bare = await syncedTenant(1);
-    const res = await talkdesk(
-      "/actions/add_note",
-      envelope(bare.tenant.api_key, { meta: { contact_external_id: LENA }, data: { text: "hello" } }),
-    );
+  it("refuses a note without a candidate with 400 telling the agent what to do", async () => {
+    const res = await act("add_note", {}, { text: "hello" });
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/default author/);
+    expect(res.body.message).toBe(
+      "The action needs a candidate: run it on a contact that came from Talemetry (meta.contact_external_id is missing).",
+    );
   });
 });
 
@@ -173,13 +230,8 @@ describe("update_contact", () => {
       { phones: "+1 510 555 0175, (415) 555-0142", emails: ["maya.o@example.net"] },
     );
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({
-      message: "Candidate updated in Talemetry.",
-      external_id: MAYA,
-      contact_external_id: MAYA,
-      contact_external_type: "candidate",
-      contact_external_url: `https://crm.example/people/${MAYA}`,
-    });
+    // It creates nothing and acts on the contact Talkdesk named: a message only (§5).
+    expect(res.body).toEqual({ message: "Candidate updated in Talemetry." });
     const found = await talkdesk<Array<{ id: string }>>(
       "/interactions",
       envelope(account.tenant.api_key, { data: { contact_phones: ["+15105550175"] } }),

@@ -93,6 +93,9 @@ describe("buildManifest", () => {
       // Talkdesk shows it as "Then <display>".
       expect(action.display).toBe(action.display.toLowerCase());
       expect(action.display).not.toMatch(/^then /);
+      // Talkdesk shows the description after "Then" too: a lower-case phrase, not a sentence.
+      expect(action.description[0]).toBe(action.description[0]!.toLowerCase());
+      expect(action.description).not.toMatch(/\.$/);
       for (const input of action.inputs) {
         expect(Object.keys(input).sort()).toEqual(["key", "mandatory", "name"]);
         expect(typeof input.mandatory).toBe("boolean");
@@ -100,7 +103,8 @@ describe("buildManifest", () => {
     }
     const logCall = manifest.actions.find((a) => a.name === "log_call")!;
     expect(logCall.inputs.map((i) => i.key)).toEqual(["direction", "duration", "summary", "call_id", "phone"]);
-    expect(logCall.inputs.filter((i) => i.mandatory).map((i) => i.key)).toEqual(["direction", "duration"]);
+    // Talkdesk runs no action whose mandatory input is empty: a call log needs none of them.
+    expect(logCall.inputs.filter((i) => i.mandatory).map((i) => i.key)).toEqual([]);
   });
 
   it("returns fresh objects: a caller mutating one manifest cannot change the next", () => {
@@ -138,6 +142,14 @@ describe("action definitions and input schemas agree", () => {
       }
     });
   }
+
+  it("log_call runs with any subset of its inputs", () => {
+    const keys = TALKDESK_ACTIONS.find((a) => a.name === "log_call")!.inputs.map((i) => i.key);
+    for (let mask = 0; mask < 1 << keys.length; mask++) {
+      const data = Object.fromEntries(keys.filter((_k, i) => mask & (1 << i)).map((k) => [k, sampleValue[k]]));
+      expect(ACTION_INPUT_SCHEMAS.log_call.safeParse(data).success, JSON.stringify(data)).toBe(true);
+    }
+  });
 
   it("recognises only our action names", () => {
     expect(isTalkdeskActionName("log_call")).toBe(true);

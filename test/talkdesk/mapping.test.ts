@@ -6,6 +6,7 @@ import type { CandidateDetails, Person, TalemetryUser } from "../../src/domain/p
 import {
   formatTalkdeskDate,
   MAX_INTERACTIONS,
+  renderAddedNote,
   renderCallNote,
   toAgent,
   toAgentPage,
@@ -355,6 +356,20 @@ describe("renderCallNote", () => {
   it("strips control characters", () => {
     expect(renderCallNote({ direction: "outbound", summary: "ok\u0000\u0007 done" })).toBe("Call in Talkdesk\nok done");
   });
+
+  it("leaves out what Talkdesk did not send", () => {
+    expect(renderCallNote({})).toBe("Call in Talkdesk");
+    expect(renderCallNote({ summary: "Left a message." })).toBe("Call in Talkdesk\nLeft a message.");
+  });
+
+  it("names a Talkdesk agent who is no Talemetry user in the headline", () => {
+    expect(renderCallNote({ direction: "missed", unknownAgentId: " 4711 " })).toBe(
+      "Missed call in Talkdesk by Talkdesk agent 4711 (not a Talemetry user)",
+    );
+    expect(renderCallNote({ unknownAgentId: "a\nb\u0000" })).toBe("Call in Talkdesk by Talkdesk agent a b (not a Talemetry user)");
+    expect(renderAddedNote("Sent the CV.", "4711")).toBe("Note in Talkdesk by Talkdesk agent 4711 (not a Talemetry user)\nSent the CV.");
+    expect(renderAddedNote("Sent the CV.", null)).toBe("Sent the CV.");
+  });
 });
 
 describe("toCallActivity", () => {
@@ -372,6 +387,9 @@ describe("toCallActivity", () => {
       direction: "inbound",
       duration_seconds: null,
     });
+    // Nothing known of the call: no direction, no duration.
+    expect(toCallActivity({})).toEqual({ type: "call", body: "Call in Talkdesk", direction: null, duration_seconds: null });
+    expect(toCallActivity({ duration_seconds: 30 })).toMatchObject({ direction: null, duration_seconds: 30 });
   });
 
   it("gives interactions the activity heading as subject and hides the activity marker", () => {

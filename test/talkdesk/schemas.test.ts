@@ -172,12 +172,27 @@ describe("action inputs", () => {
     });
   });
 
-  it("log_call refusals name data.<key>", () => {
-    expect(message(parseActionInput("log_call", {}))).toBe("data.direction is required; data.duration is required");
+  it("log_call takes every input as optional: absent, null and blank values are left out", () => {
+    expect(ok(parseActionInput("log_call", {}))).toEqual({});
+    expect(ok(parseActionInput("log_call", { direction: "", duration: " ", summary: null, call_id: "", phone: null }))).toEqual({});
+    expect(ok(parseActionInput("log_call", { summary: "Left a message." }))).toEqual({ summary: "Left a message." });
+  });
+
+  it("log_call reads Talkdesk's call types and clock durations", () => {
+    const direction = (d: unknown) => ok(parseActionInput("log_call", { direction: d })).direction;
+    expect(["Incoming", "inbound", "INBOUND"].map(direction)).toEqual(["inbound", "inbound", "inbound"]);
+    expect(["outgoing", "Outbound"].map(direction)).toEqual(["outbound", "outbound"]);
+    expect(["abandoned", "short_abandoned", "Short abandoned", "voicemail", "missed"].map(direction)).toEqual(Array(5).fill("missed"));
+    const duration = (d: unknown) => ok(parseActionInput("log_call", { duration: d })).duration;
+    expect(["4:12", "04:12", "1:02:05", "0:00", "90:00"].map(duration)).toEqual([252, 252, 3725, 0, 5400]);
+  });
+
+  it("log_call refuses a value that is present but unusable, naming data.<key>", () => {
     expect(message(parseActionInput("log_call", { direction: "sideways", duration: 1 }))).toBe(
       "data.direction must be one of inbound, outbound, missed",
     );
-    for (const duration of ["abc", "-5", "1e3", "", null, true, [], {}]) {
+    expect(message(parseActionInput("log_call", { direction: 3 }))).toBe("data.direction must be one of inbound, outbound, missed");
+    for (const duration of ["abc", "-5", "1e3", "4:60", "1:60:00", "4:1", true, [], {}]) {
       expect(message(parseActionInput("log_call", { direction: "inbound", duration })), JSON.stringify(duration)).toBe(
         "data.duration must be a number of seconds",
       );

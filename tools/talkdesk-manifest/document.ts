@@ -184,13 +184,6 @@ function configuration(input: ManifestDocumentInput, manifest: TalkdeskManifest)
   ].join("\n");
 }
 
-/** The candidate every action's `201` names (src/talkdesk/actions/context.ts, `actionResult`). */
-const SAMPLE_CONTACT_REF = {
-  contact_external_id: SAMPLE_PERSON.id,
-  contact_external_type: "candidate",
-  contact_external_url: SAMPLE_PERSON.url ?? "",
-};
-
 /** Sample `data` per action: realistic values that pass the bridge's own input validation. */
 const ACTION_SAMPLES: Record<
   TalkdeskActionName,
@@ -204,17 +197,17 @@ const ACTION_SAMPLES: Record<
       call_id: "6f1d3b2a9c8e4f7a",
       phone: "+14155550142",
     },
-    response: { message: "Call logged in Talemetry.", external_id: "note:9d2b6f10-a9b3-11ef-8d2c-0242ac120002", ...SAMPLE_CONTACT_REF },
+    response: { message: "Call logged in Talemetry.", external_id: "note:9d2b6f10-a9b3-11ef-8d2c-0242ac120002" },
     invalid: { direction: "inbound", duration: "four minutes" },
   },
   add_note: {
     data: { text: "Sent the ICU night-shift job description by email.\nFollow up on Friday." },
-    response: { message: "Note added in Talemetry.", external_id: "note:b41e7a9c-a9b3-11ef-8d2c-0242ac120002", ...SAMPLE_CONTACT_REF },
+    response: { message: "Note added in Talemetry.", external_id: "note:b41e7a9c-a9b3-11ef-8d2c-0242ac120002" },
     invalid: { text: "" },
   },
   update_contact: {
     data: { phones: "+1 415 555 0142, +1 510 555 0175", emails: "maya.ortiz@example.net" },
-    response: { message: "Candidate updated in Talemetry.", external_id: SAMPLE_PERSON.id, ...SAMPLE_CONTACT_REF },
+    response: { message: "Candidate updated in Talemetry." },
     invalid: { emails: "maya.ortiz@example.net, not-an-email" },
   },
 };

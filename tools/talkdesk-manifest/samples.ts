@@ -17,7 +17,7 @@ export const SAMPLE_ACTIVITY_ID = "act_5f0c6a1e9b2d4c7a8e3f1b6d";
  * The whole text of a logged call's note as it lands in Talemetry: the activity service's heading and
  * marker around `renderCallNote`'s body, under the built-in name of the `call` type.
  */
-export function sampleCallNoteText(input: CallNoteInput & { duration_seconds: number }): string {
+export function sampleCallNoteText(input: CallNoteInput & { duration_seconds?: number | null }): string {
   const activity = toCallActivity(input);
   const typeName = DEFAULT_ACTIVITY_TYPES.find((t) => t.id === activity.type)?.name ?? activity.type;
   return renderActivityNote({

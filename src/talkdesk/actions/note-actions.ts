@@ -8,15 +8,14 @@
  */
 
 import { type ActivityInput, createActivity } from "../../core/activities";
-import type { TalemetryUser } from "../../domain/person";
 import { AppError } from "../../platform/errors";
 import { activityTypesFor } from "../../tenants/activity-types";
 import type { TalkdeskActionName } from "../actions-def";
 import { findContactId } from "../contact-lookup";
 import { actionIdempotencyKeys } from "../idempotency";
-import { toCallActivity } from "../mapping";
+import { renderAddedNote, toCallActivity } from "../mapping";
 import { type ActionInput, parseActionInput } from "../schemas";
-import { type ActionContext, type ActionResult, actionResult, requireContactId, resolveAgent } from "./context";
+import { type ActionAuthor, type ActionContext, type ActionResult, contactRef, requireContactId, resolveAuthor } from "./context";
 
 /** The action's validated `data`; `400` naming `data.<key>` otherwise. */
 export function actionInput<N extends TalkdeskActionName>(name: N, data: unknown): ActionInput<N> {
@@ -28,63 +27,77 @@ export function actionInput<N extends TalkdeskActionName>(name: N, data: unknown
 /**
  * The candidate of a call: `meta.contact_external_id`, else the one candidate whose phone is the call's
  * `data.phone` exactly (a shared or unknown number is refused rather than logged on someone else).
+ * `resolved`: the action found the candidate itself, so its answer names it (§5 contact fields).
  */
-async function callContactId(action: ActionContext, phone: string | undefined): Promise<string> {
-  if (action.request.meta.contact_external_id !== undefined || phone === undefined) return requireContactId(action.request);
+async function callContact(action: ActionContext, phone: string | undefined): Promise<{ id: string; resolved: boolean }> {
+  const given = action.request.meta.contact_external_id;
+  if (given !== undefined) return { id: given, resolved: false };
+  if (phone === undefined) {
+    throw new AppError(
+      "bad_request",
+      "The call is not linked to a candidate: run the action on a Talemetry contact (meta.contact_external_id) or give the caller's number in data.phone.",
+    );
+  }
   const id = await findContactId(action.c.var.services.directory, { phones: [phone] }, action.c.get("tenant").region);
   if (id === null) {
-    throw new AppError("bad_request", "data.phone is not the number of exactly one candidate; send meta.contact_external_id");
+    throw new AppError(
+      "bad_request",
+      "No single Talemetry candidate has the number in data.phone; run the action on the candidate's contact (meta.contact_external_id).",
+    );
   }
-  return id;
+  return { id, resolved: true };
 }
 
 interface NoteSpec<N extends TalkdeskActionName> {
   name: N;
   input: ActionInput<N>;
   contactId: string;
-  agent: TalemetryUser | null;
+  author: ActionAuthor;
   activity: Omit<ActivityInput, "entity_id" | "user_id" | "user_email">;
-  message: string;
 }
 
-/** Creates the note through the activity service under the request's content-derived idempotency key. */
-async function writeNote<N extends TalkdeskActionName>(action: ActionContext, spec: NoteSpec<N>): Promise<ActionResult> {
+/**
+ * Creates the note through the activity service under the request's content-derived idempotency key;
+ * returns the Talemetry note id (Talkdesk's `external_id`, as in the interaction retriever).
+ */
+async function writeNote<N extends TalkdeskActionName>(action: ActionContext, spec: NoteSpec<N>): Promise<string> {
   const { c } = action;
   const tenant = c.get("tenant");
-  // What makes two requests "the same action": the validated input (so `95` and `"95"` agree), not the
-  // rendered note, which also depends on the agent's current name.
-  const material = { tenantId: tenant.id, action: spec.name, contactId: spec.contactId, agentId: spec.agent?.id ?? null, data: spec.input };
+  // What makes two requests "the same action": the validated input (so `95` and `"95"` agree) and the
+  // agent Talkdesk named, not the rendered note, which also depends on the agent's current name.
+  const agentId = action.request.meta.agent_external_id ?? null;
+  const material = { tenantId: tenant.id, action: spec.name, contactId: spec.contactId, agentId, data: spec.input };
   const keys = await actionIdempotencyKeys({ ...material, now: Date.now() });
   const { activity, noteId } = await createActivity(
     c.var.services,
-    // No agent: the tenant's default author (the activity service refuses when there is none).
-    { ...spec.activity, entity_id: spec.contactId, user_id: spec.agent?.id ?? null },
+    { ...spec.activity, entity_id: spec.contactId, user_id: spec.author.author.id },
     { idempotencyKey: keys.current, previousIdempotencyKeys: [keys.previous], fingerprint: material },
   );
-  // Talkdesk's external id is the note's, as in the interaction retriever (`note:<Talemetry note id>`).
-  return actionResult(action, spec.contactId, spec.message, noteId ? `note:${noteId}` : activity.id);
+  return noteId ? `note:${noteId}` : activity.id;
 }
 
-/** `log_call`: direction, duration (seconds) and summary of a Talkdesk call, as a `call` activity. */
+/** `log_call`: whatever Talkdesk knows of the call (direction, duration, summary…), as a `call` activity. */
 export async function logCall(action: ActionContext): Promise<ActionResult> {
   const input = actionInput("log_call", action.request.data);
-  const contactId = await callContactId(action, input.phone);
-  const agent = await resolveAgent(action);
-  return writeNote(action, {
+  const contact = await callContact(action, input.phone);
+  const author = await resolveAuthor(action);
+  const externalId = await writeNote(action, {
     name: "log_call",
     input,
-    contactId,
-    agent,
+    contactId: contact.id,
+    author,
     activity: toCallActivity({
       direction: input.direction,
       duration_seconds: input.duration,
       summary: input.summary,
-      agent,
+      agent: author.agent,
+      unknownAgentId: author.unknownAgentId,
       call_id: input.call_id,
       phone: input.phone,
     }),
-    message: "Call logged in Talemetry.",
   });
+  const result: ActionResult = { message: "Call logged in Talemetry.", external_id: externalId };
+  return contact.resolved ? { ...result, ...contactRef(action, contact.id) } : result;
 }
 
 /**
@@ -95,14 +108,14 @@ export async function logCall(action: ActionContext): Promise<ActionResult> {
 export async function addNote(action: ActionContext): Promise<ActionResult> {
   const input = actionInput("add_note", action.request.data);
   const contactId = requireContactId(action.request);
-  const agent = await resolveAgent(action);
+  const author = await resolveAuthor(action);
   const type = activityTypesFor(action.c.get("tenant")).some((t) => t.id === "note") ? "note" : "call";
-  return writeNote(action, {
+  const externalId = await writeNote(action, {
     name: "add_note",
     input,
     contactId,
-    agent,
-    activity: { type, body: input.text },
-    message: "Note added in Talemetry.",
+    author,
+    activity: { type, body: renderAddedNote(input.text, author.unknownAgentId) },
   });
+  return { message: "Note added in Talemetry.", external_id: externalId };
 }

@@ -8,7 +8,8 @@
 import { type ContactInput, contactChangeOf, readCandidate, updateCandidateContact, WRITABLE_PHONE_TYPES } from "../../core/candidates";
 import type { Person } from "../../domain/person";
 import { AppError } from "../../platform/errors";
-import { type ActionContext, type ActionResult, actionResult, requireContactId } from "./context";
+import type { ActionContext, ActionResult } from "./context";
+import { requireContactId } from "./context";
 import { actionInput } from "./note-actions";
 
 type WritablePhone = NonNullable<ContactInput["phones"]>[number];
@@ -48,7 +49,11 @@ function keptPhones(person: Person): WritablePhone[] {
   return kept;
 }
 
-/** `update_contact`: `201` when written or when everything was already there; `400` with the reason otherwise. */
+/**
+ * `update_contact`: `201` when written or when everything was already there; `400` with the reason
+ * otherwise. The answer is only a message: the action creates nothing, and acts on the contact Talkdesk
+ * named (§5: `external_id` and the contact fields are for what an action creates or resolves).
+ */
 export async function updateContact(action: ActionContext): Promise<ActionResult> {
   const { c } = action;
   const tenant = c.get("tenant");
@@ -71,8 +76,8 @@ export async function updateContact(action: ActionContext): Promise<ActionResult
   if (addPhones.length > 0) change.phones = [...keptPhones(person), ...addPhones.map((number) => ({ number, type: "other" as const }))];
 
   if (change.emails === undefined && change.phones === undefined) {
-    return actionResult(action, contactId, "The candidate already has these phones and emails in Talemetry.", contactId);
+    return { message: "The candidate already has these phones and emails in Talemetry." };
   }
   await updateCandidateContact(c.var.services, contactId, change);
-  return actionResult(action, contactId, "Candidate updated in Talemetry.", contactId);
+  return { message: "Candidate updated in Talemetry." };
 }
