@@ -29,6 +29,31 @@ function benchConfig() {
   return ".build/bench/wrangler.toml";
 }
 
+const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+const COMMON_ARGS = ["--ip", "127.0.0.1", "--persist-to", STATE];
+
+function spawnSimulator() {
+  return spawn(
+    "wrangler",
+    ["dev", "-c", "sandbox/wrangler.toml", "--port", String(SANDBOX_PORT), "--inspector-port", "9330", ...COMMON_ARGS],
+    {
+      env: WRANGLER_ENV,
+      stdio: "ignore",
+    },
+  );
+}
+
+/** Starts the simulator alone (for benchmarks of the simulator itself), with fresh local state. */
+export async function startSimulator() {
+  const secrets = ensureDevVars();
+  rmSync(STATE, { recursive: true, force: true });
+  const proc = spawnSimulator();
+  const stop = () => proc.kill("SIGTERM");
+  process.on("exit", stop);
+  await waitFor(`${SANDBOX}/healthz`);
+  return { secrets, stop };
+}
+
 /**
  * Starts the pair. `logLevel: "info"` keeps the bridge's JSON request lines (route, status,
  * upstream_calls, duration_ms) in `requestLines`, for per-route upstream-call counts.
@@ -36,13 +61,10 @@ function benchConfig() {
 export async function startStack({ logLevel = "error" } = {}) {
   const secrets = ensureDevVars();
   rmSync(STATE, { recursive: true, force: true });
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
-  const common = ["--ip", "127.0.0.1", "--persist-to", STATE];
+  const env = WRANGLER_ENV;
+  const common = COMMON_ARGS;
   const procs = [
-    spawn("wrangler", ["dev", "-c", "sandbox/wrangler.toml", "--port", String(SANDBOX_PORT), "--inspector-port", "9330", ...common], {
-      env,
-      stdio: "ignore",
-    }),
+    spawnSimulator(),
     spawn(
       "wrangler",
       [
@@ -127,6 +149,20 @@ export function control(secrets) {
 }
 
 export const totalCalls = (stats) => Object.values(stats.calls).reduce((a, b) => a + b, 0);
+
+/** The simulator accepts up to 10 million; the bench is documented and sized up to a million. */
+export const MAX_BENCH_CANDIDATES = 1_000_000;
+
+/** `BENCH_CANDIDATES` (or another variable; else `fallback`), refused unless a whole number from 1 to 1,000,000. */
+export function benchCandidates(fallback, name = "BENCH_CANDIDATES") {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === "" ? fallback : Number(raw.replace(/_/g, ""));
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BENCH_CANDIDATES) {
+    console.error(`${name} must be a whole number from 1 to ${MAX_BENCH_CANDIDATES.toLocaleString("en")} (got ${raw})`);
+    process.exit(2);
+  }
+  return n;
+}
 
 /**
  * Closed-loop load: `concurrency` workers each send `next()`'s request back to back for `seconds`

@@ -26,7 +26,12 @@ export function revokeTokens(store: AccountStore): Reply {
 }
 
 export function stats(store: AccountStore, now: number): Reply {
-  return ok({ calls: store.calls(), candidates: store.counts(), tokens: store.activeTokens(now) });
+  return ok({
+    calls: store.calls(),
+    candidates: store.counts(),
+    tokens: store.activeTokens(now),
+    storageBytes: store.storageBytes(),
+  });
 }
 
 export function resetStats(store: AccountStore): Reply {
@@ -74,8 +79,8 @@ export function createCandidate(store: AccountStore, input: ParsedCandidateInput
   const id = input.id ?? uuidV1(new Rng(crypto.randomUUID()), at);
   if (store.exists(id)) return fail(409, "conflict", `Candidate ${id} already exists`);
   const record = applyInput(emptyRecord(id), input, at, true);
-  const taken = store.emailOwnedByOther(emailsOf(record), id);
-  if (taken) return fail(409, "conflict", `Email ${taken} already belongs to another candidate`);
+  const taken = store.emailOwner(emailsOf(record), id);
+  if (taken) return fail(409, "conflict", `Email ${taken.email} already belongs to another candidate`);
   store.create({ record, createdAt: at, updatedAt: [], deletedAt: null });
   return ok(view(store.load(id)!), 201);
 }
@@ -87,15 +92,16 @@ export function updateCandidate(store: AccountStore, id: string, input: ParsedCa
   if (!row) return fail(404, "not_found", `No candidate ${id}`);
   const at = eventTime(input, now);
   const record = applyInput(row.record, input, at, false);
-  const taken = store.emailOwnedByOther(emailsOf(record), id);
-  if (taken) return fail(409, "conflict", `Email ${taken} already belongs to another candidate`);
-  store.save(record, at);
+  const taken = store.emailOwner(emailsOf(record), id);
+  if (taken) return fail(409, "conflict", `Email ${taken.email} already belongs to another candidate`);
+  store.save(row, record, at);
   return ok(view(store.load(id)!));
 }
 
 /** Deletes a current candidate and records a `deleted` event; it stays listed under `created`. */
 export function deleteCandidate(store: AccountStore, id: string, at: number): Reply {
-  if (!store.load(id)) return fail(404, "not_found", `No candidate ${id}`);
-  store.remove(id, at);
+  const row = store.load(id);
+  if (!row) return fail(404, "not_found", `No candidate ${id}`);
+  store.remove(row, at);
   return ok(view(store.load(id, true)!));
 }

@@ -3,14 +3,27 @@
  * Everything is synchronous SQL, so each public operation runs without interleaving other requests;
  * multi-statement writes still go through `transactionSync` so a failure leaves nothing half-written.
  * The only instance state is caches of what storage says (this object is the sole writer).
+ *
+ * Seeded candidates are not stored: they are derived from the seed configuration on demand
+ * (seed-plan.ts, seed.ts). What is stored is what differs — the demo candidates, candidates created
+ * through the control API, and an override row for each derived candidate changed or deleted.
  */
 
-import { BatchInsert } from "./batch-insert";
+import { DEMO_CANDIDATES } from "./demo-data";
 import { type Decision, type FaultRule, faultAnswer, OPS, type Op, pickRule, type StoredRule } from "./faults";
+import { derivedEvents, listingQuery, mergePositions, type OverrideState, type Position, passesExclusions, type Window } from "./match";
 import { type CandidateRecord, emailsOf, type SeededCandidate } from "./records";
-import { ACCOUNT_TABLES } from "./schema";
-import { type SeedOptions, seedCandidates } from "./seed";
+import { ACCOUNT_SCHEMA_VERSION, ACCOUNT_TABLES, CANDIDATE_TABLE_NAMES, META_TABLE } from "./schema";
+import { demoCandidates, generateRecord, indexOfEmail } from "./seed";
+import { type SeedConfig, SeedPlan } from "./seed-plan";
 import { DEFAULT_TOKEN_TTL_SECONDS } from "./tokens";
+import type { IdsRequest } from "./upstream-schemas";
+
+/** A seeding request: everything of `SeedConfig` but the number of demo candidates that exist. */
+export type SeedOptions = Omit<SeedConfig, "demoTotal">;
+
+/** Derived indexes looked up per query when a listing checks for overrides (≤ 100 bound parameters). */
+const OVERRIDE_BATCH = 90;
 
 export interface AccountSettings {
   latencyMs: number;
@@ -28,6 +41,10 @@ export interface CandidateRow {
   record: CandidateRecord;
   createdAt: number;
   deletedAt: number | null;
+  /** The derived index (seed-plan.ts) of a seeded candidate, overridden or not; null for others. */
+  index: number | null;
+  /** Whether a row exists in storage (false: a derived candidate as seeded, never written). */
+  stored: boolean;
 }
 
 type EventKind = "created" | "updated" | "deleted";
@@ -35,6 +52,9 @@ type EventKind = "created" | "updated" | "deleted";
 export class AccountStore {
   private ready = false;
   private cachedSettings: AccountSettings | null = null;
+  private cachedPlan: SeedPlan | null = null;
+  /** Whether any derived candidate has an override row (most listings then skip the lookups). */
+  private anyOverride: boolean | null = null;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -47,19 +67,24 @@ export class AccountStore {
 
   /**
    * Creates the schema and, on the account's first use, seeds it (contract data must exist before the
-   * first call). The object remembers whose account it is and refuses to serve another client id.
+   * first call). The object remembers whose account it is and refuses to serve another client id. An
+   * account stored under an older schema keeps its settings, tokens, faults and counters and is
+   * reseeded with the default data.
    */
   ensure(clientId: string): void {
     if (this.ready) return;
+    this.sql.exec(META_TABLE);
+    const current = this.meta("schema") === ACCOUNT_SCHEMA_VERSION;
+    if (!current) for (const table of CANDIDATE_TABLE_NAMES) this.sql.exec(`DROP TABLE IF EXISTS ${table}`);
     for (const statement of ACCOUNT_TABLES) this.sql.exec(statement);
     const owner = this.meta("client_id");
-    if (owner === null) {
+    if (owner !== null && owner !== clientId) throw new Error(`account object of ${owner} addressed as ${clientId}`);
+    if (owner === null || !current) {
       this.storage.transactionSync(() => {
         this.setMeta("client_id", clientId);
-        this.replaceCandidates(seedCandidates({ clientId, count: this.defaultSeedCount }));
+        this.setMeta("schema", ACCOUNT_SCHEMA_VERSION);
+        this.replaceCandidates({ clientId, count: this.defaultSeedCount });
       });
-    } else if (owner !== clientId) {
-      throw new Error(`account object of ${owner} addressed as ${clientId}`);
     }
     this.ready = true;
   }
@@ -177,53 +202,59 @@ export class AccountStore {
     return n;
   }
 
-  // --- candidates ----------------------------------------------------------------------------------
+  // --- candidates ---------------------------------------------------------------------------------
 
-  /** Wipes candidates, events and the email index, and reseeds (settings, tokens and faults stay). */
+  /** Wipes stored candidates, events and the email index, and reseeds (settings, tokens and faults stay). */
   reseed(options: SeedOptions): number {
     let count = 0;
     this.storage.transactionSync(() => {
-      count = this.replaceCandidates(seedCandidates(options));
+      count = this.replaceCandidates(options);
     });
     return count;
   }
 
-  private replaceCandidates(candidates: Iterable<SeededCandidate>): number {
+  /** Stores the seed configuration and the demo candidates; the generated ones are derived from it. */
+  private replaceCandidates(options: SeedOptions): number {
     this.sql.exec("DELETE FROM candidates");
     this.sql.exec("DELETE FROM events");
     this.sql.exec("DELETE FROM emails");
-    const rows = new BatchInsert(this.sql, "INSERT INTO candidates (id, data, lifecycle, source, created_at, deleted_at)", 6);
-    const events = new BatchInsert(this.sql, "INSERT OR IGNORE INTO events (kind, at, id)", 3);
-    const emails = new BatchInsert(this.sql, "INSERT OR IGNORE INTO emails (email, id)", 2);
-    let count = 0;
-    for (const c of candidates) {
-      const { record } = c;
-      rows.add(record.id, JSON.stringify(record), record.lifecycle, record.source, c.createdAt, c.deletedAt);
-      events.add("created", c.createdAt, record.id);
-      for (const at of c.updatedAt) events.add("updated", at, record.id);
-      if (c.deletedAt === null) for (const email of emailsOf(record)) emails.add(email, record.id);
-      else events.add("deleted", c.deletedAt, record.id);
-      count++;
+    this.sql.exec("DELETE FROM meta WHERE key = 'derived_deleted'");
+    this.setMeta("seed", JSON.stringify({ count: options.count, seed: options.seed, demo: options.demo }));
+    this.cachedPlan = null;
+    this.anyOverride = false;
+    for (const candidate of demoCandidates(this.plan())) this.insertCandidate(candidate, null);
+    return options.count;
+  }
+
+  /** The derivation of this account's seeded candidates. */
+  plan(): SeedPlan {
+    if (!this.cachedPlan) {
+      const seed = JSON.parse(this.meta("seed") ?? "{}") as Partial<SeedOptions>;
+      this.cachedPlan = new SeedPlan({
+        clientId: this.clientId(),
+        count: seed.count ?? this.defaultSeedCount,
+        seed: seed.seed,
+        demo: seed.demo,
+        demoTotal: DEMO_CANDIDATES.length,
+      });
     }
-    rows.flush();
-    events.flush();
-    emails.flush();
-    return count;
+    return this.cachedPlan;
   }
 
   /** Inserts one candidate with its whole timeline (created, updated…, deleted). Call inside a transaction. */
-  private insertCandidate(c: SeededCandidate): void {
+  private insertCandidate(c: SeededCandidate, index: number | null): void {
     const { record } = c;
     this.sql.exec(
-      "INSERT INTO candidates (id, data, lifecycle, source, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO candidates (id, data, lifecycle, source, created_at, deleted_at, idx) VALUES (?, ?, ?, ?, ?, ?, ?)",
       record.id,
       JSON.stringify(record),
       record.lifecycle,
       record.source,
       c.createdAt,
       c.deletedAt,
+      index,
     );
-    this.addEvent("created", c.createdAt, record.id);
+    if (index === null) this.addEvent("created", c.createdAt, record.id);
     for (const at of c.updatedAt) this.addEvent("updated", at, record.id);
     if (c.deletedAt === null) this.indexEmails(record);
     else this.addEvent("deleted", c.deletedAt, record.id);
@@ -241,16 +272,38 @@ export class AccountStore {
     }
   }
 
-  /** A candidate by id; deleted ones only when `includeDeleted`. */
+  private storedRow(row: { data: string; created_at: number; deleted_at: number | null; idx: number | null }): CandidateRow {
+    return {
+      record: JSON.parse(row.data) as CandidateRecord,
+      createdAt: row.created_at,
+      deletedAt: row.deleted_at,
+      index: row.idx,
+      stored: true,
+    };
+  }
+
+  /** A candidate by id (a stored row wins over the derivation); deleted ones only when `includeDeleted`. */
   load(id: string, includeDeleted = false): CandidateRow | null {
     const row = this.sql
-      .exec<{ data: string; created_at: number; deleted_at: number | null }>(
-        "SELECT data, created_at, deleted_at FROM candidates WHERE id = ?",
+      .exec<{ data: string; created_at: number; deleted_at: number | null; idx: number | null }>(
+        "SELECT data, created_at, deleted_at, idx FROM candidates WHERE id = ?",
         id,
       )
       .toArray()[0];
-    if (!row || (row.deleted_at !== null && !includeDeleted)) return null;
-    return { record: JSON.parse(row.data) as CandidateRecord, createdAt: row.created_at, deletedAt: row.deleted_at };
+    let found: CandidateRow | null;
+    if (row) found = this.storedRow(row);
+    else {
+      const skeleton = this.plan().find(id);
+      found = skeleton && {
+        record: generateRecord(this.plan(), skeleton),
+        createdAt: skeleton.createdAt,
+        deletedAt: skeleton.deletedAt,
+        index: skeleton.index,
+        stored: false,
+      };
+    }
+    if (!found || (found.deletedAt !== null && !includeDeleted)) return null;
+    return found;
   }
 
   /** Current candidates among `ids` (indexed lookups; `ids` is at most 50 long, within the bind limit). */
@@ -258,77 +311,165 @@ export class AccountStore {
     const out = new Map<string, CandidateRecord>();
     if (ids.length === 0) return out;
     const marks = ids.map(() => "?").join(",");
-    const rows = this.sql.exec<{ id: string; data: string }>(
-      `SELECT id, data FROM candidates WHERE deleted_at IS NULL AND id IN (${marks})`,
+    const stored = new Set<string>();
+    const rows = this.sql.exec<{ id: string; data: string; deleted_at: number | null }>(
+      `SELECT id, data, deleted_at FROM candidates WHERE id IN (${marks})`,
       ...ids,
     );
-    for (const row of rows) out.set(row.id, JSON.parse(row.data) as CandidateRecord);
+    for (const row of rows) {
+      stored.add(row.id);
+      if (row.deleted_at === null) out.set(row.id, JSON.parse(row.data) as CandidateRecord);
+    }
+    const plan = this.plan();
+    for (const id of ids) {
+      if (stored.has(id)) continue;
+      const skeleton = plan.find(id);
+      if (skeleton && skeleton.deletedAt === null) out.set(id, generateRecord(plan, skeleton));
+    }
     return out;
   }
 
+  /** Whether the id is taken, by a stored or a derived candidate (deleted ones included). */
   exists(id: string): boolean {
-    return this.sql.exec("SELECT 1 FROM candidates WHERE id = ?", id).toArray().length > 0;
+    return this.sql.exec("SELECT 1 FROM candidates WHERE id = ?", id).toArray().length > 0 || this.plan().find(id) !== null;
   }
 
-  /** The first of `emails` (any case) that belongs to a current candidate other than `exceptId`. */
-  emailOwnedByOther(emails: readonly string[], exceptId: string): string | null {
+  /**
+   * The first of `emails` (any case) that belongs to a current candidate other than `exceptId`, with
+   * that candidate's id. Stored candidates are in the emails table; a derived one is found through the
+   * index its generated emails carry (seed.ts), unless a stored override replaced it.
+   */
+  emailOwner(emails: readonly string[], exceptId: string): { email: string; id: string } | null {
+    const plan = this.plan();
     for (const email of emails) {
-      const hit = this.sql
-        .exec("SELECT id FROM emails WHERE email = ? AND id <> ? LIMIT 1", email.trim().toLowerCase(), exceptId)
-        .toArray();
-      if (hit.length > 0) return email;
+      const key = email.trim().toLowerCase();
+      const hit = this.sql.exec<{ id: string }>("SELECT id FROM emails WHERE email = ? AND id <> ? LIMIT 1", key, exceptId).toArray()[0];
+      if (hit) return { email, id: hit.id };
+      const index = indexOfEmail(key);
+      if (index === null || index < 0 || index >= plan.generated) continue;
+      const skeleton = plan.skeleton(index);
+      if (skeleton.deletedAt !== null || skeleton.id === exceptId) continue;
+      if (this.sql.exec("SELECT 1 FROM candidates WHERE id = ?", skeleton.id).toArray().length > 0) continue;
+      if (emailsOf(generateRecord(plan, skeleton)).includes(key)) return { email, id: skeleton.id };
     }
     return null;
   }
 
-  /** The current candidate that owns one of `emails` (any case), or null (§7's `existing_id`). */
-  emailOwner(emails: readonly string[]): string | null {
-    for (const email of emails) {
-      const hit = this.sql.exec<{ id: string }>("SELECT id FROM emails WHERE email = ? LIMIT 1", email.trim().toLowerCase()).toArray();
-      if (hit.length > 0) return hit[0].id;
-    }
-    return null;
-  }
-
-  /** Stores a changed record and records its `updated` event at `at`. */
-  save(record: CandidateRecord, at: number): void {
+  /**
+   * Stores a changed record and records its `updated` event at `at`. A derived candidate's first write
+   * stores its override row (with its derived index and creation time).
+   */
+  save(previous: CandidateRow, record: CandidateRecord, at: number): void {
     this.storage.transactionSync(() => {
-      this.sql.exec(
-        "UPDATE candidates SET data = ?, lifecycle = ?, source = ? WHERE id = ?",
-        JSON.stringify(record),
-        record.lifecycle,
-        record.source,
-        record.id,
-      );
-      this.indexEmails(record);
+      if (previous.stored) {
+        this.sql.exec(
+          "UPDATE candidates SET data = ?, lifecycle = ?, source = ? WHERE id = ?",
+          JSON.stringify(record),
+          record.lifecycle,
+          record.source,
+          record.id,
+        );
+        this.indexEmails(record);
+      } else this.insertOverride(record, previous, null);
       this.addEvent("updated", at, record.id);
     });
   }
 
+  private insertOverride(record: CandidateRecord, previous: CandidateRow, deletedAt: number | null): void {
+    this.insertCandidate({ record, createdAt: previous.createdAt, updatedAt: [], deletedAt }, previous.index);
+    this.anyOverride = true;
+  }
+
   create(candidate: SeededCandidate): void {
-    this.storage.transactionSync(() => this.insertCandidate(candidate));
+    this.storage.transactionSync(() => this.insertCandidate(candidate, null));
   }
 
   /** Marks a candidate deleted: it leaves the profiles call and frees its emails; its events stay. */
-  remove(id: string, at: number): void {
+  remove(previous: CandidateRow, at: number): void {
     this.storage.transactionSync(() => {
-      this.sql.exec("UPDATE candidates SET deleted_at = ? WHERE id = ?", at, id);
-      this.sql.exec("DELETE FROM emails WHERE id = ?", id);
-      this.addEvent("deleted", at, id);
+      if (previous.stored) {
+        this.sql.exec("UPDATE candidates SET deleted_at = ? WHERE id = ?", at, previous.record.id);
+        this.sql.exec("DELETE FROM emails WHERE id = ?", previous.record.id);
+        this.addEvent("deleted", at, previous.record.id);
+      } else this.insertOverride(previous.record, previous, at);
     });
   }
 
   counts(): { current: number; deleted: number } {
     const row = this.sql
-      .exec<{ current: number; deleted: number }>(
-        "SELECT count(*) - count(deleted_at) AS current, count(deleted_at) AS deleted FROM candidates",
+      .exec<{ plain_current: number; plain_deleted: number; overridden_deleted: number }>(
+        `SELECT coalesce(sum(idx IS NULL AND deleted_at IS NULL), 0) AS plain_current,
+                coalesce(sum(idx IS NULL AND deleted_at IS NOT NULL), 0) AS plain_deleted,
+                coalesce(sum(idx IS NOT NULL AND deleted_at IS NOT NULL), 0) AS overridden_deleted
+         FROM candidates`,
       )
       .one();
-    return { current: row.current, deleted: row.deleted };
+    // Overrides exist only for derived candidates that were current when first written.
+    const derivedDeleted = this.derivedDeleted();
+    return {
+      current: this.plan().generated - derivedDeleted - row.overridden_deleted + row.plain_current,
+      deleted: derivedDeleted + row.overridden_deleted + row.plain_deleted,
+    };
   }
 
-  /** Runs a listing query built by match.ts. */
-  query(sql: string, params: ReadonlyArray<string | number>): Array<{ id: string; at: number }> {
-    return this.sql.exec<{ id: string; at: number }>(sql, ...params).toArray();
+  /** How many derived candidates the seed deletes: a scan of the derivation, done once per seeding. */
+  private derivedDeleted(): number {
+    const cached = this.meta("derived_deleted");
+    if (cached !== null) return Number(cached);
+    const n = this.plan().countDeleted();
+    this.setMeta("derived_deleted", String(n));
+    return n;
+  }
+
+  /** Bytes of this account's SQLite database (the figure that shows what an override costs). */
+  storageBytes(): number {
+    return this.sql.databaseSize;
+  }
+
+  /**
+   * One page of a Match API listing, plus one position to tell whether another page follows: the
+   * stored rows' query merged with the derived candidates' events.
+   */
+  listing(request: IdsRequest, window: Window, limit: number): Position[] {
+    const q = listingQuery(request, window.after);
+    const stored = this.sql.exec<{ id: string; at: number }>(q.sql, ...q.params).toArray();
+    return mergePositions(stored, this.derivedListing(request, window, limit), limit);
+  }
+
+  private derivedListing(request: IdsRequest, window: Window, limit: number): Position[] {
+    const out: Position[] = [];
+    let batch: Array<Position & { index: number; lifecycle: string | null; source: string | null }> = [];
+    const flush = () => {
+      const overrides = this.overridesOf(batch.map((e) => e.index));
+      for (const e of batch) {
+        const o = overrides.get(e.index);
+        if (window.kind === "all" && o?.deleted) continue;
+        if (!passesExclusions(request, o ? o.lifecycle : e.lifecycle, o ? o.source : e.source)) continue;
+        out.push({ at: e.at, id: e.id });
+      }
+      batch = [];
+    };
+    for (const event of derivedEvents(this.plan(), window)) {
+      batch.push(event);
+      if (batch.length >= Math.min(OVERRIDE_BATCH, limit - out.length)) {
+        flush();
+        if (out.length >= limit) break;
+      }
+    }
+    flush();
+    return out.slice(0, limit);
+  }
+
+  /** The stored overrides of these derived indexes (at most OVERRIDE_BATCH of them). */
+  private overridesOf(indexes: readonly number[]): Map<number, OverrideState> {
+    const out = new Map<number, OverrideState>();
+    this.anyOverride ??= this.sql.exec("SELECT 1 FROM candidates WHERE idx IS NOT NULL LIMIT 1").toArray().length > 0;
+    if (!this.anyOverride || indexes.length === 0) return out;
+    const rows = this.sql.exec<{ idx: number; deleted_at: number | null; lifecycle: string | null; source: string | null }>(
+      `SELECT idx, deleted_at, lifecycle, source FROM candidates WHERE idx IN (${indexes.map(() => "?").join(",")})`,
+      ...indexes,
+    );
+    for (const r of rows) out.set(r.idx, { deleted: r.deleted_at !== null, lifecycle: r.lifecycle, source: r.source });
+    return out;
   }
 }

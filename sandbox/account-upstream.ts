@@ -5,14 +5,21 @@
 import type { AccountStore } from "./account-store";
 import { e164Parts, replaceContact, USE_PLACEMENT } from "./contact";
 import { findUser } from "./demo-data";
-import { decodeCursor, encodeCursor, listingQuery } from "./match";
+import { decodeCursor, encodeCursor, listingWindow } from "./match";
 import { Rng, uuidV1 } from "./prng";
 import { emptyRecord, type NoteRecord } from "./records";
 import { renderCandidate, renderCandidates } from "./render-hrxml";
 import { fail, ok, type Reply } from "./reply";
 import { noteTime, parseInstant } from "./time";
 import { mintToken } from "./tokens";
-import type { ContactPatch, IdsRequest, NoteCreate, PersonCreate, ProfilesRequest } from "./upstream-schemas";
+import {
+  type ContactPatch,
+  DEFAULT_PAGE_SIZE,
+  type IdsRequest,
+  type NoteCreate,
+  type PersonCreate,
+  type ProfilesRequest,
+} from "./upstream-schemas";
 
 /** The credential rule of the simulator (sandbox/README.md): the secret is derived from the client id. */
 export function sandboxSecret(clientId: string): string {
@@ -47,11 +54,11 @@ export function listIds(store: AccountStore, request: IdsRequest): Reply {
   const kind = request.DateTimeRange?.Event ?? "all";
   const after = request.Cursor ? decodeCursor(kind, request.Cursor) : null;
   if (request.Cursor && !after) return fail(422, "invalid", "Cursor is not one this listing returned");
-  const q = listingQuery(request, after);
-  const rows = store.query(q.sql, q.params);
-  const more = rows.length > q.pageSize;
-  const page = more ? rows.slice(0, q.pageSize) : rows;
-  return ok({ Ids: page.map((r) => r.id), Cursor: more ? encodeCursor(q.kind, page[page.length - 1]) : null });
+  const pageSize = request.PageSize ?? DEFAULT_PAGE_SIZE;
+  const rows = store.listing(request, listingWindow(request, after), pageSize + 1);
+  const more = rows.length > pageSize;
+  const page = more ? rows.slice(0, pageSize) : rows;
+  return ok({ Ids: page.map((r) => r.id), Cursor: more ? encodeCursor(kind, page[page.length - 1]) : null });
 }
 
 /** §3: current candidates among the ids, in the order asked, each once; unknown and deleted ones absent. */
@@ -74,12 +81,12 @@ export function patchContact(store: AccountStore, id: string, patch: ContactPatc
   if (!row) return notFound(id);
   const emails = patch.emails ? dedupeEmails(patch.emails) : undefined;
   if (emails) {
-    const taken = store.emailOwnedByOther(emails, id);
-    if (taken) return fail(409, "conflict", `Email ${taken} already belongs to another candidate`);
+    const taken = store.emailOwner(emails, id);
+    if (taken) return fail(409, "conflict", `Email ${taken.email} already belongs to another candidate`);
   }
   const phones = patch.phones?.map((p) => ({ ...USE_PLACEMENT[p.use], parts: e164Parts(p.number)! }));
   const record = { ...row.record, contact: replaceContact(row.record.contact, { emails, phones }) };
-  store.save(record, now);
+  store.save(row, record, now);
   return ok(renderCandidate(record, new Set()));
 }
 
@@ -103,7 +110,7 @@ export function createNote(store: AccountStore, id: string, input: NoteCreate, n
     DateTime: noteTime(input.DateTime ? parseInstant(input.DateTime)! : now),
     AuthorEmail: findUser(input.AuthorEmail)!.Email,
   };
-  store.save({ ...row.record, notes: [...row.record.notes, note] }, now);
+  store.save(row, { ...row.record, notes: [...row.record.notes, note] }, now);
   return ok({ Note: note }, 201);
 }
 
@@ -115,7 +122,7 @@ export function updateNote(store: AccountStore, id: string, noteId: string, text
   if (index < 0) return fail(404, "not_found", `No note ${noteId} on candidate ${id}`);
   const note = { ...row.record.notes[index], Text: text };
   const notes = row.record.notes.map((n, i) => (i === index ? note : n));
-  store.save({ ...row.record, notes }, now);
+  store.save(row, { ...row.record, notes }, now);
   return ok({ Note: note });
 }
 
@@ -126,8 +133,9 @@ export function updateNote(store: AccountStore, id: string, noteId: string, text
  */
 export function createPerson(store: AccountStore, input: PersonCreate, now: number): Reply {
   const emails = dedupeEmails(input.emails ?? []);
-  const owner = store.emailOwner(emails);
-  if (owner) return fail(409, "conflict", "An email of the new candidate already belongs to a candidate", { existing_id: owner });
+  // No candidate has the empty id: every owner counts.
+  const owner = store.emailOwner(emails, "");
+  if (owner) return fail(409, "conflict", "An email of the new candidate already belongs to a candidate", { existing_id: owner.id });
   const id = uuidV1(new Rng(crypto.randomUUID()), now);
   const given = input.GivenName || null;
   const family = input.FamilyName || null;

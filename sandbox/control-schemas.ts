@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { faultRuleSchema, MAX_LATENCY_MS } from "./faults";
 import { PHONE_SLOTS } from "./records";
+import { MAX_SEED_CANDIDATES } from "./seed-plan";
 import { parseInstant } from "./time";
 
 const text = (max = 200) => z.string().max(max);
@@ -96,7 +97,8 @@ export const faultsBodySchema = z.object({ rules: z.array(faultRuleSchema).max(5
 
 export const seedBodySchema = z
   .object({
-    count: z.number().int().min(0).max(50_000),
+    /** Derived on demand (seed-plan.ts): a million costs no more to seed than ten. */
+    count: z.number().int().min(0).max(MAX_SEED_CANDIDATES),
     seed: z.union([z.string().max(200), z.number()]).optional(),
     demo: z.boolean().optional(),
   })

@@ -4,28 +4,41 @@
  * creating only its own tables. See sandbox/README.md, "Storage".
  */
 
+/** Bumped when the account tables change shape; an account stored under another version is rebuilt. */
+export const ACCOUNT_SCHEMA_VERSION = "2";
+
+// Settings, the seed configuration, the schema version and the owning client id.
+export const META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+
+/** The tables of candidate data: dropped and recreated when the schema version changes. */
+export const CANDIDATE_TABLE_NAMES = ["candidates", "events", "emails"];
+
 export const ACCOUNT_TABLES = [
-  // Settings, the seeded flag and the owning client id.
-  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-  // One compact JSON record per candidate (records.ts); deleted candidates stay with deleted_at set,
-  // because the Match API still lists them under `created` and `deleted`.
+  META_TABLE,
+  // Stored candidates only: created through the API or control routes, the demo candidates, and
+  // overrides of derived (seeded) candidates that were changed or deleted — `idx` is then the derived
+  // index (seed-plan.ts), NULL otherwise. One compact JSON record each (records.ts); deleted candidates
+  // stay with deleted_at set, because the Match API still lists them under `created` and `deleted`.
   `CREATE TABLE IF NOT EXISTS candidates (
      id TEXT PRIMARY KEY,
      data TEXT NOT NULL,
      lifecycle TEXT,
      source TEXT,
      created_at INTEGER NOT NULL,
-     deleted_at INTEGER
+     deleted_at INTEGER,
+     idx INTEGER
    )`,
   "CREATE INDEX IF NOT EXISTS candidates_by_created ON candidates (created_at, id)",
-  // The Match API's event log; the primary key is the keyset order of a listing.
+  "CREATE INDEX IF NOT EXISTS candidates_by_idx ON candidates (idx) WHERE idx IS NOT NULL",
+  // The stored part of the Match API's event log (derived candidates' seeded events are not stored);
+  // the primary key is the keyset order of a listing.
   `CREATE TABLE IF NOT EXISTS events (
      kind TEXT NOT NULL,
      at INTEGER NOT NULL,
      id TEXT NOT NULL,
      PRIMARY KEY (kind, at, id)
    ) WITHOUT ROWID`,
-  // Lower-cased emails of current candidates: Talemetry merges by email, so one owner each (409).
+  // Lower-cased emails of current stored candidates: Talemetry merges by email, so one owner each (409).
   `CREATE TABLE IF NOT EXISTS emails (
      email TEXT NOT NULL,
      id TEXT NOT NULL,

@@ -1,11 +1,16 @@
 /**
- * Deterministic seed data for one account: the demo candidates first, then generated ones drawn from a
- * PRNG keyed by the client id (and an optional seed). Everything — ids, names, messy phones, event
- * times — depends only on that key, so reruns are identical and two accounts differ. Event times are
- * spread over a fixed past window (not "now"), for the same reason.
+ * Deterministic seed data for one account: the demo candidates (stored rows, see account-store.ts) and
+ * generated candidates derived on demand. A generated candidate is a pure function of the account's seed
+ * key and its index (seed-plan.ts gives its id and timeline, this file its record): names, messy
+ * phones, emails and the rest come from PRNG streams keyed by (key, index), so reruns are identical,
+ * two accounts differ, and candidate 999,999 costs no more than candidate 0.
+ *
+ * What a sequential generator would get from shared state is derived instead: an email is unique
+ * because it carries the index (`indexOfEmail` reads it back, for the 409 check), and a shared phone
+ * number is copied from a nearby earlier candidate of the same country.
  */
 import { DEMO_CANDIDATES, SANDBOX_USERS } from "./demo-data";
-import { Rng, uuidV1, uuidV4 } from "./prng";
+import { Rng, uuidV4 } from "./prng";
 import type {
   ApplicationRecord,
   CandidateRecord,
@@ -18,7 +23,6 @@ import type {
   SchoolRecord,
   SeededCandidate,
 } from "./records";
-import { emailsOf } from "./records";
 import {
   APP_SOURCES,
   AUDIENCES,
@@ -27,30 +31,19 @@ import {
   type Country,
   DEGREES,
   DISPOSITIONS,
-  LIFECYCLES,
   LOCALES,
   NOTE_TEXTS,
   POSTINGS,
   SCHOOLS,
-  SOURCES,
   TAGS,
   TITLES,
   WORDS,
 } from "./seed-data";
 import { garbagePhone, messyPhone } from "./seed-phones";
-import { fieldTime, noteTime } from "./time";
+import { SEED_WINDOW, type SeedPlan, type Skeleton, STREAM } from "./seed-plan";
+import { fieldTime, isoDate, noteTime } from "./time";
 
-/** Seeded events fall in this window: fixed, so reruns are identical, and in the past, before any write. */
-export const SEED_WINDOW = { from: Date.parse("2022-01-01T00:00:00Z"), to: Date.parse("2025-06-30T00:00:00Z") };
-
-export interface SeedOptions {
-  clientId: string;
-  count: number;
-  /** Mixed into the PRNG key: the same client id with another seed gets other data. */
-  seed?: string;
-  /** Include the demo candidates (default true). */
-  demo?: boolean;
-}
+export { SEED_WINDOW };
 
 type Weights<T> = ReadonlyArray<readonly [T, number]>;
 
@@ -96,12 +89,6 @@ const APP_COUNT: Weights<number> = [
   [2, 15],
   [3, 5],
 ];
-const UPDATE_COUNT: Weights<number> = [
-  [0, 40],
-  [1, 35],
-  [2, 15],
-  [3, 10],
-];
 const NOTE_COUNT: Weights<number> = [
   [0, 45],
   [1, 30],
@@ -115,30 +102,17 @@ const TAG_COUNT: Weights<number> = [
   [4, 10],
 ];
 
-interface SeedState {
-  rng: Rng;
-  emails: Set<string>;
-  /** Next numeric suffix to try per base address, so finding a free address stays O(1). */
-  emailSuffix: Map<string, number>;
-  /** Recent real numbers per country: a few candidates reuse one (households, shared office lines). */
-  phonePool: Map<Country, PhoneParts[]>;
-}
+/** How far back (in indexes) a candidate looks for a same-country candidate whose number it shares. */
+const SHARE_LOOKBACK = 32;
 
-/** The account's candidates in seeding order; a generator so 10,000 records never sit in memory at once. */
-export function* seedCandidates(options: SeedOptions): Generator<SeededCandidate> {
-  const demo = options.demo === false ? [] : DEMO_CANDIDATES.slice(0, options.count);
-  for (const d of demo) {
-    yield { record: structuredClone(d.record), createdAt: d.createdAt, updatedAt: [...d.updatedAt], deletedAt: null };
-  }
-  const state: SeedState = {
-    rng: new Rng(`talemetry-sandbox:${options.clientId}:${options.seed ?? ""}`),
-    // Demo emails are reserved whether or not the demo candidates are seeded, so generated data does
-    // not depend on the `demo` flag and a demo candidate can always be added later without a conflict.
-    emails: new Set(DEMO_CANDIDATES.flatMap((d) => emailsOf(d.record))),
-    emailSuffix: new Map(),
-    phonePool: new Map(),
-  };
-  for (let i = demo.length; i < options.count; i++) yield generateCandidate(state);
+/** The demo candidates an account seeded with `plan` holds (stored rows, with their fixed times). */
+export function demoCandidates(plan: SeedPlan): SeededCandidate[] {
+  return DEMO_CANDIDATES.slice(0, plan.demoCount).map((d) => ({
+    record: structuredClone(d.record),
+    createdAt: d.createdAt,
+    updatedAt: [...d.updatedAt],
+    deletedAt: null,
+  }));
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000) * 1000;
@@ -163,24 +137,24 @@ function asciiSlug(text: string): string {
   return slug;
 }
 
-function uniqueEmail(state: SeedState, given: string, family: string, domains: readonly string[]): string {
-  const { rng } = state;
-  const local = `${asciiSlug(given)}${rng.pick([".", "_", ""])}${asciiSlug(family)}` || "candidate";
-  const domain = rng.pick(domains);
-  const base = `${local}@${domain}`;
-  let email = base;
-  if (state.emails.has(base)) {
-    let n = state.emailSuffix.get(base) ?? 2;
-    while (state.emails.has(`${local}${n}@${domain}`)) n++;
-    email = `${local}${n}@${domain}`;
-    state.emailSuffix.set(base, n + 1);
-  }
-  state.emails.add(email);
+/** Letters and digits only, so the index an email carries is the one run of digits before the `@`. */
+function emailFor(rng: Rng, given: string, family: string, domains: readonly string[], index: number, nth: number): string {
+  const g = asciiSlug(given) || "c";
+  const f = asciiSlug(family) || "candidate";
+  const local = nth === 0 ? `${g}${rng.pick([".", "_", ""])}${f}` : `${g[0]}${f}`;
+  const email = `${local}${index + 1}@${rng.pick(domains)}`;
   // Some CRMs keep whatever case was typed; uniqueness is case-insensitive all the same.
   if (!rng.chance(0.12)) return email;
   const [l, d] = email.split("@");
   const cap = (s: string) => s.replace(/(^|[._])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase());
   return `${cap(l)}@${cap(d)}`;
+}
+
+/** The index a generated email carries (`indexOfEmail("Ana.Silva17@example.com") === 16`), or null. */
+export function indexOfEmail(email: string): number | null {
+  const match = /(\d+)@[^@]*$/.exec(email);
+  if (!match || match[1].length > 9) return null;
+  return Number(match[1]) - 1;
 }
 
 function address(rng: Rng, country: Country): PostalAddress {
@@ -199,39 +173,61 @@ function address(rng: Rng, country: Country): PostalAddress {
   };
 }
 
-/** Phones with their HR-XML slot and Use. A few are copied from an earlier candidate (shared numbers). */
-function phones(state: SeedState, country: Country): Array<{ slot: PhoneSlot; use: string | null; parts: PhoneParts }> {
-  const { rng } = state;
+interface SeedPhone {
+  slot: PhoneSlot;
+  use: string | null;
+  parts: PhoneParts;
+  /** Its own dialable number (not garbage, not copied): one a later candidate may share. */
+  own: boolean;
+}
+
+/** A dialable number has at least 9 digits among its country, area and subscriber parts. */
+function dialable(parts: PhoneParts): boolean {
+  return `${parts.InternationalCountryCode ?? ""}${parts.AreaCityCode ?? ""}${parts.SubscriberNumber ?? ""}`.replace(/\D/g, "").length >= 9;
+}
+
+const countryOf = (plan: SeedPlan, j: number): Country => Rng.at(plan.key, j, STREAM.content).weighted(COUNTRY_WEIGHTS);
+
+/**
+ * Candidate j's phones (or null: no contact block at all), from its own stream. A phone marked to be
+ * shared takes the first own number of the nearest earlier candidate of the same country (households,
+ * shared office lines); `share: false` leaves such a phone as drawn, which is how that neighbour's own
+ * numbers are found without following a chain.
+ */
+function phonesOf(plan: SeedPlan, j: number, country: Country, share: boolean): SeedPhone[] | null {
+  const rng = Rng.at(plan.key, j, STREAM.phones);
+  if (rng.chance(0.05)) return null;
   const count = rng.weighted(PHONE_COUNT);
-  const out: Array<{ slot: PhoneSlot; use: string | null; parts: PhoneParts }> = [];
+  const out: SeedPhone[] = [];
   for (let i = 0; i < count; i++) {
     const slot = rng.weighted(PHONE_SLOT);
     const use = rng.weighted(PHONE_USE);
-    const pool = state.phonePool.get(country) ?? [];
-    state.phonePool.set(country, pool);
-    let parts: PhoneParts;
-    if (pool.length > 0 && rng.chance(0.04)) parts = structuredClone(rng.pick(pool));
-    else if (rng.chance(0.03)) parts = garbagePhone(rng);
-    else {
-      parts = messyPhone(rng, country, slot === "Mobile");
-      pool.push(parts);
-      if (pool.length > 32) pool.shift();
-    }
-    out.push({ slot, use, parts });
+    const copy = rng.chance(0.04);
+    const parts = rng.chance(0.03) ? garbagePhone(rng) : messyPhone(rng, country, slot === "Mobile");
+    const shared = copy && share ? sharedNumber(plan, j, country) : null;
+    out.push({ slot, use, parts: shared ?? parts, own: !copy && dialable(parts) });
   }
   return out;
+}
+
+function sharedNumber(plan: SeedPlan, j: number, country: Country): PhoneParts | null {
+  for (let k = j - 1; k >= Math.max(0, j - SHARE_LOOKBACK); k--) {
+    if (countryOf(plan, k) !== country) continue;
+    const own = phonesOf(plan, k, country, false)?.find((p) => p.own);
+    if (own) return structuredClone(own.parts);
+  }
+  return null;
 }
 
 /**
  * Groups emails, phones and the address into ContactMethods: about half the candidates get one
  * ContactMethod holding everything (an object when rendered), the others one per phone (an array).
  */
-function contactMethods(state: SeedState, country: Country, given: string, family: string): ContactMethodRecord[] {
-  const { rng } = state;
-  if (rng.chance(0.05)) return [];
+function contactMethods(rng: Rng, plan: SeedPlan, j: number, country: Country, given: string, family: string): ContactMethodRecord[] {
+  const list = phonesOf(plan, j, country, true);
+  if (list === null) return [];
   const emailCount = rng.weighted(EMAIL_COUNT);
-  const emails = Array.from({ length: emailCount }, () => uniqueEmail(state, given, family, WORDS[country].domains));
-  const list = phones(state, country);
+  const emails = Array.from({ length: emailCount }, (_, nth) => emailFor(rng, given, family, WORDS[country].domains, j, nth));
   const addr = rng.chance(0.7) ? address(rng, country) : undefined;
   const methods: ContactMethodRecord[] = [];
   const together = rng.chance(0.55);
@@ -253,7 +249,7 @@ function contactMethods(state: SeedState, country: Country, given: string, famil
 }
 
 function yearMonth(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 7);
+  return isoDate(ms).slice(0, 7);
 }
 
 function jobs(rng: Rng, country: Country): JobRecord[] {
@@ -302,11 +298,11 @@ function applications(rng: Rng, createdAt: number): ApplicationRecord[] {
     const applied = timeBetween(rng, createdAt, SEED_WINDOW.to);
     const source = rng.pick(APP_SOURCES);
     const app: ApplicationRecord = {
-      application_date: new Date(applied).toISOString().slice(0, 10),
+      application_date: isoDate(applied),
       DispositionReasonName: "New",
       DispositionStatusCode: code,
       DispositionStatusName: name,
-      DispositionDate: new Date(applied + rng.int(0, 40) * 86_400_000).toISOString().slice(0, 10),
+      DispositionDate: isoDate(applied + rng.int(0, 40) * 86_400_000),
       Id: id,
       PostingTitle: title,
       app_source_id: source,
@@ -323,20 +319,16 @@ function consentField(rng: Rng, at: number): CustomField {
   return { Value: rng.chance(0.55) ? "Yes" : "No", UpdatedAt: fieldTime(at) };
 }
 
-function generateCandidate(state: SeedState): SeededCandidate {
-  const { rng } = state;
-  const country = rng.weighted(COUNTRY_WEIGHTS);
+/** Generated candidate j's full record; `skeleton` is `plan.skeleton(j)` (id, times, lifecycle, source). */
+export function generateRecord(plan: SeedPlan, skeleton: Skeleton): CandidateRecord {
+  const j = skeleton.index;
+  const rng = Rng.at(plan.key, j, STREAM.content);
+  const country = rng.weighted(COUNTRY_WEIGHTS); // the first draw: countryOf() repeats it
   const words = WORDS[country];
   const given = rng.pick(words.given);
   const family = rng.pick(words.family);
-  const createdAt = timeBetween(rng, SEED_WINDOW.from, SEED_WINDOW.to - 30 * 86_400_000);
-  const id = uuidV1(rng, createdAt);
-
-  const updatedAt = Array.from({ length: rng.weighted(UPDATE_COUNT) }, () => timeBetween(rng, createdAt + 1000, SEED_WINDOW.to)).sort(
-    (a, b) => a - b,
-  );
-  const deletedAt = rng.chance(0.03) ? timeBetween(rng, createdAt + 1000, SEED_WINDOW.to) : null;
-  const touched = updatedAt.length ? updatedAt[updatedAt.length - 1] : createdAt;
+  const { createdAt } = skeleton;
+  const touched = skeleton.updates.length ? skeleton.updates[skeleton.updates.length - 1] : createdAt;
 
   const name: CandidateRecord["name"] = rng.chance(0.01)
     ? null
@@ -368,10 +360,10 @@ function generateCandidate(state: SeedState): SeededCandidate {
   if (rng.chance(0.2)) custom.push(["Relocate", { Value: rng.pick(["Yes", "No"]), UpdatedAt: fieldTime(createdAt) }]);
 
   const flag = (pYes: number): CustomField => ({ Value: rng.chance(pYes) ? "Yes" : "No", UpdatedAt: fieldTime(touched) });
-  const record: CandidateRecord = {
-    id,
+  return {
+    id: skeleton.id,
     name,
-    contact: contactMethods(state, country, given, family),
+    contact: contactMethods(rng, plan, j, country, given, family),
     jobs: jobs(rng, country),
     schools: schools(rng),
     apps: applications(rng, createdAt),
@@ -379,11 +371,10 @@ function generateCandidate(state: SeedState): SeededCandidate {
     tags,
     custom,
     audience: rng.chance(0.3) ? [...new Set([rng.pick(AUDIENCES), rng.pick(AUDIENCES)])] : null,
-    lifecycle: rng.chance(0.92) ? rng.pick(LIFECYCLES) : null,
+    lifecycle: skeleton.lifecycle,
     doNotContact: rng.chance(0.85) ? flag(0.06) : null,
     doNotHire: rng.chance(0.7) ? flag(0.02) : null,
-    source: rng.chance(0.95) ? rng.pick(SOURCES) : null,
+    source: skeleton.source,
     userAreaOn: rng.chance(0.5) ? "Candidate" : "Resume",
   };
-  return { record, createdAt, updatedAt, deletedAt };
 }

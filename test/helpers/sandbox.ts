@@ -53,6 +53,8 @@ export interface SandboxStats {
   candidates: { current: number; deleted: number };
   /** Tokens issued and neither expired nor revoked. */
   tokens: number;
+  /** Bytes of the account's SQLite storage (seeded candidates are derived, not stored). */
+  storageBytes: number;
 }
 
 export interface SandboxSettings {
