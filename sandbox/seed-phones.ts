@@ -36,10 +36,9 @@ function canonical(rng: Rng, country: Country, mobile: boolean): CanonicalNumber
       return { cc, trunk: "", area: rng.pick(US_AREAS), sub: rng.digits(7) };
     case "GB":
       if (mobile) {
-        // Ofcom's drama range 07700 900000–900999 half the time, an ordinary 07xxx range otherwise.
-        return rng.chance(0.5)
-          ? { cc, trunk: "0", area: "7700", sub: `900${rng.digits(3, false)}` }
-          : { cc, trunk: "0", area: rng.pick(["7911", "7456", "7123"]), sub: rng.digits(6) };
+        // Not Ofcom's drama range 07700 900000–900999: it holds only 1,000 numbers, and the demo
+        // candidates and tests use it for their fictional numbers, which must not get a seeded twin.
+        return { cc, trunk: "0", area: rng.pick(["7911", "7456", "7123", "7400", "7825"]), sub: rng.digits(6) };
       }
       return rng.chance(0.6)
         ? { cc, trunk: "0", area: "20", sub: `7${rng.digits(7, false)}` }
