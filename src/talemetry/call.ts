@@ -27,6 +27,8 @@ export interface UpstreamStats {
   reauths: number;
   /** Profile records dropped for lack of a GUID. */
   rejectedCandidates: number;
+  /** `429` answers received (whether or not the call then succeeded): a sync run slows down on each. */
+  throttled: number;
   /**
    * The request's one deadline (docs/architecture.md "Deadlines and upstream errors"), when the counters
    * belong to a request: every client built with them stops there, so a request that needs two clients
@@ -37,7 +39,7 @@ export interface UpstreamStats {
 
 /** A zeroed counter object. */
 export function createStats(): UpstreamStats {
-  return { calls: 0, retries: 0, reauths: 0, rejectedCandidates: 0 };
+  return { calls: 0, retries: 0, reauths: 0, rejectedCandidates: 0, throttled: 0 };
 }
 
 /** What every Talemetry call needs besides its token. */
@@ -252,6 +254,7 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
             : `HTTP ${status} ${error.format} body${label ? ` ${label}` : ""}`,
         retryAfterMs: parseRetryAfter(outcome.headers.get("retry-after"), ctx.now()),
       };
+      if (status === 429) ctx.stats.throttled += 1;
       const retryable = failure.kind === "throttled" || (status >= 500 && spec.idempotent);
       if (!retryable) {
         const refused = toError(spec, failure, secrets, status >= 500 ? "write not retried: it may have landed" : undefined);
