@@ -128,7 +128,7 @@ async function requireTenant(env: Env, id: string): Promise<Tenant> {
   return tenant;
 }
 
-const directory = (env: Env, tenantId: string) => tenantDirectory(env.TENANT, tenantId);
+const directory = (env: Env, tenant: Tenant) => tenantDirectory(env.TENANT, tenant);
 
 /** Answers that carry secrets must not be stored by any cache (RFC 9111 §5.2.2.5). */
 const NO_STORE = { "Cache-Control": "no-store" };
@@ -184,17 +184,17 @@ export function adminRoutes(): OpenAPIHono<AppEnv> {
 
   admin.openapi(getSyncRoute, async (c) => {
     const { id } = c.req.valid("param");
-    await requireTenant(c.env, id);
+    const tenant = await requireTenant(c.env, id);
     setRequestTenant(c, id);
-    return c.json(await directory(c.env, id).syncStatus(), 200);
+    return c.json(await directory(c.env, tenant).syncStatus(), 200);
   });
 
   admin.openapi(requestSyncRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const { full } = c.req.valid("json");
-    await requireTenant(c.env, id);
+    const { full, reconcile } = c.req.valid("json");
+    const tenant = await requireTenant(c.env, id);
     setRequestTenant(c, id);
-    return c.json(await directory(c.env, id).requestSync({ full: full ?? false }), 202);
+    return c.json(await directory(c.env, tenant).requestSync({ full: full ?? false, reconcile: reconcile ?? false }), 202);
   });
 
   return admin;

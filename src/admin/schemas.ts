@@ -1,10 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { isSupportedCountry } from "libphonenumber-js";
 import { ACTIVITY_TYPE_ID } from "../tenants/activity-types";
+import { LOCATION_HINTS } from "../tenants/location";
+import { DEFAULT_TALEMETRY_CONCURRENCY, MAX_TALEMETRY_CONCURRENCY } from "../tenants/settings";
 
 /** Sync interval bounds: below a minute is load for Talemetry with no gain; above a day the index goes stale. */
 export const MIN_SYNC_INTERVAL_SECONDS = 60;
 export const MAX_SYNC_INTERVAL_SECONDS = 86_400;
+/** Reconcile bounds: hourly at most (it lists every id), every 90 days at least. */
+export const MIN_RECONCILE_INTERVAL_SECONDS = 3_600;
+export const MAX_RECONCILE_INTERVAL_SECONDS = 90 * 86_400;
 
 /** ISO 3166-1 alpha-2, upper case, and known to libphonenumber (the region is used to resolve phone numbers). */
 export const RegionSchema = z
@@ -68,6 +73,28 @@ export const SettingsPatchSchema = z
       .nullable()
       .optional()
       .openapi({ description: "null → the deployment's SYNC_INTERVAL_SECONDS." }),
+    talemetry_concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TALEMETRY_CONCURRENCY)
+      .nullable()
+      .optional()
+      .openapi({
+        description: `Talemetry calls a sync run keeps in flight, 1–${MAX_TALEMETRY_CONCURRENCY}; null → ${DEFAULT_TALEMETRY_CONCURRENCY}. A 429 from Talemetry halves it until the pass ends.`,
+      }),
+    reconcile_interval_seconds: z
+      .number()
+      .int()
+      .min(MIN_RECONCILE_INTERVAL_SECONDS)
+      .max(MAX_RECONCILE_INTERVAL_SECONDS)
+      .nullable()
+      .optional()
+      .openapi({ description: "Time between reconcile passes; null → weekly (daily when the account has no changes feed)." }),
+    location_hint: z.enum(LOCATION_HINTS).nullable().optional().openapi({
+      description:
+        "Where the tenant's Durable Object (directory index) is created, as a Cloudflare location hint; null → derived from `region`. Takes effect when the object is created (at onboarding).",
+    }),
   })
   .openapi("TenantSettingsPatch");
 
@@ -125,13 +152,27 @@ export const TenantViewSchema = z
       activity_types: z.record(z.string(), ActivityTypeOverrideSchema),
       candidate_url_template: z.string().nullable(),
       sync_interval_seconds: z.number().int().nullable(),
+      talemetry_concurrency: z.number().int().nullable(),
+      reconcile_interval_seconds: z.number().int().nullable(),
+      location_hint: z.enum(LOCATION_HINTS).nullable(),
     }),
+    location_hint: z
+      .enum(LOCATION_HINTS)
+      .nullable()
+      .openapi({ description: "The location hint the tenant's Durable Object was created with (null: none)." }),
     created_at: z.string(),
     updated_at: z.string(),
   })
   .openapi("Tenant");
 
 export const DeletedTenantSchema = z.object({ id: z.string(), status: z.literal("purging") }).openapi("DeletedTenant");
+
+const ReconcileCountsSchema = z.object({
+  listed: z.number().int().openapi({ description: "Ids Talemetry listed." }),
+  added: z.number().int().openapi({ description: "Candidates the index lacked, fetched and added." }),
+  removed: z.number().int().openapi({ description: "Index rows Talemetry no longer has, removed." }),
+  upstream_calls: z.number().int(),
+});
 
 export const SyncStatusSchema = z
   .object({
@@ -140,11 +181,27 @@ export const SyncStatusSchema = z
     checkpoint: z.string().nullable(),
     last_success_at: z.string().nullable(),
     last_error: z.string().optional(),
+    talemetry_concurrency: z
+      .number()
+      .int()
+      .openapi({ description: "Talemetry calls in flight now (halved after a 429 until the pass ends)." }),
+    changes_feed: z.enum(["unknown", "available", "unavailable"]).openapi({
+      description:
+        "Whether the account lists updated/deleted events (Talemetry's track_candidate_last_changes feature); `unavailable`: changes and deletions arrive through reconcile only.",
+    }),
+    changes_feed_error: z.string().optional(),
+    reconcile: z.object({
+      state: z.enum(["idle", "running"]),
+      next_at: z.string().nullable(),
+      progress: ReconcileCountsSchema.nullable(),
+      last: ReconcileCountsSchema.extend({ started_at: z.string(), finished_at: z.string() }).nullable(),
+    }),
   })
   .openapi("SyncStatus");
 
 export const SyncRequestSchema = z
   .strictObject({
     full: z.boolean().optional().openapi({ description: "Re-read everything instead of the changes since the checkpoint." }),
+    reconcile: z.boolean().optional().openapi({ description: "Start a reconcile pass now (unless one is under way)." }),
   })
   .openapi("SyncRequest");

@@ -42,7 +42,7 @@ export function createServices(env: Env, init: { tenant: Tenant; settings: Setti
     kv: env.KV,
     stats,
     get directory() {
-      directory ??= tenantDirectory(env.TENANT, init.tenant.id);
+      directory ??= tenantDirectory(env.TENANT, init.tenant);
       return directory;
     },
     get talemetry() {

@@ -5,6 +5,7 @@
  */
 import type { CandidateDetails, Person } from "../domain/person";
 import type { PhoneQuery } from "../phone/match";
+import type { Tenant } from "../tenants/types";
 import type { Activity, ClaimOutcome, StoredActivity } from "./activities";
 import type { EmailHit, IndexChange, PhoneHit } from "./index-store";
 import type { TokenOutcome } from "./token-flight";
@@ -16,6 +17,29 @@ export interface SyncStatus {
   checkpoint: string | null;
   last_success_at: string | null;
   last_error?: string;
+  /** Talemetry calls a sync run keeps in flight now (the tenant's setting, halved after a `429` until the pass ends). */
+  talemetry_concurrency: number;
+  /** Whether the account lists `updated`/`deleted` events (see ./sync-state.ts `ChangesFeed`). */
+  changes_feed: "unknown" | "available" | "unavailable";
+  /** Why the changes feed is unavailable (safe text). */
+  changes_feed_error?: string;
+  reconcile: {
+    state: "idle" | "running";
+    /** When the next pass starts (null while one runs, or before the backfill is done). */
+    next_at: string | null;
+    /** The pass under way: ids listed so far, candidates added and removed, Talemetry calls. */
+    progress: ReconcileCounts | null;
+    /** The last finished pass: what it found and fixed. */
+    last: (ReconcileCounts & { started_at: string; finished_at: string }) | null;
+  };
+}
+
+/** What a reconcile pass found and fixed. */
+export interface ReconcileCounts {
+  listed: number;
+  added: number;
+  removed: number;
+  upstream_calls: number;
 }
 
 /** A stored activity's answer and the Talemetry note behind it (null if the record is gone). */
@@ -52,7 +76,7 @@ export interface TenantDirectoryApi {
   writeThrough(details: CandidateDetails, at: string): Promise<Person>;
   // sync
   syncStatus(): Promise<SyncStatus>;
-  requestSync(opts?: { full?: boolean }): Promise<SyncStatus>;
+  requestSync(opts?: { full?: boolean; reconcile?: boolean }): Promise<SyncStatus>;
   // activities and idempotency claims
   claimActivity(keys: string[], bodyHash: string): Promise<ClaimResult>;
   completeActivity(activity: StoredActivity, claim: { key: string } | null): Promise<CompletedActivity>;
@@ -64,7 +88,16 @@ export interface TenantDirectoryApi {
 /** The namespace binding as the Worker sees it (the class type stays out of callers' signatures). */
 export type TenantDirectoryNamespace = DurableObjectNamespace<import("./tenant-directory").TenantDirectory>;
 
-/** The tenant's Durable Object (one per tenant, named by the tenant id). */
-export function tenantDirectory(namespace: TenantDirectoryNamespace, tenantId: string): TenantDirectoryApi {
-  return namespace.get(namespace.idFromName(tenantId)) as unknown as TenantDirectoryApi;
+/**
+ * The tenant's Durable Object (one per tenant, named by the tenant id). Given the tenant record, the
+ * stub carries its location hint: only the first `get()` of an object honours one (Cloudflare, "Data
+ * location"), and the first is the tenant's creation, which always passes the record.
+ */
+export function tenantDirectory(
+  namespace: TenantDirectoryNamespace,
+  tenant: string | Pick<Tenant, "id" | "location_hint">,
+): TenantDirectoryApi {
+  const id = namespace.idFromName(typeof tenant === "string" ? tenant : tenant.id);
+  const locationHint = typeof tenant === "string" ? null : (tenant.location_hint ?? null);
+  return (locationHint ? namespace.get(id, { locationHint }) : namespace.get(id)) as unknown as TenantDirectoryApi;
 }

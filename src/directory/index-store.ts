@@ -1,7 +1,7 @@
 import type { Person } from "../domain/person";
 import { type MatchLevel, type PhoneKeys, type PhoneQuery, personPhoneKeys, phoneProbes } from "../phone/match";
 import { canonicalJson, emailKey, hash64, type JsonValue } from "./index-keys";
-import { changesQuery, chunkRows, emailSearchQuery, entryQuery, phoneSearchQuery, RANK_STRIDE } from "./index-queries";
+import { changesQuery, chunkRows, emailSearchQuery, entryQuery, MAX_BOUND_PARAMS, phoneSearchQuery, RANK_STRIDE } from "./index-queries";
 
 /** Extra per-candidate data stored beside the record for Talkdesk contacts (e.g. `address`). */
 export type IndexExtras = { [key: string]: JsonValue };
@@ -239,6 +239,43 @@ export class IndexStore {
       const removed = this.sql.exec(`DELETE FROM dir_candidates WHERE seen_at < ?`, seenAt).rowsWritten;
       return { removed, searchChanged: phones + emails > 0 };
     });
+  }
+
+  /** The ids among `ids` that have no row (reconcile: candidates Talemetry has and the index lacks). */
+  unindexed(ids: readonly string[]): string[] {
+    const present = new Set<string>();
+    for (const chunk of chunkRows(ids, 1)) {
+      const marks = chunk.map(() => "?").join(", ");
+      for (const row of this.sql.exec<{ id: string }>(`SELECT id FROM dir_candidates WHERE id IN (${marks})`, ...chunk))
+        present.add(row.id);
+    }
+    return ids.filter((id) => !present.has(id));
+  }
+
+  /** Records that Talemetry confirmed these candidates at `seenAt` (their content is not touched). */
+  markSeen(ids: readonly string[], seenAt: string): void {
+    this.transact(() => {
+      // Two parameters besides the ids: a chunk holds at most MAX_BOUND_PARAMS - 2 of them.
+      const size = MAX_BOUND_PARAMS - 2;
+      for (let i = 0; i < ids.length; i += size) {
+        const chunk = ids.slice(i, i + size);
+        const marks = chunk.map(() => "?").join(", ");
+        this.sql.exec(`UPDATE dir_candidates SET seen_at = ? WHERE id IN (${marks}) AND seen_at < ?`, seenAt, ...chunk, seenAt);
+      }
+    });
+  }
+
+  /** Up to `limit` ids of rows last seen before `seenAt`, after `afterId` in id order (reconcile's verify stage). */
+  idsSeenBefore(seenAt: string, afterId: string | null, limit: number): string[] {
+    return this.sql
+      .exec<{ id: string }>(
+        `SELECT id FROM dir_candidates WHERE seen_at < ? AND id > ? ORDER BY id LIMIT ?`,
+        seenAt,
+        afterId ?? "",
+        Math.max(1, Math.floor(limit)),
+      )
+      .toArray()
+      .map((row) => row.id);
   }
 
   /**

@@ -5,18 +5,21 @@ import { type CandidateDetails, type Person, toPerson } from "../domain/person";
 import type { PhoneQuery } from "../phone/match";
 import { AppError } from "../platform/errors";
 import { createLogger } from "../platform/logger";
+import { isoSeconds } from "../platform/time";
 import { AUTH_CACHE_TTL_SECONDS, KV_PROPAGATION_SECONDS } from "../tenants/keys";
-import { syncIntervalSeconds } from "../tenants/settings";
+import { syncIntervalSeconds, talemetryConcurrency } from "../tenants/settings";
 import { getTenant } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 import { type Activity, ActivityStore, CLAIM_LEASE_MS, ClaimSignals, type StoredActivity } from "./activities";
 import { type ClaimResult, type CompletedActivity, type SyncStatus, TENANT_DELETED_DETAIL, type TenantDirectoryApi } from "./api";
 import { type EmailHit, type IndexChange, IndexStore, type PhoneHit } from "./index-store";
 import { purgeTenantKv } from "./purge";
+import { planReconcile, probeChangesFeed, reconcileIntervalSeconds, startReconcile } from "./reconcile";
 import { migrateTenantStorage } from "./schema";
 import { bumpSearchGeneration } from "./search-cache";
-import { backfillPage, incrementalPage, isoCeil, restartFull, type SyncSink } from "./sync";
-import { INITIAL_SYNC_STATE, retryDelayMs, type SyncState } from "./sync-state";
+import { isoCeil, planBackfill, planIncremental, restartFull } from "./sync";
+import { type Plan, runPages, type SyncSink } from "./sync-pipeline";
+import { INITIAL_SYNC_STATE, type ReconcileReport, retryDelayMs, type SyncState } from "./sync-state";
 import { readCachedToken, TokenFlight, type TokenOutcome, type TokenRecord, tokenOutcome, writeCachedToken } from "./token-flight";
 import { authorizeTenant, syncSourceFor } from "./upstream";
 
@@ -53,11 +56,31 @@ export interface Tombstone {
 export const FINAL_PURGE_DELAY_MS = (KV_PROPAGATION_SECONDS + AUTH_CACHE_TTL_SECONDS + 60) * 1000;
 /**
  * Bounded work per alarm invocation: a backfill or an incremental window yields after this many pages (of
- * 500 ids) or this long, its position committed, and continues by an immediate alarm — so an eviction
- * loses at most one page.
+ * 500 ids) or this long, every page committed as it completes, and continues by an immediate alarm. An
+ * eviction loses at most the pages in flight (./sync-pipeline.ts); the bound keeps one invocation's CPU
+ * time well inside the platform's limit.
  */
-const PAGES_PER_RUN = 4;
-const RUN_BUDGET_MS = 20_000;
+const PAGES_PER_RUN = 40;
+const RUN_BUDGET_MS = 15_000;
+/** A reconcile pass does this many pages per run, then pauses (below) so it never crowds out the delta sync. */
+const RECONCILE_PAGES_PER_RUN = 20;
+const RECONCILE_PAUSE_MS = 1_000;
+
+/** When the next run is due: at once while a pass has more, else the next poll or reconcile step. */
+function nextRunAt(state: SyncState, more: boolean, now: number): number {
+  if (more) return now;
+  const poll = state.pollDueAt ? Date.parse(state.pollDueAt) : now;
+  const reconcile = state.reconcile ? now + RECONCILE_PAUSE_MS : state.reconcileDueAt ? Date.parse(state.reconcileDueAt) : poll;
+  return Math.max(now, Math.min(poll, reconcile));
+}
+
+function reconcileCounts(p: { listed: number; added: number; removed: number; calls: number }) {
+  return { listed: p.listed, added: p.added, removed: p.removed, upstream_calls: p.calls };
+}
+
+function reconcileReport(r: ReconcileReport) {
+  return { started_at: r.startedAt, finished_at: r.finishedAt, ...reconcileCounts(r) };
+}
 
 /**
  * One instance per tenant (`idFromName(tenantId)`). Owns everything that must be strongly consistent:
@@ -246,6 +269,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
   async syncStatus(): Promise<SyncStatus> {
     this.refuseIfDeleted();
     const state = this.state();
+    const tenant = await this.tenant().catch(() => null);
     const indexed = (await this.store()).count();
     const view: SyncStatus = {
       state:
@@ -253,38 +277,48 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
       indexed,
       checkpoint: state.checkpoint,
       last_success_at: state.lastSuccessAt,
+      talemetry_concurrency: Math.min(talemetryConcurrency(tenant?.settings ?? {}), state.concurrency ?? Number.POSITIVE_INFINITY),
+      changes_feed: state.changesFeed,
+      reconcile: {
+        state: state.reconcile ? "running" : "idle",
+        next_at: state.reconcile ? null : state.reconcileDueAt,
+        progress: state.reconcile ? reconcileCounts(state.reconcile) : null,
+        last: state.lastReconcile ? reconcileReport(state.lastReconcile) : null,
+      },
     };
     if (state.lastError) view.last_error = state.lastError;
+    if (state.changesFeedError) view.changes_feed_error = state.changesFeedError;
     return view;
   }
 
-  /** Runs an incremental sync now (`full`: start a complete re-read, continued by alarm). */
-  async requestSync(opts: { full?: boolean } = {}): Promise<SyncStatus> {
+  /**
+   * Runs a sync now: an incremental window (`full`: start a complete re-read instead; `reconcile`: start
+   * a reconcile pass unless one is under way), continued by alarm.
+   */
+  async requestSync(opts: { full?: boolean; reconcile?: boolean } = {}): Promise<SyncStatus> {
     this.refuseIfDeleted();
-    if (opts.full) this.saveState(restartFull(this.state()));
-    else if (this.state().failures > 0) this.saveState({ ...this.state(), failures: 0 });
-    await this.runSync();
+    let state = this.state();
+    if (opts.full) state = restartFull(state);
+    else if (state.failures > 0) state = { ...state, failures: 0 };
+    if (opts.reconcile && !state.reconcile && state.phase === "incremental") state = startReconcile(state, Date.now());
+    this.saveState(state);
+    await this.runSync({ force: true });
     return this.syncStatus();
   }
 
-  private runSync(): Promise<void> {
+  private runSync(opts: { force?: boolean } = {}): Promise<void> {
     if (!this.syncing) {
-      this.syncing = this.syncOnce().finally(() => {
+      this.syncing = this.syncOnce(opts).finally(() => {
         this.syncing = null;
       });
     }
     return this.syncing;
   }
 
-  private async syncOnce(): Promise<void> {
-    const tenant = await this.tenant();
-    const store = await this.store();
-    const settings = loadSettings(this.env);
-    const interval = syncIntervalSeconds(tenant.settings, settings.syncIntervalSeconds);
-    const log = createLogger({ level: settings.logLevel, fields: { tenant_id: tenant.id, component: "sync" } });
-    const source = syncSourceFor(talemetryHosts(this.env), tenant, (rejected) => this.currentToken(rejected, tenant).then((r) => r.token));
-    const sink: SyncSink = {
-      commit: ({ found, missing, seenAt, updatedAt, next }) =>
+  /** The sink the sync passes write to: one SQLite transaction per page, its sync state included. */
+  private syncSink(store: IndexStore): SyncSink {
+    return {
+      commit: ({ found, missing, touched, seenAt, updatedAt, next }) =>
         this.ctx.storage.transactionSync(() => {
           this.refuseIfDeleted(); // deleted while this run awaited Talemetry
           let searchChanged = false;
@@ -293,6 +327,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
             searchChanged ||= r.searchChanged;
           }
           for (const id of missing) searchChanged = store.remove(id).searchChanged || searchChanged;
+          if (touched.length > 0) store.markSeen(touched, seenAt);
           this.saveState(next);
           return { searchChanged };
         }),
@@ -300,40 +335,102 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
         this.refuseIfDeleted();
         return { searchChanged: store.removeSeenBefore(time).searchChanged };
       },
+      unindexed: (ids) => store.unindexed(ids),
+      unseenSince: (time, afterId, limit) => store.idsSeenBefore(time, afterId, limit),
     };
+  }
+
+  /**
+   * One sync run (alarm or admin request; never two at once in this instance): the backfill, else the
+   * incremental window when it is due (or forced), then — only while no delta work is pending and until
+   * the next poll is due — a bounded part of a reconcile pass. Each pass is bounded per run and continues
+   * by the next alarm; every page is one durable step (./sync-pipeline.ts).
+   */
+  private async syncOnce(opts: { force?: boolean }): Promise<void> {
+    const tenant = await this.tenant();
+    const store = await this.store();
+    const settings = loadSettings(this.env);
+    const interval = syncIntervalSeconds(tenant.settings, settings.syncIntervalSeconds);
+    const concurrency = talemetryConcurrency(tenant.settings);
+    const log = createLogger({ level: settings.logLevel, fields: { tenant_id: tenant.id, component: "sync" } });
+    const source = syncSourceFor(talemetryHosts(this.env), tenant, (rejected) => this.currentToken(rejected, tenant).then((r) => r.token));
+    const sink = this.syncSink(store);
 
     let state: SyncState = { ...this.state(), running: true };
     this.saveState(state);
-    const started = Date.now();
+    const stopAt = Date.now() + RUN_BUDGET_MS;
     let searchChanged = false;
+    let error: unknown;
+    /** The pass under way has more pages to do at once. */
     let more = false;
-    let pages = 0;
+    const run = async (plan: Plan, maxPages: number, until: number): Promise<void> => {
+      const result = await runPages({ source, sink, state, plan, concurrency, maxPages, stopAt: until });
+      state = result.state;
+      searchChanged ||= result.searchChanged;
+      error = result.error;
+      more = result.more;
+    };
+    const reconcileInterval = () => reconcileIntervalSeconds(tenant.settings.reconcile_interval_seconds ?? null, state.changesFeed);
+    const at = (ms: number) => isoSeconds(ms);
+
     try {
-      do {
-        pages++;
-        const step =
-          state.phase === "backfill"
-            ? await backfillPage(source, sink, state, Date.now())
-            : await incrementalPage(source, sink, state, Date.now());
-        state = step.state;
-        more = step.more;
-        searchChanged ||= step.searchChanged;
-      } while (more && pages < PAGES_PER_RUN && Date.now() - started < RUN_BUDGET_MS);
-      state = { ...state, running: false };
-      this.saveState(state);
-      await this.ctx.storage.setAlarm(Date.now() + (more ? 0 : interval * 1000));
+      // Onboarding (and after a full resync): does the account list `updated` and `deleted` events?
+      if (state.changesFeed === "unknown") {
+        const probe = await probeChangesFeed(source, Date.now());
+        if (probe.changesFeed !== "unknown") {
+          state = { ...state, ...probe };
+          this.saveState(state);
+          if (probe.changesFeed === "unavailable") log.warn("changes feed unavailable", { reason: probe.changesFeedError });
+        }
+      }
+      if (state.phase === "backfill") {
+        await run(planBackfill, PAGES_PER_RUN, stopAt);
+        // (Read back from storage: the pass's last commit is what says it ended.)
+        if (this.state().phase === "incremental") {
+          state = { ...state, pollDueAt: at(Date.now() + interval * 1000), reconcileDueAt: at(Date.now() + reconcileInterval() * 1000) };
+        }
+      } else {
+        const pollDue = opts.force || state.window !== null || state.pollDueAt === null || Date.parse(state.pollDueAt) <= Date.now();
+        if (pollDue) {
+          await run(planIncremental, PAGES_PER_RUN, stopAt);
+          if (!more && error === undefined) state = { ...state, pollDueAt: at(Date.now() + interval * 1000) };
+        }
+        // Reconcile only between polls: never while a window is pending, and never past the next poll.
+        if (error === undefined && !more && state.window === null) {
+          if (!state.reconcile && state.reconcileDueAt === null) {
+            state = { ...state, reconcileDueAt: at(Date.now() + reconcileInterval() * 1000) };
+          } else if (!state.reconcile && Date.parse(state.reconcileDueAt ?? "") <= Date.now()) {
+            state = startReconcile(state, Date.now());
+          }
+          if (state.reconcile) {
+            const until = Math.min(stopAt, Date.parse(state.pollDueAt ?? "") || stopAt);
+            await run(planReconcile({ intervalSeconds: reconcileInterval() }), RECONCILE_PAGES_PER_RUN, until);
+            // Its pages continue after a pause (below), not at once: delta polls and requests go first.
+            more = false;
+            if (!state.reconcile && state.lastReconcile) log.info("reconcile done", { ...state.lastReconcile });
+          }
+        }
+      }
     } catch (err) {
-      if (this.isDeleted()) return; // the run was cut off by the tenant's deletion: nothing to record
-      // The checkpoint/cursor in storage is the last durable step: nothing past unsynced changes.
+      error = err;
+    }
+
+    if (this.isDeleted()) return; // the run was cut off by the tenant's deletion: nothing to record
+    if (error !== undefined) {
+      // The position in storage is the last durable step: nothing past unsynced changes.
       const failures = this.state().failures + 1;
-      const reason = err instanceof Error ? err.message : "sync failed";
-      state = { ...this.state(), running: false, failures, lastError: reason };
+      const reason = error instanceof Error ? error.message : "sync failed";
+      state = { ...this.state(), concurrency: state.concurrency, running: false, failures, lastError: reason };
       this.saveState(state);
       log.warn("sync failed", { reason, failures });
       await this.ctx.storage.setAlarm(Date.now() + retryDelayMs(failures, interval));
-    } finally {
-      if (searchChanged && !this.isDeleted()) await bumpSearchGeneration(this.env.KV, tenant.id);
+    } else {
+      // A run without a failure ends a failure streak, whichever pass it ran.
+      state = { ...state, running: false, failures: 0, lastError: null };
+      this.saveState(state);
+      await this.ctx.storage.setAlarm(nextRunAt(state, more, Date.now()));
     }
+    if (searchChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
   }
 
   // ---- helpers -----------------------------------------------------------------------------------

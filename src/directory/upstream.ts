@@ -9,7 +9,7 @@ import { authorize, createDeadline, createTalemetryClient, PERSON_INCLUDE, type 
 import { decryptTalemetryCredentials } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 import type { TenantDirectoryApi } from "./api";
-import type { SyncSource } from "./sync";
+import type { SyncSource } from "./sync-pipeline";
 import { isUsable, readCachedToken, type TokenRecord, unwrapToken } from "./token-flight";
 
 /** The Talemetry authorization for a tenant's stored credentials (only the tenant's DO calls this). */
@@ -46,13 +46,13 @@ export function workerTokenSource({ kv, credentialsKey, tenant, directory }: Wor
 }
 
 /**
- * A sync step's budget: one Match page, or the detail batches of one page (≤ 10 calls of 50 ids, 4 in
- * flight). Longer than a request's 10 s because nobody waits on it, bounded so a hung upstream
- * cannot stall the alarm.
+ * A sync call's budget: one Match page or one profiles call of ≤ 50 ids. Longer than a request's 10 s
+ * because nobody waits on it, bounded so a hung upstream cannot stall the alarm. Each call's deadline
+ * starts when it gets its slot among the calls in flight (./call-limiter.ts), not while it waits.
  */
-const SYNC_STEP_DEADLINE_MS = 30_000;
+const SYNC_CALL_DEADLINE_MS = 30_000;
 
-/** The sync loop's view of Talemetry: each upstream step gets its own deadline (a backfill is long). */
+/** The sync loop's view of Talemetry: each call gets its own deadline (a backfill is long). */
 export function syncSourceFor(hosts: TalemetryHosts, tenant: Tenant, getToken: (rejected?: string) => Promise<string>): SyncSource {
   const client = createTalemetryClient({
     hosts,
@@ -62,8 +62,13 @@ export function syncSourceFor(hosts: TalemetryHosts, tenant: Tenant, getToken: (
   return {
     listIds: (p) =>
       client
-        .withDeadline(createDeadline(SYNC_STEP_DEADLINE_MS))
-        .listIds({ pageSize: p.pageSize, cursor: p.cursor, event: p.event, from: p.from, to: p.to }),
-    fetchProfiles: (ids) => client.withDeadline(createDeadline(SYNC_STEP_DEADLINE_MS)).fetchProfiles(ids, PERSON_INCLUDE),
+        .withDeadline(createDeadline(SYNC_CALL_DEADLINE_MS))
+        .listIds(
+          p.range
+            ? { pageSize: p.pageSize, cursor: p.cursor, event: p.range.event, from: p.range.from, to: p.range.to }
+            : { pageSize: p.pageSize, cursor: p.cursor },
+        ),
+    fetchProfiles: (ids) => client.withDeadline(createDeadline(SYNC_CALL_DEADLINE_MS)).fetchProfiles(ids, PERSON_INCLUDE),
+    usage: () => ({ calls: client.stats.calls, throttled: client.stats.throttled }),
   };
 }

@@ -8,7 +8,14 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   activity_types: {},
   candidate_url_template: null,
   sync_interval_seconds: null,
+  talemetry_concurrency: null,
+  reconcile_interval_seconds: null,
+  location_hint: null,
 };
+
+/** Talemetry calls in flight for a sync run: the default, and the most a tenant may set. */
+export const DEFAULT_TALEMETRY_CONCURRENCY = 4;
+export const MAX_TALEMETRY_CONCURRENCY = 4;
 
 /** Keeps a tenant's list of types readable in a picker and its record small. */
 export const MAX_ACTIVITY_TYPE_OVERRIDES = 50;
@@ -23,6 +30,9 @@ export function applySettingsPatch(current: TenantSettings, patch: TenantSetting
   if (patch.default_author_email !== undefined) next.default_author_email = patch.default_author_email;
   if (patch.candidate_url_template !== undefined) next.candidate_url_template = patch.candidate_url_template;
   if (patch.sync_interval_seconds !== undefined) next.sync_interval_seconds = patch.sync_interval_seconds;
+  if (patch.talemetry_concurrency !== undefined) next.talemetry_concurrency = patch.talemetry_concurrency;
+  if (patch.reconcile_interval_seconds !== undefined) next.reconcile_interval_seconds = patch.reconcile_interval_seconds;
+  if (patch.location_hint !== undefined) next.location_hint = patch.location_hint;
   for (const [id, change] of Object.entries(patch.activity_types ?? {})) {
     if (change === null) {
       delete next.activity_types[id];
@@ -63,4 +73,10 @@ export function candidateUrl(settings: Pick<TenantSettings, "candidate_url_templ
 /** The tenant's sync interval, or the deployment default. */
 export function syncIntervalSeconds(settings: Pick<TenantSettings, "sync_interval_seconds">, deploymentDefault: number): number {
   return settings.sync_interval_seconds ?? deploymentDefault;
+}
+
+/** Talemetry calls a sync run keeps in flight: the tenant's setting (never above 4), else 4. */
+export function talemetryConcurrency(settings: Partial<Pick<TenantSettings, "talemetry_concurrency">>): number {
+  const value = settings.talemetry_concurrency ?? DEFAULT_TALEMETRY_CONCURRENCY;
+  return Math.max(1, Math.min(MAX_TALEMETRY_CONCURRENCY, Math.floor(value)));
 }

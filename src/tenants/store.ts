@@ -27,6 +27,7 @@ import {
   tenantIndexKey,
   tenantKey,
 } from "./keys";
+import { tenantLocationHint } from "./location";
 import { applySettingsPatch, DEFAULT_SETTINGS } from "./settings";
 import type {
   AccessTokenRecord,
@@ -71,9 +72,9 @@ function newApiKey(env: Env, tenantId: string, clientId: string): string {
   return randomSecret(apiKeyPrefix(loadSettings(env).environment) + locator);
 }
 
-/** The tenant's Durable Object (owned by the directory module). */
-function directory(env: Env, tenantId: string) {
-  return tenantDirectory(env.TENANT, tenantId);
+/** The tenant's Durable Object (owned by the directory module), created near the tenant's callers. */
+function directory(env: Env, tenant: Pick<Tenant, "id" | "location_hint">) {
+  return tenantDirectory(env.TENANT, tenant);
 }
 
 /** Binds the encrypted Talemetry secret to its tenant (AES-GCM additional data). */
@@ -116,17 +117,19 @@ export async function createTenant(env: Env, input: NewTenant): Promise<{ tenant
     client_id: clientId,
     client_secret: randomSecret(CLIENT_SECRET_PREFIX),
   };
+  const settings = applySettingsPatch(DEFAULT_SETTINGS, input.settings ?? {});
   const tenant: Tenant = {
     id,
     name: input.name,
     region: input.region,
-    settings: applySettingsPatch(DEFAULT_SETTINGS, input.settings ?? {}),
+    settings,
     talemetry: {
       client_id: input.talemetry.client_id,
       secret_key_encrypted: await encryptSecret(input.talemetry.secret_key, env.CREDENTIALS_KEY, talemetrySecretContext(id)),
       credentials_version: 1,
     },
     oauth_client_id: credentials.client_id,
+    location_hint: tenantLocationHint({ region: input.region, settings }),
     created_at: now,
     updated_at: now,
   };
@@ -147,7 +150,7 @@ export async function createTenant(env: Env, input: NewTenant): Promise<{ tenant
     kvPut(env, tenantIndexKey(id), "", { metadata: { created_at: now } }),
   ]);
   try {
-    await directory(env, id).init(id);
+    await directory(env, tenant).init(id);
   } catch (err) {
     await Promise.allSettled([
       env.KV.delete(oauthClientKey(credentials.client_id)),
@@ -184,7 +187,21 @@ export async function patchTenant(env: Env, id: string, patch: TenantPatch): Pro
   const next: Tenant = { ...current, talemetry: { ...current.talemetry }, updated_at: nowIso() };
   if (patch.name !== undefined) next.name = patch.name;
   if (patch.region !== undefined) next.region = patch.region;
-  if (patch.settings !== undefined) next.settings = applySettingsPatch(current.settings, patch.settings);
+  if (patch.settings !== undefined) {
+    const hint = patch.settings.location_hint;
+    if (hint !== undefined && hint !== (current.settings.location_hint ?? null)) {
+      // An object never moves (Cloudflare, "Data location"): a new hint could only mislead.
+      throw new AppError("invalid", "The settings are invalid.", {
+        errors: [
+          {
+            field: "settings.location_hint",
+            message: `Fixed when the tenant was created: its directory lives at ${current.location_hint ?? "Cloudflare's choice (no hint)"}.`,
+          },
+        ],
+      });
+    }
+    next.settings = applySettingsPatch(current.settings, patch.settings);
+  }
   if (patch.talemetry !== undefined) {
     next.talemetry = {
       client_id: patch.talemetry.client_id,
@@ -213,7 +230,7 @@ export async function deleteTenant(env: Env, id: string): Promise<boolean> {
     credential ? env.KV.delete(apiKeyKey(credential.api_key_hash)) : Promise.resolve(),
     env.KV.delete(tenantIndexKey(id)),
   ]);
-  await directory(env, id).purge(id);
+  await directory(env, tenant).purge(id);
   await env.KV.delete(tenantKey(id));
   return true;
 }
@@ -367,7 +384,9 @@ export function tenantView(tenant: Tenant, credential: Pick<CredentialRecord, "k
     client_id: tenant.oauth_client_id,
     key_version: credential?.key_version ?? 0,
     talemetry: { client_id: tenant.talemetry.client_id, credentials_version: tenant.talemetry.credentials_version },
-    settings: tenant.settings,
+    // Tenants stored before a setting existed lack it: it reads as unset.
+    settings: { ...DEFAULT_SETTINGS, ...tenant.settings },
+    location_hint: tenant.location_hint ?? null,
     created_at: tenant.created_at,
     updated_at: tenant.updated_at,
   };

@@ -19,7 +19,16 @@ export interface TenantSettings {
   candidate_url_template: string | null;
   /** Directory sync interval; null → SYNC_INTERVAL_SECONDS. */
   sync_interval_seconds: number | null;
+  /** Talemetry calls a sync run keeps in flight (1–4); null → 4. A `429` halves it for the rest of the pass. */
+  talemetry_concurrency: number | null;
+  /** Time between reconcile passes; null → weekly (daily for an account without the changes feed). */
+  reconcile_interval_seconds: number | null;
+  /** Where the tenant's Durable Object is created (a Cloudflare location hint); null → from `region`. */
+  location_hint: LocationHint | null;
 }
+
+/** Cloudflare's Durable Object location hints (see src/tenants/location.ts). */
+export type LocationHint = "wnam" | "enam" | "sam" | "weur" | "eeur" | "apac" | "oc" | "afr" | "me";
 
 /**
  * The stored tenant configuration (`tenant:<id>`). Key material lives in the separate credential record
@@ -44,6 +53,11 @@ export interface Tenant {
   };
   /** Our OAuth client id for this tenant (not secret; never changes, names the credential record). */
   oauth_client_id: string;
+  /**
+   * The location hint its Durable Object was created with (src/tenants/location.ts), fixed at creation:
+   * an object never moves. Absent on tenants created before hints existed.
+   */
+  location_hint?: LocationHint | null;
   created_at: string;
   updated_at: string;
 }
@@ -91,6 +105,9 @@ export interface TenantSettingsPatch {
   activity_types?: Record<string, ActivityTypeOverridePatch | null>;
   candidate_url_template?: string | null;
   sync_interval_seconds?: number | null;
+  talemetry_concurrency?: number | null;
+  reconcile_interval_seconds?: number | null;
+  location_hint?: LocationHint | null;
 }
 
 /** Talemetry API credentials as given by an operator. */
@@ -131,6 +148,8 @@ export interface TenantView {
   key_version: number;
   talemetry: { client_id: string; credentials_version: number };
   settings: TenantSettings;
+  /** Where its Durable Object was created (null: no hint, or created before hints existed). */
+  location_hint: LocationHint | null;
   created_at: string;
   updated_at: string;
 }

@@ -40,6 +40,10 @@ describe("validation (422, naming fields)", () => {
     ],
     ["sync interval too short", { ...valid, settings: { sync_interval_seconds: 5 } }, ["settings.sync_interval_seconds"]],
     ["sync interval not an integer", { ...valid, settings: { sync_interval_seconds: 90.5 } }, ["settings.sync_interval_seconds"]],
+    ["Talemetry concurrency above 4", { ...valid, settings: { talemetry_concurrency: 5 } }, ["settings.talemetry_concurrency"]],
+    ["Talemetry concurrency zero", { ...valid, settings: { talemetry_concurrency: 0 } }, ["settings.talemetry_concurrency"]],
+    ["reconcile more than hourly", { ...valid, settings: { reconcile_interval_seconds: 60 } }, ["settings.reconcile_interval_seconds"]],
+    ["unknown location hint", { ...valid, settings: { location_hint: "mars" } }, ["settings.location_hint"]],
     [
       "new activity type without a name",
       { ...valid, settings: { activity_types: { interview: { hidden: true } } } },

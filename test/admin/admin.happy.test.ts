@@ -51,7 +51,17 @@ describe("GET /admin/tenants/:id", () => {
       client_id: t.client_id,
       key_version: 1,
       talemetry: { client_id: "read-me", credentials_version: 1 },
-      settings: { default_author_email: null, activity_types: {}, candidate_url_template: null, sync_interval_seconds: null },
+      settings: {
+        default_author_email: null,
+        activity_types: {},
+        candidate_url_template: null,
+        sync_interval_seconds: null,
+        talemetry_concurrency: null,
+        reconcile_interval_seconds: null,
+        location_hint: null,
+      },
+      // From the region (US): its Durable Object was created in Eastern North America.
+      location_hint: "enam",
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
@@ -91,8 +101,43 @@ describe("PATCH /admin/tenants/:id", () => {
       default_author_email: "a@example.com",
       candidate_url_template: "https://crm.example/people/{id}",
       sync_interval_seconds: null,
+      talemetry_concurrency: null,
+      reconcile_interval_seconds: null,
+      location_hint: null,
       activity_types: { interview: { name: "Interview", hidden: true } },
     });
+  });
+
+  it("sets the sync's Talemetry concurrency and reconcile interval", async () => {
+    const t = await createTenant();
+    const res = await adminFetch(`/admin/tenants/${t.id}`, {
+      method: "PATCH",
+      body: { settings: { talemetry_concurrency: 2, reconcile_interval_seconds: 86_400 } },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { settings: unknown }).settings).toMatchObject({
+      talemetry_concurrency: 2,
+      reconcile_interval_seconds: 86_400,
+    });
+    const status = (await (await adminFetch(`/admin/tenants/${t.id}/sync`)).json()) as { talemetry_concurrency: number };
+    expect(status.talemetry_concurrency).toBe(2);
+  });
+
+  it("creates the tenant's Durable Object with its location hint: from the region, or as set; fixed afterwards", async () => {
+    const de = await createTenant({ region: "DE" });
+    const au = await createTenant({ region: "AU" });
+    const set = await createTenant({ region: "US", settings: { location_hint: "wnam" } });
+    const hintOf = async (id: string) =>
+      ((await (await adminFetch(`/admin/tenants/${id}`)).json()) as { location_hint: string }).location_hint;
+    expect(await hintOf(de.id)).toBe("weur");
+    expect(await hintOf(au.id)).toBe("oc");
+    expect(await hintOf(set.id)).toBe("wnam");
+    // A region change does not move the object, and a new hint is refused (an object never moves).
+    const moved = await adminFetch(`/admin/tenants/${de.id}`, { method: "PATCH", body: { region: "JP" } });
+    expect(((await moved.json()) as { location_hint: string }).location_hint).toBe("weur");
+    const refused = await adminFetch(`/admin/tenants/${de.id}`, { method: "PATCH", body: { settings: { location_hint: "apac" } } });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(await refused.json())).toContain("settings.location_hint");
   });
 
   it("re-encrypts new Talemetry credentials and bumps credentials_version", async () => {

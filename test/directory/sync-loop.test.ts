@@ -1,52 +1,134 @@
-// The sync algorithm on its own (src/directory/sync.ts), with an in-memory Match API and index: the
-// incremental window is worked through page by page with its position committed each time, the
-// checkpoint moves only when the window is complete, and a failure resumes where the last commit left.
+// The sync algorithm on its own (src/directory/sync.ts, sync-pipeline.ts, reconcile.ts), with an
+// in-memory Match API and index: pages are committed one at a time with their position, several detail
+// calls are in flight (never more than the limit, halved by a 429), a failure mid-page resumes from the
+// last commit with nothing skipped or applied twice, and reconcile repairs what the delta feed missed.
 import { describe, expect, it } from "vitest";
-import { incrementalPage, MATCH_PAGE_SIZE, type MatchEvent, type SyncSink, type SyncSource } from "../../src/directory/sync";
+import { CallLimiter } from "../../src/directory/call-limiter";
+import { planReconcile, probeChangesFeed, startReconcile } from "../../src/directory/reconcile";
+import { incrementalPage, MATCH_PAGE_SIZE, planBackfill, planIncremental } from "../../src/directory/sync";
+import { type ListParams, type Plan, runPages, type SyncSink, type SyncSource } from "../../src/directory/sync-pipeline";
 import { INITIAL_SYNC_STATE, type SyncState } from "../../src/directory/sync-state";
+import { UpstreamError } from "../../src/platform/errors";
 import { makeDetails } from "../helpers/people";
 
-/** A Match API over fixed event lists (ids as cursor offsets) and a profiles call that knows `alive`. */
-function fakeSource(events: Record<MatchEvent, string[]>, alive: Set<string>, failOnCall?: number): SyncSource & { calls: number } {
-  const source = {
-    calls: 0,
-    async listIds(p: { event: MatchEvent; cursor: string | null; pageSize: number }) {
-      if (++source.calls === failOnCall) throw new Error("upstream down");
-      const start = p.cursor ? Number(p.cursor) : 0;
-      const ids = events[p.event].slice(start, start + p.pageSize);
-      return { ids, cursor: start + p.pageSize < events[p.event].length ? String(start + p.pageSize) : null };
-    },
-    async fetchProfiles(ids: string[]) {
-      return ids.filter((id) => alive.has(id)).map((id) => makeDetails(id));
-    },
-  };
-  return source;
+type Events = Record<"created" | "updated" | "deleted", string[]>;
+
+interface FakeOptions {
+  /** Throws on this (1-based) call of any kind. */
+  failOnCall?: number;
+  /** Throws on the first profiles call that asks for this id. */
+  failOnId?: string;
+  /** Answers these (1-based) calls after counting a 429 first, like a call that waited and retried. */
+  throttleOnCalls?: number[];
+  /** The ids listed by a listing without a time range (every current candidate); default `alive`. */
+  current?: string[];
+  /** Events the account refuses to list (no changes feed). */
+  refuse?: Array<"updated" | "deleted">;
 }
 
-function fakeSink() {
-  const rows = new Set<string>();
+/**
+ * A Match API over fixed event lists (ids as cursor offsets) and a profiles call that knows `alive`.
+ * Every call yields to the event loop, so calls started together really are in flight together; the
+ * source records how many were in flight whenever one started.
+ */
+function fakeSource(events: Events, alive: Set<string>, opts: FakeOptions = {}) {
+  const log = { calls: 0, listings: 0, profileCalls: 0, inFlight: 0, startedWith: [] as number[], fetched: new Map<string, number>() };
+  let throttled = 0;
+  const call = async <T>(work: () => T): Promise<T> => {
+    const n = ++log.calls;
+    log.inFlight++;
+    log.startedWith.push(log.inFlight);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (n === opts.failOnCall) throw new UpstreamError("unavailable", "upstream down");
+      if (opts.throttleOnCalls?.includes(n)) throttled++;
+      return work();
+    } finally {
+      log.inFlight--;
+    }
+  };
+  const source: SyncSource = {
+    listIds: (p: ListParams) =>
+      call(() => {
+        log.listings++;
+        if (p.range && opts.refuse?.includes(p.range.event as "updated")) {
+          throw new UpstreamError("auth", "refused", { upstreamStatus: 403 });
+        }
+        const list = p.range ? events[p.range.event] : (opts.current ?? [...alive]);
+        const start = p.cursor ? Number(p.cursor) : 0;
+        const ids = list.slice(start, start + p.pageSize);
+        return { ids, cursor: start + p.pageSize < list.length ? String(start + p.pageSize) : null };
+      }),
+    fetchProfiles: (ids: string[]) =>
+      call(() => {
+        if (opts.failOnId && ids.includes(opts.failOnId)) {
+          opts.failOnId = undefined;
+          throw new UpstreamError("unavailable", "upstream down");
+        }
+        log.profileCalls++;
+        expect(ids.length).toBeLessThanOrEqual(50);
+        for (const id of ids) log.fetched.set(id, (log.fetched.get(id) ?? 0) + 1);
+        return ids.filter((id) => alive.has(id)).map((id) => makeDetails(id));
+      }),
+    usage: () => ({ calls: log.calls, throttled }),
+  };
+  return { source, log };
+}
+
+/** An index of ids with their seen_at, and every write counted per id. */
+function fakeSink(initial: Record<string, string> = {}) {
+  const rows = new Map<string, string>(Object.entries(initial));
+  const writes = new Map<string, number>();
   const commits: SyncState[] = [];
   const sink: SyncSink = {
-    commit: ({ found, missing, next }) => {
-      for (const d of found) rows.add(d.id);
+    commit: ({ found, missing, touched, seenAt, next }) => {
+      for (const d of found) {
+        rows.set(d.id, seenAt);
+        writes.set(d.id, (writes.get(d.id) ?? 0) + 1);
+      }
       for (const id of missing) rows.delete(id);
+      for (const id of touched) if (rows.has(id)) rows.set(id, seenAt);
       commits.push(next);
       return { searchChanged: found.length + missing.length > 0 };
     },
-    dropUnseenSince: () => ({ searchChanged: false }),
+    dropUnseenSince: (time) => {
+      let changed = false;
+      for (const [id, seen] of rows) if (seen < time) changed = rows.delete(id) || changed;
+      return { searchChanged: changed };
+    },
+    unindexed: (ids) => ids.filter((id) => !rows.has(id)),
+    unseenSince: (time, afterId, limit) =>
+      [...rows.entries()]
+        .filter(([id, seen]) => seen < time && id > (afterId ?? ""))
+        .map(([id]) => id)
+        .sort()
+        .slice(0, limit),
   };
-  return { sink, rows, commits };
+  return { sink, rows, writes, commits };
 }
 
-const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(6, "0")}`);
+const noEvents = (): Events => ({ created: [], updated: [], deleted: [] });
 const start: SyncState = { ...INITIAL_SYNC_STATE, phase: "incremental", checkpoint: "2026-11-25T10:00:00Z" };
+const NOW = Date.parse("2026-11-25T11:00:00Z");
+
+/** Runs `plan` until its pass is done (bounded), resuming from each run's committed state. */
+async function drain(plan: Plan, source: SyncSource, sink: SyncSink, state: SyncState, concurrency = 4): Promise<SyncState> {
+  for (let i = 0; i < 100; i++) {
+    const run = await runPages({ source, sink, state, plan, concurrency, maxPages: 3, stopAt: Number.POSITIVE_INFINITY, now: () => NOW });
+    if (run.error !== undefined) throw run.error;
+    state = run.state;
+    if (!run.more) return state;
+  }
+  throw new Error("pass did not end");
+}
 
 describe("incremental window paging", () => {
   it("commits one page at a time and moves the checkpoint only at the end", async () => {
     const created = ids("c", MATCH_PAGE_SIZE * 2 + 10);
-    const deleted = ids("c", 5); // created then deleted within the window
+    const deleted = created.slice(0, 5); // created then deleted within the window
     const alive = new Set(created.slice(5));
-    const source = fakeSource({ created, updated: [], deleted }, alive);
+    const { source } = fakeSource({ created, updated: [], deleted }, alive);
     const { sink, rows, commits } = fakeSink();
     let state = start;
     const now = Date.parse("2026-11-25T11:00:00.300Z");
@@ -61,24 +143,227 @@ describe("incremental window paging", () => {
     expect(commits.slice(0, -1).every((c) => c.window !== null && c.checkpoint === start.checkpoint)).toBe(true);
     expect(state.window).toBeNull();
     expect(state.checkpoint).toBe("2026-11-25T11:00:01Z"); // the window's end, rounded up to the second
-    expect([...rows].sort()).toEqual([...alive].sort());
+    expect([...rows.keys()].sort()).toEqual([...alive].sort());
   });
 
   it("resumes from the last committed page after a failure, without re-reading earlier pages", async () => {
     const created = ids("c", MATCH_PAGE_SIZE * 3);
-    const source = fakeSource({ created, updated: [], deleted: [] }, new Set(created), 3);
+    // Calls: list 1 (1), its 10 profile calls (2–11), list 2 (12), profile calls (13–22), list 3 fails (23).
+    const { source, log } = fakeSource({ created, updated: [], deleted: [] }, new Set(created), { failOnCall: 23 });
     const { sink, rows } = fakeSink();
     let state = start;
-    const now = Date.parse("2026-11-25T11:00:00Z");
-    state = (await incrementalPage(source, sink, state, now)).state;
-    state = (await incrementalPage(source, sink, state, now)).state;
-    await expect(incrementalPage(source, sink, state, now)).rejects.toThrow("upstream down");
+    state = (await incrementalPage(source, sink, state, NOW)).state;
+    state = (await incrementalPage(source, sink, state, NOW)).state;
+    await expect(incrementalPage(source, sink, state, NOW)).rejects.toThrow("upstream down");
     expect(state.window).toMatchObject({ event: 0, cursor: String(MATCH_PAGE_SIZE * 2) });
     expect(state.checkpoint).toBe(start.checkpoint);
     let more = true;
-    while (more) ({ state, more } = await incrementalPage(source, sink, state, now));
+    while (more) ({ state, more } = await incrementalPage(source, sink, state, NOW));
     expect(rows.size).toBe(created.length);
-    expect(source.calls).toBe(6); // 2 pages, the failed call, page 3, updated, deleted
+    expect(log.listings).toBe(5); // 2 pages, page 3, updated, deleted (the failed call listed nothing)
     expect(state.checkpoint).toBe("2026-11-25T11:00:00Z");
+  });
+
+  it("polls only `created` when the account has no changes feed", async () => {
+    const created = ids("c", 3);
+    const { source, log } = fakeSource({ created, updated: ["x"], deleted: ["y"] }, new Set(created), { refuse: ["updated", "deleted"] });
+    const { sink, rows } = fakeSink();
+    const state = await drain(planIncremental, source, sink, { ...start, changesFeed: "unavailable" });
+    expect(log.listings).toBe(1);
+    expect(rows.size).toBe(3);
+    expect(state.window).toBeNull();
+  });
+});
+
+describe("details fetched concurrently", () => {
+  it("keeps up to the limit of calls in flight across pages, never more, and applies every candidate once", async () => {
+    const created = ids("c", MATCH_PAGE_SIZE * 4 + 30);
+    const alive = new Set(created.filter((_, i) => i % 31 !== 0)); // some deleted since: listed, no details
+    const { source, log } = fakeSource({ ...noEvents(), created }, alive);
+    const { sink, rows, writes, commits } = fakeSink();
+    const state = await drain(planBackfill, source, sink, INITIAL_SYNC_STATE);
+    expect(Math.max(...log.startedWith)).toBe(4);
+    expect(state.phase).toBe("incremental");
+    expect([...rows.keys()].sort()).toEqual([...alive].sort());
+    expect([...writes.values()].every((n) => n === 1)).toBe(true);
+    // ≈ N/500 + N/50 calls: 5 listings, 43 profile calls of ≤ 50 ids.
+    expect(log.listings).toBe(5);
+    expect(log.profileCalls).toBe(10 * 4 + 1);
+    // One commit per page, each with the cursor after it; the last ends the pass.
+    expect(commits.map((c) => c.backfillCursor)).toEqual(["500", "1000", "1500", "2000", null]);
+  });
+
+  it("honours a lower tenant setting", async () => {
+    const created = ids("c", MATCH_PAGE_SIZE + 200);
+    const { source, log } = fakeSource({ ...noEvents(), created }, new Set(created));
+    const { sink, rows } = fakeSink();
+    await drain(planBackfill, source, sink, INITIAL_SYNC_STATE, 2);
+    expect(Math.max(...log.startedWith)).toBe(2);
+    expect(rows.size).toBe(created.length);
+  });
+
+  it("halves the calls in flight after a 429, for the rest of the pass", async () => {
+    const created = ids("c", MATCH_PAGE_SIZE * 3);
+    // Call 3 is a profile call of page 1 (call 1 lists it; its first four detail calls start together).
+    const { source, log } = fakeSource({ ...noEvents(), created }, new Set(created), { throttleOnCalls: [3] });
+    const { sink, rows, commits } = fakeSink();
+    // Calls started after page 1 is committed: by then the 429 is known for sure.
+    let afterFirstCommit = -1;
+    const marking: SyncSink = {
+      ...sink,
+      commit: (step) => {
+        if (afterFirstCommit < 0) afterFirstCommit = log.startedWith.length;
+        return sink.commit(step);
+      },
+    };
+    const run = await runPages({
+      source,
+      sink: marking,
+      state: INITIAL_SYNC_STATE,
+      plan: planBackfill,
+      concurrency: 4,
+      maxPages: 2,
+      stopAt: Number.POSITIVE_INFINITY,
+      now: () => NOW,
+    });
+    expect(run.error).toBeUndefined();
+    expect(Math.max(...log.startedWith.slice(0, 5))).toBe(4);
+    expect(run.concurrency).toBe(2);
+    expect(Math.max(...log.startedWith.slice(afterFirstCommit))).toBeLessThanOrEqual(2);
+    // The halved limit is committed with the pass's pages (the next run keeps it) …
+    expect(commits.at(-1)?.concurrency).toBe(2);
+    const before = log.startedWith.length;
+    const rest = await runPages({
+      source,
+      sink,
+      state: run.state,
+      plan: planBackfill,
+      concurrency: 4,
+      maxPages: 10,
+      stopAt: Number.POSITIVE_INFINITY,
+      now: () => NOW,
+    });
+    expect(Math.max(...log.startedWith.slice(before))).toBe(2);
+    // … and cleared by the page that ends the pass.
+    expect(rest.state.concurrency).toBeNull();
+    expect(rows.size).toBe(created.length);
+  });
+
+  it("each further 429 halves it again, never below one", () => {
+    const limiter = new CallLimiter(4);
+    limiter.halve();
+    expect(limiter.limit).toBe(2);
+    limiter.halve();
+    limiter.halve();
+    expect(limiter.limit).toBe(1);
+  });
+
+  it("a failure mid-page commits the pages before it and nothing of the failing page; the retry skips and repeats nothing", async () => {
+    const created = ids("c", MATCH_PAGE_SIZE * 3);
+    // The sixth of page 2's ten profile calls fails, while the listing has run ahead to page 3.
+    const { source, log } = fakeSource({ ...noEvents(), created }, new Set(created), { failOnId: created[MATCH_PAGE_SIZE + 250] });
+    const { sink, rows, writes, commits } = fakeSink();
+    const run = await runPages({
+      source,
+      sink,
+      state: INITIAL_SYNC_STATE,
+      plan: planBackfill,
+      concurrency: 4,
+      maxPages: 10,
+      stopAt: Number.POSITIVE_INFINITY,
+      now: () => NOW,
+    });
+    expect(run.error).toBeInstanceOf(UpstreamError);
+    expect(run.pages).toBe(1);
+    expect(run.state.backfillCursor).toBe(String(MATCH_PAGE_SIZE));
+    expect(commits).toHaveLength(1);
+    expect(rows.size).toBe(MATCH_PAGE_SIZE);
+    expect(log.inFlight).toBe(0); // every call of the run settled before it returned
+
+    const fetchedBefore = new Map(log.fetched);
+    await drain(planBackfill, source, sink, run.state);
+    expect(rows.size).toBe(created.length);
+    expect([...writes.values()].every((n) => n === 1)).toBe(true);
+    // Page 1 was never fetched again; page 2's candidates at most once more (their rows were never written).
+    for (const id of created.slice(0, MATCH_PAGE_SIZE)) expect(log.fetched.get(id)).toBe(fetchedBefore.get(id));
+  });
+});
+
+describe("reconcile", () => {
+  const STARTED = "2026-11-25T10:59:00Z";
+
+  it("adds what the index lacks, removes what Talemetry no longer has, and reports it", async () => {
+    const current = ids("c", 1200);
+    const alive = new Set(current);
+    // The index: every current candidate but 12 (missed creations), plus 12 silently deleted ones.
+    const missed = current.filter((_, i) => i % 100 === 7);
+    const ghosts = ids("gone", 12);
+    const indexed: Record<string, string> = {};
+    for (const id of current) if (!missed.includes(id)) indexed[id] = "2026-01-01T00:00:00Z";
+    for (const id of ghosts) indexed[id] = "2026-01-01T00:00:00Z";
+    const { source, log } = fakeSource(noEvents(), alive);
+    const { sink, rows, writes } = fakeSink(indexed);
+
+    let state: SyncState = startReconcile({ ...start, changesFeed: "available" }, Date.parse(STARTED));
+    state = await drain(planReconcile({ intervalSeconds: 7 * 86_400 }), source, sink, state);
+
+    expect([...rows.keys()].sort()).toEqual([...current].sort());
+    expect(state.reconcile).toBeNull();
+    expect(state.lastReconcile).toMatchObject({ listed: 1200, added: 12, removed: 12, calls: log.calls });
+    expect(state.reconcileDueAt).toBe("2026-12-02T11:00:00Z");
+    // 3 listings; one call per page for the missed ones it names (5, 5 and 2); one call to confirm that
+    // the 12 unlisted rows are gone.
+    expect(log.listings).toBe(3);
+    expect(log.profileCalls).toBe(4);
+    expect([...writes.keys()].sort()).toEqual([...missed].sort());
+  });
+
+  it("keeps a row the listing did not name when Talemetry still has it (created after the listing passed)", async () => {
+    const current = ids("c", 10);
+    const late = "late-1";
+    const { source } = fakeSource(noEvents(), new Set([...current, late]), { current });
+    const indexed: Record<string, string> = Object.fromEntries([...current, late].map((id) => [id, "2026-01-01T00:00:00Z"]));
+    const { sink, rows } = fakeSink(indexed);
+    const state = await drain(
+      planReconcile({ intervalSeconds: 86_400 }),
+      source,
+      sink,
+      startReconcile({ ...start, changesFeed: "available" }, Date.parse(STARTED)),
+    );
+    expect(rows.has(late)).toBe(true);
+    expect(state.lastReconcile).toMatchObject({ added: 0, removed: 0 });
+  });
+
+  it("re-reads every candidate when the account has no changes feed", async () => {
+    const current = ids("c", 120);
+    const { source, log } = fakeSource(noEvents(), new Set(current));
+    const { sink } = fakeSink(Object.fromEntries(current.map((id) => [id, "2026-01-01T00:00:00Z"])));
+    await drain(
+      planReconcile({ intervalSeconds: 86_400 }),
+      source,
+      sink,
+      startReconcile({ ...start, changesFeed: "unavailable" }, Date.parse(STARTED)),
+    );
+    expect(log.profileCalls).toBe(3);
+    expect([...log.fetched.keys()].sort()).toEqual(current);
+  });
+});
+
+describe("changes feed probe", () => {
+  it("is available when the three listings answer", async () => {
+    const { source } = fakeSource(noEvents(), new Set());
+    expect(await probeChangesFeed(source, NOW)).toEqual({ changesFeed: "available", changesFeedError: null });
+  });
+
+  it("is unavailable when `updated` or `deleted` is refused while `created` answers", async () => {
+    const { source } = fakeSource(noEvents(), new Set(), { refuse: ["deleted"] });
+    const probe = await probeChangesFeed(source, NOW);
+    expect(probe.changesFeed).toBe("unavailable");
+    expect(probe.changesFeedError).toMatch(/'deleted'.*HTTP 403.*track_candidate_last_changes/);
+  });
+
+  it("stays unknown on a transient failure, to be probed again", async () => {
+    const { source } = fakeSource(noEvents(), new Set(), { failOnCall: 2 });
+    expect((await probeChangesFeed(source, NOW)).changesFeed).toBe("unknown");
   });
 });

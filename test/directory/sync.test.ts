@@ -28,7 +28,7 @@ async function search(apiKey: string, query: string): Promise<{ data: Array<{ id
 }
 
 describe("backfill", () => {
-  it("indexes every candidate with the expected number of upstream calls", async () => {
+  it("indexes every candidate with the expected number of upstream calls, several in flight", async () => {
     const clientId = uniqueClientId("bf");
     await seedAccount(clientId, 1200);
     await resetStats(clientId);
@@ -39,34 +39,59 @@ describe("backfill", () => {
     const stats = await getStats(clientId);
     // The seed also holds some deleted candidates: they are listed under `created` but have no details.
     expect(status.indexed).toBe(stats.candidates.current);
-    // 1200 ids in pages of 500 → 3 Match pages; 1200 / 50 → 24 profile calls; one authorization.
-    expect(stats.calls).toMatchObject({ authorize: 1, ids: 3, profiles: 24 });
+    // 1200 ids in pages of 500 → 3 Match pages (+ 3 one-id listings probing the changes feed at
+    // onboarding); 1200 / 50 → 24 profile calls; one authorization.
+    expect(stats.calls).toMatchObject({ authorize: 1, ids: 3 + 3, profiles: 24 });
+    expect(status).toMatchObject({ talemetry_concurrency: 4, changes_feed: "available" });
+    expect(status.reconcile).toMatchObject({ state: "idle", next_at: expect.any(String), last: null });
   });
 
-  it("resumes from its persisted cursor after a failure and an eviction, without re-reading pages", async () => {
+  it("resumes from its last committed page after a failure mid-page and an eviction: nothing skipped, nothing re-read", async () => {
     const clientId = uniqueClientId("resume");
-    await seedAccount(clientId, 2600); // 6 Match pages; an alarm run does at most 4
+    await seedAccount(clientId, 2600); // 6 Match pages, 52 profile calls
+    // Pages 1 and 2 (20 profile calls) answer; every later profile call fails — page 3 fails mid-way.
+    await setFaults(clientId, [
+      { op: "profiles", latencyMs: 0, times: 20 },
+      { op: "profiles", status: 500 },
+    ]);
     const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
     const stub = stubOf(tenant.id);
-    await runDurableObjectAlarm(stub);
-    const partial = await stub.syncStatus();
-    expect(partial.state).toBe("backfilling");
-    expect(partial.indexed).toBeGreaterThan(1800); // 4 pages of 500, minus the seed's deleted candidates
-
-    await evictDurableObject(stub);
-    await setFaults(clientId, [{ op: "profiles", status: 500 }]);
-    await resetStats(clientId);
     await runDurableObjectAlarm(stub);
     const failing = await stub.syncStatus();
     expect(failing.state).toBe("failing");
     expect(failing.last_error).toBeTruthy();
-    expect(failing.indexed).toBe(partial.indexed);
+    expect(failing.indexed).toBeGreaterThan(900); // 2 pages of 500, minus the seed's deleted candidates
+    expect(failing.indexed).toBeLessThanOrEqual(1000);
+
+    await evictDurableObject(stub);
+    expect((await stub.syncStatus()).indexed).toBe(failing.indexed);
+    await clearFaults(clientId);
+    await resetStats(clientId);
+    await drainBackfill(tenant.id);
+    expect((await stub.syncStatus()).indexed).toBe((await getStats(clientId)).candidates.current);
+    // Only the pages not committed were listed and fetched again: pages 3–6 (1600 ids → 32 calls).
+    expect((await getStats(clientId)).calls).toMatchObject({ ids: 4, profiles: 32 });
+  });
+
+  it("halves the calls in flight after Talemetry answers 429, until the pass ends", async () => {
+    const clientId = uniqueClientId("throttle");
+    await seedAccount(clientId, 1400); // 3 Match pages
+    // One 429 (Retry-After 0: the call waits and succeeds), then page 1 answers and page 2 fails.
+    await setFaults(clientId, [
+      { op: "profiles", status: 429, retryAfter: "0", times: 1 },
+      { op: "profiles", latencyMs: 0, times: 10 },
+      { op: "profiles", status: 500 },
+    ]);
+    const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
+    const stub = stubOf(tenant.id);
+    await runDurableObjectAlarm(stub);
+    expect(await stub.syncStatus()).toMatchObject({ state: "failing", talemetry_concurrency: 2 });
 
     await clearFaults(clientId);
     await drainBackfill(tenant.id);
-    expect((await stub.syncStatus()).indexed).toBe((await getStats(clientId)).candidates.current);
-    // Only the unfinished pages were listed again: the failed attempt's page 5, then pages 5 and 6.
-    expect((await getStats(clientId)).calls.ids).toBe(3);
+    const done = await stub.syncStatus();
+    expect(done).toMatchObject({ state: "idle", talemetry_concurrency: 4 });
+    expect(done.indexed).toBe((await getStats(clientId)).candidates.current);
   });
 });
 

@@ -87,12 +87,20 @@ async function notesWith(clientId: string, candidateId: string, marker: string):
 describe("a backfill interrupted by Talemetry failures", () => {
   it("resumes after 5xx, 429 and failing detail reads, and converges to exactly the account's current candidates", async () => {
     const clientId = uniqueClientId("bf-fault");
-    await seedAccount(clientId, 2300); // 5 Match pages of 500; one alarm run does at most 4
+    await seedAccount(clientId, 2300); // 5 Match pages of 500
+    // The first run stops half-way: the onboarding probe (3 listings) and 3 pages answer, the 4th listing fails.
+    await setFaults(clientId, [
+      { op: "ids", latencyMs: 0, times: 6 },
+      { op: "ids", status: 500 },
+    ]);
     const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
     const stub = directoryOf(tenant.id);
     await runDurableObjectAlarm(stub);
     const partial = await stub.syncStatus();
-    expect(partial.state).toBe("backfilling");
+    expect(partial.state).toBe("failing");
+    expect(partial.indexed).toBeGreaterThan(1400); // 3 pages of 500, minus the seed's deleted candidates
+    expect(partial.indexed).toBeLessThanOrEqual(1500);
+    await clearFaults(clientId);
     const indexedBefore = await indexIds(tenant.id);
     expect(indexedBefore.length).toBe(partial.indexed);
 

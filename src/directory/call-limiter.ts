@@ -1,0 +1,67 @@
+/**
+ * At most `limit` Talemetry calls of a sync run in flight, the rest waiting in arrival order (an urgent
+ * call — the next Match page, which every later detail call depends on — goes to the front). The sync
+ * loop halves the limit when Talemetry answers `429` (it is asking us to slow down): calls already in
+ * flight finish, new ones start only below the new limit.
+ */
+export class CallLimiter {
+  private active = 0;
+  private peak = 0;
+  private closed: Error | null = null;
+  private readonly waiting: Array<{ start: () => void; abandon: (reason: Error) => void }> = [];
+
+  /** @param limit calls in flight at most (at least 1). */
+  constructor(private current: number) {
+    if (!Number.isInteger(current) || current < 1) throw new RangeError("CallLimiter: limit must be a positive integer");
+  }
+
+  /** The current limit. */
+  get limit(): number {
+    return this.current;
+  }
+
+  /** The most calls that were ever in flight at once. */
+  get peakInFlight(): number {
+    return this.peak;
+  }
+
+  /** Halves the limit (never below 1). */
+  halve(): void {
+    this.current = Math.max(1, Math.floor(this.current / 2));
+  }
+
+  /** Calls still waiting are abandoned (rejected with `reason`), and so is every later one; calls in flight finish. */
+  close(reason: Error): void {
+    this.closed = reason;
+    for (const waiter of this.waiting.splice(0)) waiter.abandon(reason);
+  }
+
+  /** Runs `task` once a slot is free; the slot is released when it settles. */
+  async run<T>(task: () => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
+    if (this.closed) throw this.closed;
+    if (this.active < this.current) this.active++;
+    else {
+      // A released slot is handed over with `active` already counted (see dispatch), so no other caller
+      // can take it between the release and this caller's resumption.
+      await new Promise<void>((start, abandon) => {
+        const waiter = { start, abandon };
+        if (opts.urgent) this.waiting.unshift(waiter);
+        else this.waiting.push(waiter);
+      });
+    }
+    this.peak = Math.max(this.peak, this.active);
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.dispatch();
+    }
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0 && this.active < this.current) {
+      this.active++;
+      this.waiting.shift()?.start();
+    }
+  }
+}
