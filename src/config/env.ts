@@ -10,6 +10,10 @@ export interface Env {
   TENANT_RATE_LIMIT: RateLimit;
   /** Talkdesk's per-tenant budget: its own binding (own namespace), so /v1 and Talkdesk never share a counter. */
   TALKDESK_RATE_LIMIT: RateLimit;
+  /** `/oauth/token`: token requests per known client id. */
+  OAUTH_CLIENT_RATE_LIMIT: RateLimit;
+  /** `/oauth/token`: token requests per client IP that name no client we issued. */
+  OAUTH_IP_RATE_LIMIT: RateLimit;
   /** Present only where the built-in simulator is deployed (local, tests, sandbox). */
   TALEMETRY_SANDBOX?: Fetcher;
 
@@ -21,6 +25,10 @@ export interface Env {
   RATE_LIMIT_PERIOD_SECONDS?: string;
   TALKDESK_RATE_LIMIT_REQUESTS?: string;
   TALKDESK_RATE_LIMIT_PERIOD_SECONDS?: string;
+  OAUTH_CLIENT_RATE_LIMIT_REQUESTS?: string;
+  OAUTH_CLIENT_RATE_LIMIT_PERIOD_SECONDS?: string;
+  OAUTH_IP_RATE_LIMIT_REQUESTS?: string;
+  OAUTH_IP_RATE_LIMIT_PERIOD_SECONDS?: string;
   SYNC_INTERVAL_SECONDS?: string;
   TALKDESK_PAGE_SIZE?: string;
   MAX_BODY_BYTES?: string;

@@ -15,6 +15,11 @@ const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 /** Talkdesk's own per-tenant budget when the vars are absent (issue 11: 1,200 requests per 60 s). */
 export const DEFAULT_TALKDESK_RATE_LIMIT = { requests: 1_200, periodSeconds: 60 } as const;
+/** `/oauth/token`'s budgets when the vars are absent (issue 11): per known client, and per IP for unknown clients. */
+export const DEFAULT_OAUTH_RATE_LIMITS = {
+  perClient: { requests: 60, periodSeconds: 60 },
+  perIp: { requests: 60, periodSeconds: 60 },
+} as const;
 
 /** A positive whole number written as a decimal string, within bounds. */
 const intVar = (min: number, max: number) =>
@@ -43,6 +48,10 @@ const VarsSchema = z.object({
   RATE_LIMIT_PERIOD_SECONDS: periodVar.default(60),
   TALKDESK_RATE_LIMIT_REQUESTS: intVar(1, 1_000_000).default(DEFAULT_TALKDESK_RATE_LIMIT.requests),
   TALKDESK_RATE_LIMIT_PERIOD_SECONDS: periodVar.default(DEFAULT_TALKDESK_RATE_LIMIT.periodSeconds),
+  OAUTH_CLIENT_RATE_LIMIT_REQUESTS: intVar(1, 1_000_000).default(DEFAULT_OAUTH_RATE_LIMITS.perClient.requests),
+  OAUTH_CLIENT_RATE_LIMIT_PERIOD_SECONDS: periodVar.default(DEFAULT_OAUTH_RATE_LIMITS.perClient.periodSeconds),
+  OAUTH_IP_RATE_LIMIT_REQUESTS: intVar(1, 1_000_000).default(DEFAULT_OAUTH_RATE_LIMITS.perIp.requests),
+  OAUTH_IP_RATE_LIMIT_PERIOD_SECONDS: periodVar.default(DEFAULT_OAUTH_RATE_LIMITS.perIp.periodSeconds),
   SYNC_INTERVAL_SECONDS: intVar(10, 86_400).default(60),
   // The directory serves at most 1,000 rows a call and contact sync reads one row more than a page.
   TALKDESK_PAGE_SIZE: intVar(1, 999).default(100),
@@ -70,6 +79,12 @@ export interface Settings {
    * (checked against wrangler.toml by a test). Separate from `/v1`'s, so neither caller can spend the other's.
    */
   talkdeskRateLimit: { requests: number; periodSeconds: number };
+  /**
+   * `/oauth/token`'s budgets: per known client id (`OAUTH_CLIENT_RATE_LIMIT` binding) and per client IP
+   * for requests naming no client we issued (`OAUTH_IP_RATE_LIMIT`); each must equal its binding's
+   * `simple` config (checked against wrangler.toml by a test).
+   */
+  oauthRateLimit: { perClient: { requests: number; periodSeconds: number }; perIp: { requests: number; periodSeconds: number } };
   syncIntervalSeconds: number;
   talkdeskPageSize: number;
   maxBodyBytes: number;
@@ -112,6 +127,10 @@ export function parseSettings(env: Partial<Env>): Settings {
     logLevel: v.LOG_LEVEL,
     rateLimit: { requests: v.RATE_LIMIT_REQUESTS, periodSeconds: v.RATE_LIMIT_PERIOD_SECONDS },
     talkdeskRateLimit: { requests: v.TALKDESK_RATE_LIMIT_REQUESTS, periodSeconds: v.TALKDESK_RATE_LIMIT_PERIOD_SECONDS },
+    oauthRateLimit: {
+      perClient: { requests: v.OAUTH_CLIENT_RATE_LIMIT_REQUESTS, periodSeconds: v.OAUTH_CLIENT_RATE_LIMIT_PERIOD_SECONDS },
+      perIp: { requests: v.OAUTH_IP_RATE_LIMIT_REQUESTS, periodSeconds: v.OAUTH_IP_RATE_LIMIT_PERIOD_SECONDS },
+    },
     syncIntervalSeconds: v.SYNC_INTERVAL_SECONDS,
     talkdeskPageSize: v.TALKDESK_PAGE_SIZE,
     maxBodyBytes: v.MAX_BODY_BYTES,

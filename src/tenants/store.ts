@@ -321,12 +321,26 @@ export async function resolveApiKey(env: Env, apiKey: string, ride?: RideAlong):
 }
 
 /**
+ * The credential record of an OAuth client id we issued (edge-cached like every auth read), or null. Lets
+ * the token endpoint pick its budget (per client, or per IP for unknown clients) before the secret check.
+ */
+export async function findOAuthClient(env: Env, clientId: string): Promise<CredentialRecord | null> {
+  return CLIENT_ID.test(clientId) ? kvGetJson<CredentialRecord>(env, oauthClientKey(clientId), true) : null;
+}
+
+/**
  * Checks OAuth client credentials (RFC 6749 §2.3.1) and returns the tenant, or null. An unknown client
  * id costs the same hashing as a wrong secret, so timing does not reveal which client ids exist.
+ * `client`: the record `findOAuthClient` already read for this id (else it is read here).
  */
-export async function verifyClientCredentials(env: Env, clientId: string, clientSecret: string): Promise<Tenant | null> {
+export async function verifyClientCredentials(
+  env: Env,
+  clientId: string,
+  clientSecret: string,
+  client?: CredentialRecord | null,
+): Promise<Tenant | null> {
   const secretHash = await sha256Hex(clientSecret);
-  const record = CLIENT_ID.test(clientId) ? await kvGetJson<CredentialRecord>(env, oauthClientKey(clientId), true) : null;
+  const record = client !== undefined ? client : await findOAuthClient(env, clientId);
   const matches = await timingSafeEqualStrings(record?.secret_hash ?? "", secretHash);
   if (!record || !matches) return null;
   const tenant = await getTenant(env, record.tenant_id, { cached: true });

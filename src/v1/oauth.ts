@@ -12,7 +12,8 @@ import { isJsonContentType, mediaTypeOf, readBodyWithLimit } from "../platform/b
 import { setRequestTenant } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { createRouter } from "../platform/validation";
-import { issueAccessToken, verifyClientCredentials } from "../tenants/store";
+import { findOAuthClient, issueAccessToken, verifyClientCredentials } from "../tenants/store";
+import { spendTokenBudget } from "./oauth-throttle";
 
 /** Error codes of RFC 6749 §5.2 used here, plus the two generic ones for our own failures. */
 export type OAuthErrorCode = "invalid_request" | "invalid_client" | "unsupported_grant_type" | "server_error" | "temporarily_unavailable";
@@ -147,6 +148,12 @@ export function oauthRoutes(): OpenAPIHono<AppEnv> {
         description: "invalid_client: unknown client id or wrong secret.",
         content: { "application/json": { schema: OAuthErrorSchema } },
       },
+      429: {
+        description:
+          "temporarily_unavailable, with `Retry-After`: over the client's budget (60 token requests per minute by default, whatever the secret), over the budget of the caller's address for unknown client ids (60 per minute), or the token could not be stored (KV's write rate).",
+        headers: { "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" } } },
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
     },
   });
 
@@ -172,7 +179,10 @@ export function oauthRoutes(): OpenAPIHono<AppEnv> {
         basicChallenge: usedBasic,
       });
     }
-    const tenant = await verifyClientCredentials(c.env, clientId, clientSecret);
+    // The budget is picked (and spent) before the secret is checked, so its answer says nothing about the secret.
+    const client = await findOAuthClient(c.env, clientId);
+    await spendTokenBudget(c, client ? clientId : null);
+    const tenant = await verifyClientCredentials(c.env, clientId, clientSecret, client);
     if (!tenant) throw new OAuthError("invalid_client", "Unknown client or wrong client secret.", { basicChallenge: usedBasic });
     setRequestTenant(c, tenant.id);
     const { access_token, expires_in } = await issueAccessToken(c.env, tenant);

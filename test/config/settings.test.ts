@@ -35,6 +35,7 @@ describe("parseSettings", () => {
       logLevel: "info",
       rateLimit: { requests: 600, periodSeconds: 60 },
       talkdeskRateLimit: { requests: 1200, periodSeconds: 60 },
+      oauthRateLimit: { perClient: { requests: 60, periodSeconds: 60 }, perIp: { requests: 60, periodSeconds: 60 } },
       syncIntervalSeconds: 60,
       talkdeskPageSize: 100,
       maxBodyBytes: 65_536,
@@ -52,6 +53,8 @@ describe("parseSettings", () => {
       RATE_LIMIT_PERIOD_SECONDS: "10",
       TALKDESK_RATE_LIMIT_REQUESTS: "300",
       TALKDESK_RATE_LIMIT_PERIOD_SECONDS: "10",
+      OAUTH_CLIENT_RATE_LIMIT_REQUESTS: "30",
+      OAUTH_IP_RATE_LIMIT_PERIOD_SECONDS: "10",
       PUBLIC_URL: "https://bridge.example.com/",
     });
     expect(settings).toMatchObject({
@@ -61,6 +64,7 @@ describe("parseSettings", () => {
       logLevel: "warn",
       rateLimit: { requests: 1200, periodSeconds: 10 },
       talkdeskRateLimit: { requests: 300, periodSeconds: 10 },
+      oauthRateLimit: { perClient: { requests: 30, periodSeconds: 60 }, perIp: { requests: 60, periodSeconds: 10 } },
       publicUrl: "https://bridge.example.com",
     });
   });
@@ -71,6 +75,8 @@ describe("parseSettings", () => {
     ["RATE_LIMIT_PERIOD_SECONDS", "30"],
     ["TALKDESK_RATE_LIMIT_REQUESTS", "-1"],
     ["TALKDESK_RATE_LIMIT_PERIOD_SECONDS", "45"],
+    ["OAUTH_CLIENT_RATE_LIMIT_REQUESTS", "0"],
+    ["OAUTH_IP_RATE_LIMIT_PERIOD_SECONDS", "90"],
     ["SYNC_INTERVAL_SECONDS", "-5"],
     ["TALKDESK_PAGE_SIZE", "5000"],
     ["MAX_BODY_BYTES", "1.5e6"],
@@ -153,9 +159,24 @@ describe("wrangler.toml", () => {
     }
   });
 
+  it("gives /oauth/token a per-client and a per-IP budget, announced by their vars, in every environment", () => {
+    for (const [name, text] of environments(wranglerToml)) {
+      // Each binding is announced by the vars of the same name.
+      for (const binding of ["OAUTH_CLIENT_RATE_LIMIT", "OAUTH_IP_RATE_LIMIT"]) {
+        const requests = new RegExp(`^${binding}_REQUESTS = "(\\d+)"`, "m").exec(text)?.[1];
+        const period = new RegExp(`^${binding}_PERIOD_SECONDS = "(\\d+)"`, "m").exec(text)?.[1];
+        const simple = new RegExp(`name = "${binding}"\\s+namespace_id = "\\d+"\\s+simple = \\{ limit = (\\d+), period = (\\d+) \\}`).exec(
+          text,
+        );
+        expect(simple, `${name}: ${binding} binding`).not.toBeNull();
+        expect([requests, period], `${name}: ${binding}`).toEqual([simple?.[1], simple?.[2]]);
+      }
+    }
+  });
+
   it("gives every rate-limiting binding of every environment a namespace of its own", () => {
     const ids = [...wranglerToml.matchAll(/^namespace_id = "(\d+)"/gm)].map((m) => m[1]);
-    expect(ids.length).toBeGreaterThanOrEqual(8); // two bindings × four environments
+    expect(ids.length).toBeGreaterThanOrEqual(16); // four bindings × four environments
     expect(new Set(ids).size).toBe(ids.length);
   });
 });
