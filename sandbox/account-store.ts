@@ -29,12 +29,15 @@ export interface AccountSettings {
   latencyMs: number;
   tokenTtlSeconds: number;
   singleCandidateAsObject: boolean;
+  /** Talemetry's `track_candidate_last_changes` feature: off, `updated`/`deleted` listings are refused. */
+  trackCandidateLastChanges: boolean;
 }
 
 const DEFAULT_SETTINGS: AccountSettings = {
   latencyMs: 0,
   tokenTtlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
   singleCandidateAsObject: false,
+  trackCandidateLastChanges: true,
 };
 
 export interface CandidateRow {

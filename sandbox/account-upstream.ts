@@ -52,6 +52,10 @@ export function authorize(store: AccountStore, secret: string, now: number): Aut
 /** §2: one keyset page of GUIDs. */
 export function listIds(store: AccountStore, request: IdsRequest): Reply {
   const kind = request.DateTimeRange?.Event ?? "all";
+  if ((kind === "updated" || kind === "deleted") && !store.settings().trackCandidateLastChanges) {
+    // What Talemetry answers here is not documented (only that the feature must be on): assumed a 403.
+    return fail(403, "feature_disabled", `Event '${kind}' needs the track_candidate_last_changes feature`);
+  }
   const after = request.Cursor ? decodeCursor(kind, request.Cursor) : null;
   if (request.Cursor && !after) return fail(422, "invalid", "Cursor is not one this listing returned");
   const pageSize = request.PageSize ?? DEFAULT_PAGE_SIZE;

@@ -118,6 +118,8 @@ export const settingsBodySchema = z
       .optional(),
     /** Answer `"Candidates": {…}` instead of `[{…}]` when exactly one candidate is found. */
     singleCandidateAsObject: z.boolean().optional(),
+    /** Off: the Match API refuses `updated` and `deleted` listings (an account without the feature). */
+    trackCandidateLastChanges: z.boolean().optional(),
   })
   .strict();
 export type SettingsBody = z.infer<typeof settingsBodySchema>;

@@ -25,7 +25,8 @@ export type ErrorCode =
   | "unauthorized"
   | "bad_request"
   | "gateway_timeout"
-  | "server_error";
+  | "server_error"
+  | "feature_disabled";
 
 /** An error answer; `extra` adds fields beside code and message (§7's `existing_id`). */
 export function fail(status: number, code: ErrorCode, message: string, extra: Record<string, string> = {}): Reply {

@@ -61,6 +61,7 @@ export interface SandboxSettings {
   latencyMs: number;
   tokenTtlSeconds: number;
   singleCandidateAsObject: boolean;
+  trackCandidateLastChanges: boolean;
 }
 
 /** A candidate as the control API shows it: stored record plus every HR-XML block rendered. */

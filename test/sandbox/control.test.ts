@@ -176,11 +176,17 @@ describe("settings and resets", () => {
   it("reads and changes settings", async () => {
     const clientId = uniqueClientId("ctl-settings");
     const read = await control(`/accounts/${clientId}/settings`);
-    expect(((await read.json()) as any).result).toEqual({ latencyMs: 0, tokenTtlSeconds: 7200, singleCandidateAsObject: false });
+    expect(((await read.json()) as any).result).toEqual({
+      latencyMs: 0,
+      tokenTtlSeconds: 7200,
+      singleCandidateAsObject: false,
+      trackCandidateLastChanges: true,
+    });
     expect(await setSettings(clientId, { tokenTtlSeconds: 30 })).toEqual({
       latencyMs: 0,
       tokenTtlSeconds: 30,
       singleCandidateAsObject: false,
+      trackCandidateLastChanges: true,
     });
     const bad = await control(`/accounts/${clientId}/settings`, { method: "POST", body: JSON.stringify({ tokenTtlSeconds: 0 }) });
     expect(bad.status).toBe(422);

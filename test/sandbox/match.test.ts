@@ -9,6 +9,7 @@ import {
   getStats,
   sandboxToken,
   seedAccount,
+  setSettings,
   uniqueClientId,
   updateCandidate,
   upstreamJson,
@@ -159,6 +160,25 @@ describe("with DateTimeRange", () => {
     expect(new Set(ranged)).toEqual(new Set([keep, unknown]));
     expect(listed).not.toContain(byLifecycle);
     expect(listed).not.toContain(bySource);
+  });
+});
+
+describe("an account without track_candidate_last_changes", () => {
+  it("refuses `updated` and `deleted` listings with a 403 and answers `created` and unranged listings", async () => {
+    const clientId = uniqueClientId("no-feed");
+    await seedAccount(clientId, 20);
+    await setSettings(clientId, { trackCandidateLastChanges: false });
+    const token = await sandboxToken(clientId);
+    const window = ["2020-01-01T00:00:00Z", "2099-01-01T00:00:00Z"] as const;
+    for (const event of ["updated", "deleted"]) {
+      const res = await upstreamJson(IDS, { token, body: range(event, ...window) });
+      expect(res.status).toBe(403);
+      expect(res.json.error).toMatchObject({ code: "feature_disabled", message: expect.stringContaining("track_candidate_last_changes") });
+    }
+    expect((await all(token, range("created", ...window))).ids.length).toBeGreaterThan(0);
+    expect((await all(token, {})).ids.length).toBe((await getStats(clientId)).candidates.current);
+    await setSettings(clientId, { trackCandidateLastChanges: true });
+    expect((await upstreamJson(IDS, { token, body: range("updated", ...window) })).status).toBe(200);
   });
 });
 
