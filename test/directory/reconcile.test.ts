@@ -6,7 +6,17 @@ import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { directoryOf, drainBackfill } from "../helpers/directory";
-import { control, createCandidate, getStats, resetStats, seedAccount, uniqueClientId } from "../helpers/sandbox";
+import {
+  control,
+  createCandidate,
+  deleteCandidate,
+  getStats,
+  resetStats,
+  seedAccount,
+  setSettings,
+  uniqueClientId,
+  updateCandidate,
+} from "../helpers/sandbox";
 import { adminFetch, createTenant } from "../helpers/tenants";
 
 /** Long before any checkpoint: the incremental windows never look this far back. */
@@ -116,5 +126,43 @@ describe("reconcile", () => {
     expect(done.state).toBe("idle");
     expect(done.reconcile.last).toMatchObject({ listed: (await getStats(clientId)).candidates.current, added: dropped.length, removed: 0 });
     for (const id of dropped) expect(await stub.getIndexed(id)).not.toBeNull();
+  });
+
+  it("detects at onboarding an account that refuses the updated/deleted listing, and serves it by reconcile alone", async () => {
+    const clientId = uniqueClientId("no-feed");
+    await seedAccount(clientId, 120);
+    await setSettings(clientId, { trackCandidateLastChanges: false });
+    const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
+    await drainBackfill(tenant.id);
+    const stub = directoryOf(tenant.id);
+    const status = await stub.syncStatus();
+    expect(status).toMatchObject({ state: "idle", changes_feed: "unavailable" });
+    expect(status.changes_feed_error).toMatch(/'updated'.*HTTP 403.*track_candidate_last_changes.*reconcile/);
+    // Reconcile runs daily for such a tenant.
+    const nextAt = Date.parse(status.reconcile.next_at ?? "");
+    expect(nextAt - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(nextAt - Date.now()).toBeLessThanOrEqual(86_400_000);
+
+    // A new candidate still arrives through the `created` poll; a change and a deletion do not.
+    const [changed, deleted] = (await stub.changes(0, null, 2)).rows.map((r) => r.person.id);
+    await updateCandidate(clientId, changed, {
+      phones: [{ kind: "Mobile", InternationalCountryCode: "44", AreaCityCode: "7700", SubscriberNumber: "900654" }],
+    });
+    await deleteCandidate(clientId, deleted);
+    const added = await createCandidate(clientId, { givenName: "Polled", familyName: "Created", emails: ["polled.created@example.com"] });
+    await resetStats(clientId);
+    await stub.requestSync();
+    expect((await getStats(clientId)).calls.ids).toBe(1); // `created` only: no refused listing each poll
+    expect(await stub.getIndexed(added)).not.toBeNull();
+    expect(await stub.getIndexed(deleted)).not.toBeNull();
+    expect(await searchIds(tenant.api_key, "+447700900654")).toEqual([]);
+
+    // Reconcile re-reads every candidate: the change and the deletion arrive.
+    await stub.requestSync({ reconcile: true });
+    expect(await stub.getIndexed(deleted)).toBeNull();
+    expect(await searchIds(tenant.api_key, "+447700900654")).toEqual([changed]);
+    const done = await stub.syncStatus();
+    expect(done.reconcile.last).toMatchObject({ removed: 1, listed: (await getStats(clientId)).candidates.current });
+    expect(done.changes_feed).toBe("unavailable");
   });
 });
