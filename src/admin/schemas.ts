@@ -57,6 +57,15 @@ export const SettingsPatchSchema = z
           "Per type id: rename a built-in (`{name}`), add a type (`{name}`), hide one (`{hidden: true}`); `null` removes the override.",
         example: { call: { name: "Call" }, meeting: { hidden: true }, interview: { name: "Interview" } },
       }),
+    default_activity_type: z
+      .string()
+      .regex(ACTIVITY_TYPE_ID, "Type ids are lower-case letters, digits and _ (at most 32).")
+      .nullable()
+      .optional()
+      .openapi({
+        description: "The type of an activity created without one; one of the tenant's visible types. `null` → `note`.",
+        example: "call",
+      }),
     candidate_url_template: z
       .string()
       .max(2048)
@@ -150,6 +159,7 @@ export const TenantViewSchema = z
     settings: z.object({
       default_author_email: z.string().nullable(),
       activity_types: z.record(z.string(), ActivityTypeOverrideSchema),
+      default_activity_type: z.string().nullable(),
       candidate_url_template: z.string().nullable(),
       sync_interval_seconds: z.number().int().nullable(),
       talemetry_concurrency: z.number().int().nullable(),

@@ -9,11 +9,14 @@
  *    body under the key is a `409`. The claim pre-assigns the activity id.
  * 2. The note text ends with that id (`renderActivityNote`). When an earlier attempt may have written the
  *    note (its answer was lost, or it vanished), the candidate's notes are searched for the id first.
- * 3. The activity record and the claim's answer are stored in one transaction. A failed write releases
- *    the claim: forgotten when nothing can have been written, kept (to be checked) when it might have.
+ * 3. The activity record and the claim's answer are stored in one transaction. A failed attempt
+ *    releases the claim but the key stays bound to its body for 24 h: the same body runs again (checking
+ *    Talemetry first when the note might have been written), another body is a `409`. Only a request the
+ *    bridge refused as invalid (`422`) before any write leaves the key free: nothing was attempted.
  */
 
-import { type Activity, type ActivityDirection, newActivityId, type StoredActivity } from "../directory/activities";
+import type { ClaimRelease } from "../directory/activities";
+import { type Activity, type ActivityDirection, newActivityId, publicActivity, type StoredActivity } from "../directory/activities";
 import type { ClaimResult } from "../directory/api";
 import { canonicalJson } from "../directory/index-keys";
 import { sha256Hex } from "../platform/crypto";
@@ -21,7 +24,7 @@ import { AppError, asUpstreamError } from "../platform/errors";
 import { isoUtc } from "../platform/time";
 import { validationError } from "../platform/validation";
 import type { TalemetryClient } from "../talemetry";
-import { type ActivityType, activityTypesFor } from "../tenants/activity-types";
+import { type ActivityType, activityTypesFor, defaultActivityTypeOf } from "../tenants/activity-types";
 import type { Tenant } from "../tenants/types";
 import { ActivityChangeSchema, ActivityInputSchema } from "./activity-input";
 import { isNoteOfActivity, renderActivityNote } from "./activity-note";
@@ -36,8 +39,8 @@ export type { Activity } from "../directory/activities";
 export interface ActivityInput {
   /** The candidate (Talemetry GUID). */
   entity_id: string;
-  /** One of the tenant's activity types (`activityTypesFor`). */
-  type: string;
+  /** One of the tenant's activity types (`activityTypesFor`); absent → the tenant's default type. */
+  type?: string | null;
   body: string;
   /** ISO 8601 with offset; default: when the request (the first attempt, with a key) arrived. */
   occurred_at?: string | null;
@@ -103,6 +106,12 @@ function mayHaveWritten(err: unknown): boolean {
   return upstream === null || upstream.kind === "unavailable";
 }
 
+/** How a failed attempt gives its claim up (see `ActivityStore.release`). */
+function releaseOutcome(err: unknown, writing: boolean): ClaimRelease {
+  if (!writing) return err instanceof AppError && err.code === "invalid" ? "refused" : "failed";
+  return mayHaveWritten(err) ? "uncertain" : "failed";
+}
+
 async function claimOf(s: Services, input: ActivityInput, options: CreateActivityOptions): Promise<ClaimResult | null> {
   if (!options.idempotencyKey) return null;
   const bodyHash = await sha256Hex(canonicalJson(options.fingerprint ?? input));
@@ -140,7 +149,8 @@ export async function createActivity(s: Services, input: ActivityInput, options:
   let writing = false;
   try {
     const data = parseInput(input);
-    const type = typeOf(s.tenant, data.type);
+    // No type: the tenant's default (contract, "Activities"); the answer and later reads show it.
+    const type = typeOf(s.tenant, data.type ?? defaultActivityTypeOf(s.tenant));
     const author = await resolveAuthor(s, { userId: data.user_id, userEmail: data.user_email });
     const activityId = claim?.activityId ?? newActivityId();
     const occurredAt = data.occurred_at ? isoUtc(Date.parse(data.occurred_at)) : (claim?.firstAttemptAt ?? isoUtc(arrivedAt));
@@ -174,7 +184,7 @@ export async function createActivity(s: Services, input: ActivityInput, options:
   } catch (err) {
     if (claim?.kind === "claimed") {
       // Best effort: if this fails too, the claim's lease runs out and the next attempt checks Talemetry.
-      await s.directory.releaseActivityClaim(claim.key, claim.owner, writing && mayHaveWritten(err)).catch(() => undefined);
+      await s.directory.releaseActivityClaim(claim.key, claim.owner, releaseOutcome(err, writing)).catch(() => undefined);
     }
     throw err;
   }
@@ -190,25 +200,45 @@ export async function getActivity(s: Pick<Services, "directory">, id: string): P
 
 /**
  * Changes an activity's body and/or type: rewrites its Talemetry note, then the record. Repeating the
- * same change is harmless, so a retry after a lost answer needs no idempotency key.
- * @throws AppError `404` unknown activity, `422` unknown type; `UpstreamError` for Talemetry failures.
+ * same change is harmless, so a retry after a lost answer needs no idempotency key. Changes of one
+ * activity run one after the other (the tenant's Durable Object hands out the edit), so of two
+ * concurrent PATCHes the note ends as the later answer says.
+ * @throws AppError `404` unknown activity, `422` unknown type, `409` another change still running after a
+ *   full lease; `UpstreamError` for Talemetry failures.
  */
 export async function updateActivity(s: Services, id: string, change: { body?: string; type?: string }): Promise<Activity> {
   const parsed = ActivityChangeSchema.safeParse(change);
   if (!parsed.success) throw validationError(parsed.error, "json");
-  const current = isActivityId(id) ? await s.directory.getActivity(id) : null;
-  if (!current) throw new AppError("not_found", "No such activity.");
-  const body = parsed.data.body ?? current.body;
-  // The current type may have been hidden since; only a new type must be one of today's.
-  const type = parsed.data.type !== undefined && parsed.data.type !== current.type ? typeOf(s.tenant, parsed.data.type) : null;
-  if (body === current.body && type === null) return getActivity(s, id);
-
-  const typeName = type?.name ?? activityTypesFor(s.tenant).find((t) => t.id === current.type)?.name ?? current.type;
-  await s.talemetry.updateNote(current.entity_id, current.note_id, {
-    text: renderActivityNote({ activityId: id, typeName, direction: current.direction, durationSeconds: current.duration_seconds, body }),
-  });
-  const updated = await s.directory.updateActivityRecord(id, { body, type: type?.id ?? current.type }, isoUtc(Date.now()));
-  if (!updated) throw new AppError("not_found", "No such activity.");
-  const { note_id: _noteId, ...activity } = updated;
-  return activity;
+  const edit = isActivityId(id) ? await s.directory.beginActivityEdit(id) : null;
+  if (!edit) throw new AppError("not_found", "No such activity.");
+  if (edit.kind === "busy") {
+    throw new AppError("conflict", "Another change of this activity is still in progress; retry shortly.", { retryAfter: 1 });
+  }
+  const { owner, activity: current } = edit;
+  let next: { body: string; type: string } | null = null;
+  try {
+    const body = parsed.data.body ?? current.body;
+    // The current type may have been hidden since; only a new type must be one of today's.
+    const type = parsed.data.type !== undefined && parsed.data.type !== current.type ? typeOf(s.tenant, parsed.data.type) : null;
+    if (body !== current.body || type !== null) {
+      const typeName = type?.name ?? activityTypesFor(s.tenant).find((t) => t.id === current.type)?.name ?? current.type;
+      await s.talemetry.updateNote(current.entity_id, current.note_id, {
+        text: renderActivityNote({
+          activityId: id,
+          typeName,
+          direction: current.direction,
+          durationSeconds: current.duration_seconds,
+          body,
+        }),
+      });
+      next = { body, type: type?.id ?? current.type };
+    }
+  } catch (err) {
+    // The edit goes to the next change at once, not after its lease.
+    await s.directory.endActivityEdit(id, owner, null, isoUtc(Date.now())).catch(() => undefined);
+    throw err;
+  }
+  const ended = await s.directory.endActivityEdit(id, owner, next, isoUtc(Date.now()));
+  if (!ended) throw new AppError("not_found", "No such activity.");
+  return publicActivity(ended);
 }

@@ -21,7 +21,10 @@ export const activityInputShape = {
     .trim()
     .regex(CANDIDATE_ID_PATTERN, "Not a candidate id: 1 to 128 letters, digits and ._:-, starting with a letter or digit.")
     .openapi({ description: "The candidate's id", example: "0290bb50-7113-11ef-9c70-b6a35a531041" }),
-  type: z.string().min(1).max(64).openapi({ description: "One of `GET /v1/activity-types`", example: "call" }),
+  type: z.string().min(1).max(64).nullish().openapi({
+    description: "One of `GET /v1/activity-types`; default: the tenant's `default_activity_type` (`note` unless set)",
+    example: "call",
+  }),
   body: z
     .string()
     .max(MAX_ACTIVITY_BODY_CHARS)
@@ -48,5 +51,5 @@ export const ActivityInputSchema = z.object(activityInputShape);
 /** An activity change (`body` and/or `type`); unknown keys ignored, as for `ActivityInputSchema`. */
 export const ActivityChangeSchema = z.object({
   body: activityInputShape.body.optional(),
-  type: activityInputShape.type.optional(),
+  type: z.string().min(1).max(64).optional().openapi({ description: "One of `GET /v1/activity-types`", example: "call" }),
 });

@@ -4,7 +4,7 @@
  * directory so the next search finds the new phones and emails at once.
  */
 import { type CandidateDetails, type Person, toPerson } from "../domain/person";
-import { resolvePhone } from "../phone/resolve";
+import { knownRegion, resolvePhone } from "../phone/resolve";
 import { AppError, type FieldError } from "../platform/errors";
 import { isoUtc } from "../platform/time";
 import { type ContactChange, type ContactUse, PERSON_INCLUDE } from "../talemetry";
@@ -105,6 +105,11 @@ export function contactChangeOf(body: ContactInput, tenantRegion: string): Conta
   if (body.phones !== undefined) {
     const phones: NonNullable<ContactChange["phones"]> = [];
     body.phones.forEach((phone, i) => {
+      // An unknown region is the region's fault, not the number's: name the field the caller sent.
+      if (phone.region !== undefined && knownRegion(phone.region) === undefined) {
+        errors.push({ field: `phones[${i}].region`, message: "Not an ISO 3166-1 alpha-2 country code the phone library knows." });
+        return;
+      }
       const region = phone.region?.toUpperCase() ?? tenantRegion;
       const resolved = resolvePhone(phone.number, region);
       if (!resolved) {
@@ -120,7 +125,7 @@ export function contactChangeOf(body: ContactInput, tenantRegion: string): Conta
     });
     change.phones = phones;
   }
-  if (errors.length > 0) throw new AppError("invalid", "Some phone numbers are not possible numbers; nothing was changed.", { errors });
+  if (errors.length > 0) throw new AppError("invalid", "Some phones are invalid; nothing was changed.", { errors });
   return change;
 }
 

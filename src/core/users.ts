@@ -20,7 +20,10 @@ type UserServices = Pick<Services, "kv" | "tenant" | "talemetry">;
 /** Short: a user added in Talemetry shows up within two minutes. KV refuses an expiration under 60 s. */
 export const USERS_CACHE_TTL_SECONDS = Math.max(KV_MIN_EXPIRATION_TTL_SECONDS, 120);
 
-/** A day: a user removed from Talemetry stops resolving by then (Talemetry refuses the note meanwhile: 422). */
+/**
+ * A day: a user removed or deactivated in Talemetry stops resolving by then at the latest (sooner while
+ * the user list is cached, see `userByEmail`; Talemetry refuses a removed author's note meanwhile: 422).
+ */
 export const USER_MAP_TTL_SECONDS = 24 * 60 * 60;
 
 interface CachedUsers {
@@ -68,18 +71,28 @@ export async function listCrmUsers(s: UserServices): Promise<TalemetryUser[]> {
   return users;
 }
 
-/** The Talemetry user with this email (case-insensitive), through the per-email mapping, or null. */
-async function userByEmail(s: UserServices, email: string): Promise<Author | null> {
+/**
+ * The Talemetry user with this email (case-insensitive), or null. The per-email mapping spares listing the
+ * users; it is read together with the cached user list, which wins when present, so a user deactivated in
+ * Talemetry stops authoring within the list's 2 minutes while the tenant is busy (within the mapping's day
+ * otherwise). Only active users are mapped.
+ */
+async function userByEmail(s: UserServices, email: string): Promise<(Author & { active: boolean }) | null> {
   const { tenant } = s;
   const version = tenant.talemetry.credentials_version;
   const key = userMapKey(tenant.id, email);
-  const mapped = await s.kv.get<MappedUser>(key, { type: "json" });
-  if (mapped && mapped.v === version) return { id: mapped.id, email: mapped.email };
   const wanted = emailKey(email);
-  const user = (await listCrmUsers(s)).find((u) => emailKey(u.email) === wanted);
-  if (!user) return null;
-  await putQuietly(s.kv, key, { v: version, id: user.id, email: user.email } satisfies MappedUser, USER_MAP_TTL_SECONDS);
-  return { id: user.id, email: user.email };
+  const [mapped, cached] = await Promise.all([
+    s.kv.get<MappedUser>(key, { type: "json" }),
+    s.kv.get<CachedUsers>(usersKey(tenant.id), { type: "json" }),
+  ]);
+  const listed = cached && cached.v === version && Array.isArray(cached.users) ? cached.users : null;
+  if (!listed && mapped && mapped.v === version) return { id: mapped.id, email: mapped.email, active: true };
+  const user = (listed ?? (await listCrmUsers(s))).find((u) => emailKey(u.email) === wanted) ?? null;
+  if (user?.active && !(mapped && mapped.v === version && mapped.id === user.id)) {
+    await putQuietly(s.kv, key, { v: version, id: user.id, email: user.email } satisfies MappedUser, USER_MAP_TTL_SECONDS);
+  }
+  return user;
 }
 
 /** Active users by id, code-unit order (no locale): the order agent sync pages them in. */
@@ -105,38 +118,45 @@ export async function activeUserById(s: UserServices, id: string): Promise<Talem
 }
 
 /**
- * The note author (docs/contracts/v1-api.md, "Activities"): `userId` or `userEmail` must name a
- * Talemetry user, else `422`; with neither, the tenant's `default_author_email` (`422` when the tenant
- * has none, or it is not a Talemetry user). Field names in errors are the /v1 body's.
+ * The note author (contracts/talentlynk-api.md, "Activities"): `userId` or `userEmail` must name an
+ * active Talemetry user, else `422` naming the field; with neither, the tenant's default author —
+ * `default_author_email` (`422` when it is not an active user: an operator's setting to fix), else the
+ * first active Talemetry user by id (`422` when there is none). Field names in errors are the /v1 body's.
  */
 export async function resolveAuthor(s: UserServices, ref: AuthorRef): Promise<Author> {
-  const invalid = (field: string, message: string) =>
-    new AppError("invalid", "The activity's author is not a known CRM user.", { errors: [{ field, message }] });
+  const invalid = (field: string, message: string, detail = "The activity's author is not an active CRM user.") =>
+    new AppError("invalid", detail, { errors: [{ field, message }] });
   if (ref.userId) {
     const user = (await listCrmUsers(s)).find((u) => u.id === ref.userId);
     if (!user) throw invalid("user_id", "Not a user of this tenant's CRM (see GET /v1/users).");
+    if (!user.active) throw invalid("user_id", "This CRM user is inactive; name an active user (see GET /v1/users).");
     return { id: user.id, email: user.email };
   }
   if (ref.userEmail) {
     const user = await userByEmail(s, ref.userEmail);
     if (!user) throw invalid("user_email", "No user of this tenant's CRM has this email (see GET /v1/users).");
-    return user;
+    if (!user.active) throw invalid("user_email", "This CRM user is inactive; name an active user (see GET /v1/users).");
+    return { id: user.id, email: user.email };
   }
-  const fallback = s.tenant.settings.default_author_email;
-  if (!fallback) {
-    throw new AppError("invalid", "The activity has no author and this tenant has no default author configured.", {
-      errors: [
-        { field: "user_id", message: "Send user_id or user_email (or ask the bridge operator to set the tenant's default_author_email)." },
-      ],
-    });
+  const configured = s.tenant.settings.default_author_email;
+  if (configured) {
+    const user = await userByEmail(s, configured);
+    if (!user?.active) {
+      throw invalid(
+        "user_id",
+        `Send user_id or user_email: the default author ${configured} is not an active user of this tenant's CRM.`,
+        "The activity has no author and the tenant's default author is not an active CRM user.",
+      );
+    }
+    return { id: user.id, email: user.email };
   }
-  const user = await userByEmail(s, fallback);
-  if (!user) {
-    throw new AppError("invalid", "The activity has no author and the tenant's default author is not a CRM user.", {
-      errors: [
-        { field: "user_id", message: `Send user_id or user_email: the default author ${fallback} is not a user of this tenant's CRM.` },
-      ],
-    });
+  const first = activeById(await listCrmUsers(s))[0] ?? null;
+  if (!first) {
+    throw invalid(
+      "user_id",
+      "Send user_id or user_email (this tenant's CRM has no active user to default to).",
+      "The activity has no author and the CRM has no active user.",
+    );
   }
-  return user;
+  return { id: first.id, email: first.email };
 }

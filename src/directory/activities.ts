@@ -53,6 +53,15 @@ export type ClaimOutcome =
   /** Another request with this key is in flight; its lease ends at `leaseUntil` (epoch ms). */
   | { kind: "busy"; key: string; leaseUntil: number };
 
+/**
+ * How an attempt that failed gives its claim up: `refused` — the bridge refused the request as invalid
+ * before writing anything, so the key is forgotten (unless an earlier attempt may have written);
+ * `failed` — nothing was written, but the key stays bound to its body (the same body runs again,
+ * another is a conflict); `uncertain` — the note may have been written, so the next attempt checks
+ * Talemetry first.
+ */
+export type ClaimRelease = "refused" | "failed" | "uncertain";
+
 /** The contract keeps a key's first answer for 24 hours. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -189,12 +198,15 @@ export class ActivityStore {
       }
       if (row.state === "done" && row.response !== null) return { kind: "done", activity: JSON.parse(row.response) as Activity };
       if (row.lease_until > now) return { kind: "busy", key: row.key, leaseUntil: row.lease_until };
-      // A released attempt, or one whose owner vanished: whether its note landed is unknown.
-      // Marked uncertain at once: should this attempt fail too, the claim must stay for the next check.
+      // A released attempt (lease 0), or one whose owner vanished (its lease ran out): the note may have
+      // landed unless a release said it did not. Kept uncertain once so: should this attempt fail or
+      // vanish too, the next one still checks.
+      const recover = row.uncertain === 1 || row.lease_until !== 0;
       this.sql.exec(
-        `UPDATE act_idempotency SET owner = ?, lease_until = ?, uncertain = 1 WHERE key = ?`,
+        `UPDATE act_idempotency SET owner = ?, lease_until = ?, uncertain = ? WHERE key = ?`,
         owner,
         now + CLAIM_LEASE_MS,
+        recover ? 1 : 0,
         row.key,
       );
       return {
@@ -203,7 +215,7 @@ export class ActivityStore {
         owner,
         activityId: row.activity_id,
         firstAttemptAt: new Date(row.created_at).toISOString(),
-        recover: true,
+        recover,
       };
     });
   }
@@ -250,23 +262,21 @@ export class ActivityStore {
   }
 
   /**
-   * Gives a claim up after a failed attempt, if `owner` still holds it. `uncertain`: the note may have
-   * been written (no answer, 5xx, unreadable success) — the claim stays, free to take over, and the next
-   * attempt checks Talemetry first. Otherwise nothing was written and the key is forgotten, so a retry
-   * (even with another body) starts afresh.
+   * Gives a claim up after a failed attempt, if `owner` still holds it (see `ClaimRelease`). Released
+   * claims are free to take over at once; a `failed` or `uncertain` one keeps its body hash, so only the
+   * same body runs again within the key's 24 hours.
    */
-  release(key: string, owner: string, uncertain: boolean): void {
-    if (uncertain) {
-      this.sql.exec(
-        `UPDATE act_idempotency SET lease_until = 0, uncertain = 1 WHERE key = ? AND owner = ? AND state = 'pending'`,
-        key,
-        owner,
-      );
-    } else {
+  release(key: string, owner: string, outcome: ClaimRelease): void {
+    if (outcome === "refused") {
       this.sql.exec(`DELETE FROM act_idempotency WHERE key = ? AND owner = ? AND state = 'pending' AND uncertain = 0`, key, owner);
-      // A taken-over claim stays: an earlier attempt may have written the note, the next one checks again.
-      this.sql.exec(`UPDATE act_idempotency SET lease_until = 0 WHERE key = ? AND owner = ? AND state = 'pending'`, key, owner);
     }
+    // What remains (a failure, or a refusal after an earlier attempt that may have written) stays bound.
+    this.sql.exec(
+      `UPDATE act_idempotency SET lease_until = 0, uncertain = MAX(uncertain, ?) WHERE key = ? AND owner = ? AND state = 'pending'`,
+      outcome === "uncertain" ? 1 : 0,
+      key,
+      owner,
+    );
   }
 
   private claimRow(key: string): ClaimRow | null {
@@ -302,5 +312,43 @@ export class ClaimSignals {
   /** Wakes every waiter of `key`. */
   signal(key: string): void {
     for (const wake of [...(this.waiters.get(key) ?? [])]) wake();
+  }
+}
+
+/** The outcome of asking to change an activity: the edit (with the activity as it is now), or busy. */
+export type EditGrant = { kind: "granted"; owner: string; activity: StoredActivity } | { kind: "busy" };
+
+/**
+ * Hands out the right to change one activity, one holder at a time, in this Durable Object instance:
+ * `PATCH /v1/activities/{id}` rewrites a Talemetry note between two calls here, and two changes
+ * interleaved there could leave the note with the earlier body while the later answer claims otherwise.
+ * A holder that vanishes loses the edit when its lease ends (the request's upstream work is bounded by
+ * its 10 s deadline). Instance state: an instance restart ends every request it was serving anyway.
+ */
+export class ActivityEditLocks {
+  private readonly held = new Map<string, { owner: string; until: number }>();
+  private readonly signals = new ClaimSignals();
+
+  /** The edit of `id` for a new owner, waiting for the current holder up to one lease; null when still busy. */
+  async acquire(id: string): Promise<string | null> {
+    const giveUpAt = Date.now() + CLAIM_LEASE_MS + 1_000;
+    for (;;) {
+      const now = Date.now();
+      const holder = this.held.get(id);
+      if (!holder || holder.until <= now) {
+        const owner = randomHex(8);
+        this.held.set(id, { owner, until: now + CLAIM_LEASE_MS });
+        return owner;
+      }
+      if (now >= giveUpAt) return null;
+      await this.signals.wait(id, Math.min(holder.until, giveUpAt) - now + 1);
+    }
+  }
+
+  /** Gives the edit up, if `owner` still holds it, and wakes whoever waits for it. */
+  release(id: string, owner: string): void {
+    if (this.held.get(id)?.owner !== owner) return;
+    this.held.delete(id);
+    this.signals.signal(id);
   }
 }

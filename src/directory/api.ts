@@ -6,7 +6,7 @@
 import type { CandidateDetails, Person } from "../domain/person";
 import type { PhoneQuery } from "../phone/match";
 import type { Tenant } from "../tenants/types";
-import type { Activity, ClaimOutcome, StoredActivity } from "./activities";
+import type { Activity, ClaimOutcome, ClaimRelease, EditGrant, StoredActivity } from "./activities";
 import type { EmailHit, IndexChange, PhoneHit } from "./index-store";
 import type { TokenOutcome } from "./token-flight";
 
@@ -80,9 +80,12 @@ export interface TenantDirectoryApi {
   // activities and idempotency claims
   claimActivity(keys: string[], bodyHash: string): Promise<ClaimResult>;
   completeActivity(activity: StoredActivity, claim: { key: string } | null): Promise<CompletedActivity>;
-  releaseActivityClaim(key: string, owner: string, uncertain: boolean): Promise<void>;
+  releaseActivityClaim(key: string, owner: string, outcome: ClaimRelease): Promise<void>;
   getActivity(id: string): Promise<StoredActivity | null>;
-  updateActivityRecord(id: string, change: { body?: string; type?: string }, at: string): Promise<StoredActivity | null>;
+  /** Waits for and takes the edit of an activity (one change at a time); null for an unknown activity. */
+  beginActivityEdit(id: string): Promise<EditGrant | null>;
+  /** Records a change (null: none) and hands the edit on; the activity as it now is. */
+  endActivityEdit(id: string, owner: string, change: { body: string; type: string } | null, at: string): Promise<StoredActivity | null>;
 }
 
 /** The namespace binding as the Worker sees it (the class type stays out of callers' signatures). */

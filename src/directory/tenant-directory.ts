@@ -10,7 +10,16 @@ import { AUTH_CACHE_TTL_SECONDS, KV_PROPAGATION_SECONDS } from "../tenants/keys"
 import { syncIntervalSeconds, talemetryConcurrency } from "../tenants/settings";
 import { getTenant } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
-import { type Activity, ActivityStore, CLAIM_LEASE_MS, ClaimSignals, type StoredActivity } from "./activities";
+import {
+  type Activity,
+  ActivityEditLocks,
+  ActivityStore,
+  CLAIM_LEASE_MS,
+  type ClaimRelease,
+  ClaimSignals,
+  type EditGrant,
+  type StoredActivity,
+} from "./activities";
 import { type ClaimResult, type CompletedActivity, type SyncStatus, TENANT_DELETED_DETAIL, type TenantDirectoryApi } from "./api";
 import { type EmailHit, type IndexChange, IndexStore, type PhoneHit } from "./index-store";
 import { purgeTenantKv } from "./purge";
@@ -477,6 +486,8 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
   private activityStore: ActivityStore | null = null;
   /** Wakes requests waiting on a busy idempotency key in this instance (instance state, not module state). */
   private readonly claimSignals = new ClaimSignals();
+  /** One change of an activity at a time (instance state, see `ActivityEditLocks`). */
+  private readonly editLocks = new ActivityEditLocks();
 
   private activities(): ActivityStore {
     this.refuseIfDeleted(); // also each turn of a claim's wait, and after every await of a caller
@@ -516,9 +527,9 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
   }
 
   /** Gives a claim up after a failed attempt (see `ActivityStore.release`) and wakes its waiters. */
-  async releaseActivityClaim(key: string, owner: string, uncertain: boolean): Promise<void> {
+  async releaseActivityClaim(key: string, owner: string, outcome: ClaimRelease): Promise<void> {
     this.refuseIfDeleted();
-    this.activities().release(key, owner, uncertain);
+    this.activities().release(key, owner, outcome);
     this.claimSignals.signal(key);
   }
 
@@ -528,10 +539,37 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     return this.activities().get(id);
   }
 
-  /** Records a change of body/type after the note was rewritten. */
-  async updateActivityRecord(id: string, change: { body?: string; type?: string }, at: string): Promise<StoredActivity | null> {
-    this.refuseIfDeleted();
-    return this.activities().update(id, change, at);
+  /**
+   * Starts a change of one activity: waits while another change of it is under way (see
+   * `ActivityEditLocks`), then grants the edit with the activity as it now is. Null for an unknown activity.
+   */
+  async beginActivityEdit(id: string): Promise<EditGrant | null> {
+    if (!this.activities().get(id)) return null;
+    const owner = await this.editLocks.acquire(id);
+    if (owner === null) return { kind: "busy" };
+    const activity = this.activities().get(id);
+    if (!activity) {
+      this.editLocks.release(id, owner);
+      return null;
+    }
+    return { kind: "granted", owner, activity };
+  }
+
+  /**
+   * Ends a change: records `change` (the note was rewritten) unless null, and hands the edit on. Returns
+   * the activity as it now is (null if it is gone).
+   */
+  async endActivityEdit(
+    id: string,
+    owner: string,
+    change: { body: string; type: string } | null,
+    at: string,
+  ): Promise<StoredActivity | null> {
+    try {
+      return change ? this.activities().update(id, change, at) : this.activities().get(id);
+    } finally {
+      this.editLocks.release(id, owner);
+    }
   }
 }
 

@@ -14,7 +14,11 @@ export const DEFAULT_ACTIVITY_TYPES: readonly ActivityType[] = [
   { id: "email", name: "Email" },
   { id: "voicemail", name: "Voicemail" },
   { id: "meeting", name: "Meeting" },
+  { id: "note", name: "Note" },
 ];
+
+/** The type of an activity created without one, unless the tenant set `default_activity_type`. */
+export const DEFAULT_ACTIVITY_TYPE = "note";
 
 /** Activity type ids: short, lower-case, stable (they travel in API bodies). */
 export const ACTIVITY_TYPE_ID = /^[a-z][a-z0-9_]{0,31}$/;
@@ -22,6 +26,12 @@ export const ACTIVITY_TYPE_ID = /^[a-z][a-z0-9_]{0,31}$/;
 /** True for the ids of the built-in types. */
 export function isBuiltInActivityType(id: string): boolean {
   return DEFAULT_ACTIVITY_TYPES.some((t) => t.id === id);
+}
+
+/** The type an activity created without one gets: the tenant's `default_activity_type`, else `note`. */
+export function defaultActivityTypeOf(tenant: Pick<Tenant, "settings">): string {
+  // `?? `: tenants stored before the setting existed have no such field.
+  return tenant.settings.default_activity_type ?? DEFAULT_ACTIVITY_TYPE;
 }
 
 /** The tenant's visible activity types: built-ins (renamed where overridden) then added ones, hidden ones left out. */

@@ -1,11 +1,12 @@
 import { AppError, type FieldError } from "../platform/errors";
-import { isBuiltInActivityType } from "./activity-types";
+import { activityTypesFor, DEFAULT_ACTIVITY_TYPE, isBuiltInActivityType } from "./activity-types";
 import type { ActivityTypeOverride, TenantSettings, TenantSettingsPatch } from "./types";
 
 /** A new tenant's settings: nothing set, deployment defaults apply. */
 export const DEFAULT_SETTINGS: TenantSettings = {
   default_author_email: null,
   activity_types: {},
+  default_activity_type: null,
   candidate_url_template: null,
   sync_interval_seconds: null,
   talemetry_concurrency: null,
@@ -20,14 +21,21 @@ export const MAX_TALEMETRY_CONCURRENCY = 4;
 /** Keeps a tenant's list of types readable in a picker and its record small. */
 export const MAX_ACTIVITY_TYPE_OVERRIDES = 50;
 
+/** A tenant's stored settings with the defaults of fields added since it was stored. */
+export function withDefaultSettings(settings: Partial<TenantSettings>): TenantSettings {
+  return { ...DEFAULT_SETTINGS, ...settings };
+}
+
 /**
  * Applies a settings change as a JSON merge patch (RFC 7396): given values replace, `null` resets to the
  * default; `activity_types` merges per type id and per field. Checks the rules that need the merged
- * result (an added type needs a name) and throws a 422 naming the fields.
+ * result (an added type needs a name; the default activity type must be a visible type) and throws a
+ * 422 naming the fields.
  */
 export function applySettingsPatch(current: TenantSettings, patch: TenantSettingsPatch): TenantSettings {
-  const next: TenantSettings = { ...current, activity_types: { ...current.activity_types } };
+  const next: TenantSettings = { ...withDefaultSettings(current), activity_types: { ...current.activity_types } };
   if (patch.default_author_email !== undefined) next.default_author_email = patch.default_author_email;
+  if (patch.default_activity_type !== undefined) next.default_activity_type = patch.default_activity_type;
   if (patch.candidate_url_template !== undefined) next.candidate_url_template = patch.candidate_url_template;
   if (patch.sync_interval_seconds !== undefined) next.sync_interval_seconds = patch.sync_interval_seconds;
   if (patch.talemetry_concurrency !== undefined) next.talemetry_concurrency = patch.talemetry_concurrency;
@@ -56,6 +64,20 @@ export function applySettingsPatch(current: TenantSettings, patch: TenantSetting
     if (!isBuiltInActivityType(id) && !o.name) {
       errors.push({ field: `settings.activity_types.${id}.name`, message: "A new activity type needs a name." });
     }
+  }
+  // Activities without a type get the default: it must stay one a caller could name (contract, "Activities").
+  const defaultType = next.default_activity_type ?? DEFAULT_ACTIVITY_TYPE;
+  if (errors.length === 0 && !activityTypesFor({ settings: next }).some((t) => t.id === defaultType)) {
+    // Blame what this patch changed: the type's override (hidden or removed), else the setting itself.
+    const byOverride = patch.default_activity_type === undefined && patch.activity_types?.[defaultType] !== undefined;
+    errors.push(
+      byOverride
+        ? {
+            field: `settings.activity_types.${defaultType}`,
+            message: `'${defaultType}' is the default activity type and must stay visible; change default_activity_type first.`,
+          }
+        : { field: "settings.default_activity_type", message: `'${defaultType}' is not one of this tenant's visible activity types.` },
+    );
   }
   if (Object.keys(next.activity_types).length > MAX_ACTIVITY_TYPE_OVERRIDES) {
     errors.push({ field: "settings.activity_types", message: `At most ${MAX_ACTIVITY_TYPE_OVERRIDES} activity types may be overridden.` });

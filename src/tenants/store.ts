@@ -28,7 +28,7 @@ import {
   tenantKey,
 } from "./keys";
 import { tenantLocationHint } from "./location";
-import { applySettingsPatch, DEFAULT_SETTINGS } from "./settings";
+import { applySettingsPatch, DEFAULT_SETTINGS, withDefaultSettings } from "./settings";
 import type {
   AccessTokenRecord,
   ApiKeyRecord,
@@ -398,8 +398,7 @@ export function tenantView(tenant: Tenant, credential: Pick<CredentialRecord, "k
     client_id: tenant.oauth_client_id,
     key_version: credential?.key_version ?? 0,
     talemetry: { client_id: tenant.talemetry.client_id, credentials_version: tenant.talemetry.credentials_version },
-    // Tenants stored before a setting existed lack it: it reads as unset.
-    settings: { ...DEFAULT_SETTINGS, ...tenant.settings },
+    settings: withDefaultSettings(tenant.settings),
     location_hint: tenant.location_hint ?? null,
     created_at: tenant.created_at,
     updated_at: tenant.updated_at,

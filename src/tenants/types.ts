@@ -15,6 +15,8 @@ export interface TenantSettings {
   default_author_email: string | null;
   /** Overrides of the built-in activity types, by type id. */
   activity_types: Record<string, ActivityTypeOverride>;
+  /** The type of an activity created without one; null → `note`. Always one of the tenant's visible types. */
+  default_activity_type: string | null;
   /** Link to a candidate in Talemetry; `{id}` is replaced by the candidate id. */
   candidate_url_template: string | null;
   /** Directory sync interval; null → SYNC_INTERVAL_SECONDS. */
@@ -103,6 +105,7 @@ export interface ActivityTypeOverridePatch {
 export interface TenantSettingsPatch {
   default_author_email?: string | null;
   activity_types?: Record<string, ActivityTypeOverridePatch | null>;
+  default_activity_type?: string | null;
   candidate_url_template?: string | null;
   sync_interval_seconds?: number | null;
   talemetry_concurrency?: number | null;

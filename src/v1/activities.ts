@@ -32,7 +32,7 @@ export const createActivityRoute = createRoute({
   tags: ["Activities"],
   summary: "Log an activity (a note on the candidate)",
   description:
-    "`type` must be one of `GET /v1/activity-types`; the author (`user_id` or `user_email`) a CRM user, else the tenant's default author. With `Idempotency-Key`, the same key and the same body (compared as parsed JSON) within 24 h return the first result (`201`, same id, `Idempotent-Replayed: true`) and create nothing — also when both arrive at once (the second waits for the first); the same key with another body → `409`.",
+    '`type` must be one of `GET /v1/activity-types` (absent: the tenant\'s default type, `note` unless set); the author (`user_id` or `user_email`) an active CRM user, else the tenant\'s default author. With `Idempotency-Key`, the same key and the same body (compared after validation, with defaults applied: a retry that adds `"entity": "candidate"` is the same request) within 24 h return the first result (`201`, same id, `Idempotent-Replayed: true`) and create nothing — also when both arrive at once (the second waits for the first); the same key with another body → `409`, also after a failed attempt (the same body then runs again).',
   security,
   middleware: [jsonBody()],
   request: {
@@ -78,10 +78,21 @@ export const patchActivityRoute = createRoute({
   },
 });
 
+/**
+ * What two requests under one `Idempotency-Key` must agree on (contract, "Activities": compared after
+ * validation, with defaults applied): the validated body, `entity` filled in, an optional field sent as
+ * `null` the same as one left out. The tenant's default type and the arrival time are not filled in: a
+ * retry of the same body must replay even when the tenant's settings changed in between.
+ */
+export function idempotencyFingerprint(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== undefined));
+}
+
 /** Registers the activity routes on the /v1 router. */
 export function registerActivities(app: V1Router): void {
   app.openapi(createActivityRoute, async (c) => {
-    const { entity, ...input } = c.req.valid("json");
+    const body = c.req.valid("json");
+    const { entity, ...input } = body;
     if (entity !== "candidate") {
       throw new AppError(
         "entity_not_supported",
@@ -89,9 +100,8 @@ export function registerActivities(app: V1Router): void {
       );
     }
     const key = c.req.valid("header")["idempotency-key"];
-    // The contract compares bodies "as parsed JSON": the body as sent (cached by the validator), not the defaults filled in.
-    const sent: unknown = await c.req.json();
-    const result = await createActivity(c.var.services, input, key ? { idempotencyKey: KEY_NAMESPACE + key, fingerprint: sent } : {});
+    const options = key ? { idempotencyKey: KEY_NAMESPACE + key, fingerprint: idempotencyFingerprint(body) } : {};
+    const result = await createActivity(c.var.services, input, options);
     if (result.replayed) c.header("Idempotent-Replayed", "true");
     return c.json(result.activity, 201);
   });

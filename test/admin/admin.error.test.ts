@@ -50,6 +50,17 @@ describe("validation (422, naming fields)", () => {
       ["settings.activity_types.interview.name"],
     ],
     ["bad activity type id", { ...valid, settings: { activity_types: { "Bad Id": { name: "x" } } } }, ["settings.activity_types.Bad Id"]],
+    ["unknown default activity type", { ...valid, settings: { default_activity_type: "fax" } }, ["settings.default_activity_type"]],
+    [
+      "hidden default activity type",
+      { ...valid, settings: { default_activity_type: "meeting", activity_types: { meeting: { hidden: true } } } },
+      ["settings.default_activity_type"],
+    ],
+    [
+      "hiding the default type (note)",
+      { ...valid, settings: { activity_types: { note: { hidden: true } } } },
+      ["settings.activity_types.note"],
+    ],
   ])("POST refuses %s", async (_name, body, fields) => {
     const p = await problemOf(await adminFetch("/admin/tenants", { method: "POST", body }), 422);
     expect(p.type).toMatch(/\/problems\/invalid$/);

@@ -54,6 +54,7 @@ describe("GET /admin/tenants/:id", () => {
       settings: {
         default_author_email: null,
         activity_types: {},
+        default_activity_type: null,
         candidate_url_template: null,
         sync_interval_seconds: null,
         talemetry_concurrency: null,
@@ -105,6 +106,7 @@ describe("PATCH /admin/tenants/:id", () => {
       reconcile_interval_seconds: null,
       location_hint: null,
       activity_types: { interview: { name: "Interview", hidden: true } },
+      default_activity_type: null,
     });
   });
 
@@ -138,6 +140,23 @@ describe("PATCH /admin/tenants/:id", () => {
     const refused = await adminFetch(`/admin/tenants/${de.id}`, { method: "PATCH", body: { settings: { location_hint: "apac" } } });
     expect(refused.status).toBe(422);
     expect(JSON.stringify(await refused.json())).toContain("settings.location_hint");
+  });
+
+  it("sets the default activity type to any visible type, added ones included, and null resets it to note", async () => {
+    const t = await createTenant({ settings: { activity_types: { interview: { name: "Interview" } } } });
+    const settingsAfter = async (settings: Record<string, unknown>) => {
+      const res = await adminFetch(`/admin/tenants/${t.id}`, { method: "PATCH", body: { settings } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { settings: { default_activity_type: string | null } }).settings;
+    };
+    expect((await settingsAfter({ default_activity_type: "interview" })).default_activity_type).toBe("interview");
+    // Once it is no longer the default, `note` may be hidden; null then needs it back.
+    expect((await settingsAfter({ default_activity_type: "call", activity_types: { note: { hidden: true } } })).default_activity_type).toBe(
+      "call",
+    );
+    const refused = await adminFetch(`/admin/tenants/${t.id}`, { method: "PATCH", body: { settings: { default_activity_type: null } } });
+    expect(refused.status).toBe(422);
+    expect((await settingsAfter({ default_activity_type: null, activity_types: { note: null } })).default_activity_type).toBeNull();
   });
 
   it("re-encrypts new Talemetry credentials and bumps credentials_version", async () => {

@@ -107,6 +107,17 @@ describe("note authors", () => {
     expect(await resolveAuthor(s, {})).toEqual({ id: "u-123", email: "amy@agency.example" });
   });
 
+  it("must be active CRM users; without a default author the first active user by id writes", async () => {
+    const s = servicesFor(tenant);
+    await expect(resolveAuthor(s, { userId: "u-127" })).rejects.toMatchObject({ status: 422, errors: [{ field: "user_id" }] });
+    await expect(resolveAuthor(s, { userEmail: "grace.okafor@agency.example" })).rejects.toMatchObject({
+      status: 422,
+      errors: [{ field: "user_email" }],
+    });
+    const bare = { ...tenant, settings: { ...tenant.settings, default_author_email: null } };
+    expect(await resolveAuthor(servicesFor(bare), {})).toEqual({ id: "u-123", email: "amy@agency.example" });
+  });
+
   it("list the CRM users from KV after the first read", async () => {
     const first = await listCrmUsers(servicesFor(tenant));
     const s = servicesFor(tenant);

@@ -53,23 +53,36 @@ describe("ActivityStore claims", () => {
     });
   });
 
-  it("forgets a claim released after a certain failure, keeps it (to check) after an uncertain one", async () => {
+  it("forgets a refused request's claim; keeps a failed one bound to its body; checks after an uncertain one", async () => {
     await withActivities((store) => {
+      // Refused as invalid before anything was written: the key is free, even for another body.
       const a = store.claim(["a"], "h", T);
       if (a.kind !== "claimed") throw new Error("unreachable");
-      store.release("a", a.owner, false);
+      store.release("a", a.owner, "refused");
       expect(store.claim(["a"], "other body", T)).toMatchObject({ kind: "claimed", recover: false });
 
+      // Failed with nothing written: the same body runs again (no check needed), another body conflicts.
+      const f = store.claim(["f"], "h", T);
+      if (f.kind !== "claimed") throw new Error("unreachable");
+      store.release("f", f.owner, "failed");
+      expect(store.claim(["f"], "other body", T + 1)).toEqual({ kind: "conflict" });
+      expect(store.claim(["f"], "h", T + 1)).toMatchObject({ kind: "claimed", activityId: f.activityId, recover: false });
+
+      // Maybe written: the retry checks Talemetry first; another body conflicts.
       const b = store.claim(["b"], "h", T);
       if (b.kind !== "claimed") throw new Error("unreachable");
-      store.release("b", b.owner, true);
+      store.release("b", b.owner, "uncertain");
       const retry = store.claim(["b"], "h", T + 1);
       expect(retry).toMatchObject({ kind: "claimed", activityId: b.activityId, recover: true });
       expect(store.claim(["b"], "other body", T + 1)).toEqual({ kind: "conflict" });
-      // A taken-over claim survives even a certain failure: the first attempt may have written the note.
+      // A claim that may hide a written note survives even a refusal or a certain failure of a later attempt.
       if (retry.kind !== "claimed") throw new Error("unreachable");
-      store.release("b", retry.owner, false);
-      expect(store.claim(["b"], "h", T + 2)).toMatchObject({ kind: "claimed", activityId: b.activityId, recover: true });
+      store.release("b", retry.owner, "refused");
+      const third = store.claim(["b"], "h", T + 2);
+      expect(third).toMatchObject({ kind: "claimed", activityId: b.activityId, recover: true });
+      if (third.kind !== "claimed") throw new Error("unreachable");
+      store.release("b", third.owner, "failed");
+      expect(store.claim(["b"], "h", T + 3)).toMatchObject({ kind: "claimed", activityId: b.activityId, recover: true });
     });
   });
 
@@ -79,7 +92,7 @@ describe("ActivityStore claims", () => {
       if (a.kind !== "claimed") throw new Error("unreachable");
       const b = store.claim(["k"], "h", T + CLAIM_LEASE_MS);
       expect(b).toMatchObject({ kind: "claimed", recover: true, activityId: a.activityId });
-      store.release("k", a.owner, false);
+      store.release("k", a.owner, "refused");
       expect(store.claim(["k"], "h", T + CLAIM_LEASE_MS + 1)).toMatchObject({ kind: "busy" });
     });
   });

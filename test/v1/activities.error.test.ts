@@ -80,11 +80,17 @@ describe("422", () => {
     );
   });
 
-  it("no author and no default author configured: a clear message", async () => {
-    const bare = await createTenant();
-    const problem = expectProblem(await post(activityBody(), bare.api_key), 422, "invalid");
-    expect(problem.detail).toMatch(/no default author/);
-    expect(problem.errors[0]).toMatchObject({ field: "user_id", message: expect.stringMatching(/user_id or user_email/) });
+  it("an inactive CRM user, by id or by email", async () => {
+    const byId = expectProblem(await post(activityBody({ user_id: "u-127" })), 422, "invalid");
+    expect(byId.errors).toEqual([{ field: "user_id", message: expect.stringMatching(/inactive/) }]);
+    const byEmail = expectProblem(await post(activityBody({ user_email: "Erin.Walsh@agency.example" })), 422, "invalid");
+    expect(byEmail.errors).toEqual([{ field: "user_email", message: expect.stringMatching(/inactive/) }]);
+    // Also once the user list is cached, and for a tenant whose default author went inactive.
+    expectProblem(await post(activityBody({ user_email: "erin.walsh@agency.example" })), 422, "invalid");
+    const stale = await createTenant({ settings: { default_author_email: "grace.okafor@agency.example" } });
+    expect(expectProblem(await post(activityBody(), stale.api_key), 422, "invalid").errors[0].message).toContain(
+      "grace.okafor@agency.example",
+    );
   });
 
   it("a default author who is not a CRM user", async () => {

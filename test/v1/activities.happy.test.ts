@@ -1,10 +1,10 @@
 // POST/GET/PATCH /v1/activities against the simulator: the note in Talemetry (text with type, direction,
 // duration, body and activity id; author; date), the activity record, authors by user_id, user_email
-// (case-insensitive) or the tenant's default, tenant-renamed and added types, and a PATCH that rewrites
-// the note.
+// (case-insensitive) or the tenant's default, tenant-renamed and added types, the tenant's default type
+// for an activity sent without one, and PATCHes that rewrite the note one after the other.
 import { beforeAll, describe, expect, it } from "vitest";
-import { getCandidate } from "../helpers/sandbox";
-import type { TestTenant } from "../helpers/tenants";
+import { clearFaults, getCandidate, setFaults } from "../helpers/sandbox";
+import { adminFetch, type TestTenant } from "../helpers/tenants";
 import { activityBody, DEMO, tenantWithDefaults, v1 } from "./helpers";
 
 const MAYA = DEMO.maya.record.id;
@@ -84,6 +84,34 @@ describe("POST /v1/activities", () => {
     const { entity: _e, ...body } = activityBody();
     expect((await v1(t.api_key, "/activities", { method: "POST", json: body })).status).toBe(201);
   });
+
+  it("without `type` applies the tenant's default type (`note` unless set), and shows it in the answer and later reads", async () => {
+    const tenant = await tenantWithDefaults();
+    const { type: _type, ...untyped } = activityBody({
+      body: "Candidate asked to be called after 6pm.",
+      direction: null,
+      duration_seconds: null,
+    });
+    const res = await v1(tenant.api_key, "/activities", { method: "POST", json: untyped });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.type).toBe("note");
+    expect((await v1(tenant.api_key, `/activities/${res.body.id}`)).body.type).toBe("note");
+    const note = (await notesOf(tenant.talemetry.client_id, MAYA)).find((n) => n.Text.includes(res.body.id));
+    expect(note?.Text.split("\n")[0]).toBe("Note");
+    expect((await v1(tenant.api_key, "/activities", { method: "POST", json: { ...untyped, type: null } })).body.type).toBe("note");
+
+    // The operator picks another default: activities without a type get it from then on.
+    const patched = await adminFetch(`/admin/tenants/${tenant.id}`, {
+      method: "PATCH",
+      body: { settings: { default_activity_type: "call" } },
+    });
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as { settings: { default_activity_type: string } }).settings.default_activity_type).toBe("call");
+    const call = await v1(tenant.api_key, "/activities", { method: "POST", json: untyped });
+    expect(call.body.type).toBe("call");
+    const callNote = (await notesOf(tenant.talemetry.client_id, MAYA)).find((n) => n.Text.includes(call.body.id));
+    expect(callNote?.Text.split("\n")[0]).toBe("Phone call");
+  });
 });
 
 describe("PATCH /v1/activities/{id}", () => {
@@ -107,6 +135,29 @@ describe("PATCH /v1/activities/{id}", () => {
     expect(notes).toHaveLength(1);
     expect(notes[0].Text).toBe(`Voicemail · Outbound · 4 min 5 s\nLeft a voicemail instead.\n[talentlynk activity ${id}]`);
     expect((await v1(t.api_key, `/activities/${id}`)).body).toEqual(res.body);
+  });
+
+  it("applies two concurrent changes one after the other: the later one sees the earlier, the note ends as the last answer", async () => {
+    const created = await v1(t.api_key, "/activities", { method: "POST", json: activityBody({ body: "original" }) });
+    const id = created.body.id;
+    // The first change's note rewrite is slow, so the second arrives while it is under way.
+    await setFaults(t.talemetry.client_id, [{ op: "note_update", latencyMs: 600, times: 1 }]);
+    try {
+      const first = v1(t.api_key, `/activities/${id}`, { method: "PATCH", json: { type: "sms" } });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const second = await v1(t.api_key, `/activities/${id}`, { method: "PATCH", json: { body: "second" } });
+      const earlier = await first;
+      expect(earlier.status).toBe(200);
+      expect(earlier.body).toMatchObject({ type: "sms", body: "original" });
+      // The second waited for the first and kept its change: nothing is lost.
+      expect(second.status).toBe(200);
+      expect(second.body).toMatchObject({ type: "sms", body: "second" });
+      const notes = (await notesOf(t.talemetry.client_id, MAYA)).filter((n) => n.Text.includes(id));
+      expect(notes.map((n) => n.Text)).toEqual([`SMS · Outbound · 4 min 5 s\nsecond\n[talentlynk activity ${id}]`]);
+      expect((await v1(t.api_key, `/activities/${id}`)).body).toEqual(second.body);
+    } finally {
+      await clearFaults(t.talemetry.client_id);
+    }
   });
 
   it("an empty change returns the activity unchanged", async () => {

@@ -1,7 +1,8 @@
 // Idempotency-Key on POST /v1/activities (docs/contracts/v1-api.md, "Activities"): same key + same
 // body → the first result and nothing new, sequentially and at the same moment; same key + another body
-// → 409; a failed upstream write releases the key; a create whose answer was lost is found in Talemetry
-// by its activity id before the retry, so the retry never writes a second note.
+// → 409, bodies compared after validation with defaults applied; a failed attempt keeps the key bound
+// to its body (the same body runs again, another is a 409); a create whose answer was lost is found in
+// Talemetry by its activity id before the retry, so the retry never writes a second note.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { clearFaults, getCandidate, getStats, setFaults } from "../helpers/sandbox";
 import type { TestTenant } from "../helpers/tenants";
@@ -58,6 +59,27 @@ describe("same key, same body", () => {
     expect(res.body.id).toBe(first.body.id);
   });
 
+  it("compares bodies with defaults applied: a retry that adds the default entity, or sends null for an absent field, is the same", async () => {
+    const k = key();
+    const { entity: _entity, direction: _direction, ...bare } = activityBody({ body: "defaults" });
+    const first = await post(bare, k);
+    expect(first.status).toBe(201);
+    const creates = await noteCreates();
+    for (const retry of [
+      { ...bare, entity: "candidate" },
+      { ...bare, direction: null, user_id: null },
+      { ...bare, entity_id: `  ${MAYA} ` },
+    ]) {
+      const res = await post(retry, k);
+      expect(res.status, JSON.stringify(retry)).toBe(201);
+      expect(res.body).toEqual(first.body);
+      expect(res.headers.get("idempotent-replayed")).toBe("true");
+    }
+    expect(await noteCreates()).toBe(creates);
+    // A value that differs is another request, default or not.
+    expectProblem(await post({ ...bare, direction: "inbound" }, k), 409, "conflict");
+  });
+
   it("answers two identical requests at the same moment with one note", async () => {
     const k = key();
     const creates = await noteCreates();
@@ -106,7 +128,7 @@ describe("same key, another body", () => {
 });
 
 describe("failed upstream writes", () => {
-  it("a refused write (503 before it was applied) is reported and the key is free for the retry", async () => {
+  it("a refused write (503 before it was applied) keeps the key bound to its body: another body is a 409, the same runs again", async () => {
     const k = key();
     await setFaults(t.talemetry.client_id, [{ op: "note_create", status: 503, times: 1 }]);
     const failed = await post(activityBody({ body: "retry after outage" }), k);
@@ -114,9 +136,30 @@ describe("failed upstream writes", () => {
     expect(problem.detail).not.toMatch(/Injected/);
     expect(Number(failed.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
 
+    const creates = await noteCreates();
+    expectProblem(await post(activityBody({ body: "something else" }), k), 409, "conflict");
+    expect(await noteCreates()).toBe(creates);
     const retry = await post(activityBody({ body: "retry after outage" }), k);
     expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBeNull();
     expect(await notesWith(retry.body.id)).toHaveLength(1);
+    expect((await post(activityBody({ body: "retry after outage" }), k)).body).toEqual(retry.body);
+  });
+
+  it("a failure before any write (users outage) keeps the key bound too", async () => {
+    const other = await tenantWithDefaults();
+    const k = key();
+    await setFaults(other.talemetry.client_id, [{ op: "users", status: 503 }]);
+    try {
+      const postOther = (body: Record<string, unknown>) =>
+        v1(other.api_key, "/activities", { method: "POST", json: body, headers: { "idempotency-key": k } });
+      expectProblem(await postOther(activityBody({ body: "users down" })), 503, "upstream-unavailable");
+      expectProblem(await postOther(activityBody({ body: "another" })), 409, "conflict");
+      await clearFaults(other.talemetry.client_id);
+      expect((await postOther(activityBody({ body: "users down" }))).status).toBe(201);
+    } finally {
+      await clearFaults(other.talemetry.client_id);
+    }
   });
 
   it("Talemetry throttling (429) is a 503 with Retry-After", async () => {

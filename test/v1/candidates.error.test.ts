@@ -129,6 +129,15 @@ describe("422", () => {
       ["emails[1]", "phone", "phones[0].region", "phones[0].type"].sort(),
     );
   });
+
+  it("a well-formed but unknown region names the region the caller sent, not the number", async () => {
+    const problem = expectProblem(
+      await patch(MAYA, { phones: [{ number: "+14155550142" }, { number: "07700 900123", region: "ZZ" }] }),
+      422,
+      "invalid",
+    );
+    expect(problem.errors).toEqual([{ field: "phones[1].region", message: expect.stringMatching(/country code/) }]);
+  });
 });
 
 describe("501", () => {

@@ -45,6 +45,7 @@ describe("GET /v1/activity-types", () => {
         { id: "email", name: "Email" },
         { id: "voicemail", name: "Voicemail" },
         { id: "meeting", name: "Meeting" },
+        { id: "note", name: "Note" },
       ],
     });
   });
@@ -55,7 +56,15 @@ describe("GET /v1/activity-types", () => {
     });
     const ids = async () =>
       (await v1(custom.api_key, "/activity-types")).body.data.map((x: { id: string; name: string }) => `${x.id}:${x.name}`);
-    expect(await ids()).toEqual(["call:Call", "sms:SMS", "whatsapp:WhatsApp", "email:Email", "voicemail:Voicemail", "interview:Interview"]);
+    expect(await ids()).toEqual([
+      "call:Call",
+      "sms:SMS",
+      "whatsapp:WhatsApp",
+      "email:Email",
+      "voicemail:Voicemail",
+      "note:Note",
+      "interview:Interview",
+    ]);
     await adminFetch(`/admin/tenants/${custom.id}`, { method: "PATCH", body: { settings: { activity_types: { sms: { hidden: true } } } } });
     // Tenant records are read with a 60 s edge cache in production; the local KV serves the write at once.
     expect(await ids()).not.toContain("sms:SMS");
