@@ -238,31 +238,7 @@ describe("/v1 with tenant B's credentials", () => {
   });
 
   it("activities: A's activity is neither read nor changed; A's Idempotency-Key and A's users mean nothing to B", async () => {
-    for (const credential of bCredentials()) {
-      expect((await v1(credential, `/activities/${aActivity.id}`)).status).toBe(404);
-      expect((await v1(credential, `/activities/${aActivity.id}`, { method: "PATCH", json: { body: "hijacked" } })).status).toBe(404);
-      // The very request A made, under A's key: for B it is a new request on a candidate B's CRM lacks.
-      const replay = await v1(credential, "/activities", {
-        method: "POST",
-        headers: { "idempotency-key": A_KEY },
-        json: { entity_id: a.secretId, type: "interview", body: "A's private interview notes" },
-      });
-      expect(replay.status).toBe(422); // B has no "interview" type: nothing of A's answer comes back
-      const sameKey = await v1(credential, "/activities", {
-        method: "POST",
-        headers: { "idempotency-key": A_KEY },
-        json: { entity_id: a.secretId, type: "call", body: "A's private interview notes" },
-      });
-      expect(sameKey.status).toBe(404);
-      expect(JSON.stringify([replay.body, sameKey.body])).not.toContain(aActivity.id);
-      // A user only A's cache knows is no author for B.
-      const author = await v1(credential, "/activities", {
-        method: "POST",
-        json: { entity_id: b.secretId, type: "call", body: "x", user_id: "u-only-a" },
-      });
-      expect(author.status).toBe(422);
-    }
-    // B's own key works for B and yields B's own activity.
+    // B's own request under A's very key: a new request for B, answered with B's own activity.
     const mine = await v1(b.tenant.api_key, "/activities", {
       method: "POST",
       headers: { "idempotency-key": A_KEY },
@@ -270,6 +246,35 @@ describe("/v1 with tenant B's credentials", () => {
     });
     expect(mine.status).toBe(201);
     expect(mine.body.id).not.toBe(aActivity.id);
+    for (const credential of bCredentials()) {
+      expect((await v1(credential, `/activities/${aActivity.id}`)).status).toBe(404);
+      expect((await v1(credential, `/activities/${aActivity.id}`, { method: "PATCH", json: { body: "hijacked" } })).status).toBe(404);
+      // The very request A made, under A's key: for B the key names B's own request, so it is another body.
+      const replay = await v1(credential, "/activities", {
+        method: "POST",
+        headers: { "idempotency-key": A_KEY },
+        json: { entity_id: a.secretId, type: "interview", body: "A's private interview notes" },
+      });
+      expect(replay.status).toBe(409);
+      // Without the key it is judged as B's: B has no "interview" type, and B's CRM lacks A's candidate.
+      const typed = await v1(credential, "/activities", {
+        method: "POST",
+        json: { entity_id: a.secretId, type: "interview", body: "A's private interview notes" },
+      });
+      expect(typed.status).toBe(422);
+      const unknown = await v1(credential, "/activities", {
+        method: "POST",
+        json: { entity_id: a.secretId, type: "call", body: "A's private interview notes" },
+      });
+      expect(unknown.status).toBe(404);
+      expect(JSON.stringify([replay.body, typed.body, unknown.body])).not.toContain(aActivity.id);
+      // A user only A's cache knows is no author for B.
+      const author = await v1(credential, "/activities", {
+        method: "POST",
+        json: { entity_id: b.secretId, type: "call", body: "x", user_id: "u-only-a" },
+      });
+      expect(author.status).toBe(422);
+    }
     const aView = await v1(a.tenant.api_key, `/activities/${aActivity.id}`);
     expect(aView.body).toMatchObject({ id: aActivity.id, body: aActivity.body });
   });
