@@ -173,9 +173,10 @@ describe("the tombstone", () => {
       requestSync: () => stub.requestSync({ full: true }),
       claimActivity: () => stub.claimActivity(["k"], "h"),
       completeActivity: () => stub.completeActivity(activity, null),
-      releaseActivityClaim: () => stub.releaseActivityClaim("k", "o", false),
+      releaseActivityClaim: () => stub.releaseActivityClaim("k", "o", "failed"),
       getActivity: () => stub.getActivity(activity.id),
-      updateActivityRecord: () => stub.updateActivityRecord(activity.id, { body: "y" }, "2026-11-30T10:00:00Z"),
+      beginActivityEdit: () => stub.beginActivityEdit(activity.id),
+      endActivityEdit: () => stub.endActivityEdit(activity.id, "o", { body: "y", type: "call" }, "2026-11-30T10:00:00Z"),
     } satisfies Record<keyof TenantDirectoryApi, () => Promise<unknown>>;
 
     for (const [name, call] of Object.entries(probes)) {
