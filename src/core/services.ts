@@ -30,6 +30,8 @@ export interface Services {
   readonly talemetry: TalemetryClient;
   /** The request's upstream counters (`upstream_calls` in the request log line). */
   readonly stats: UpstreamStats;
+  /** CREDENTIALS_KEY: encrypts secrets at rest and derives the tenant's feed-cursor key. Never logged. */
+  readonly credentialsKey: string;
 }
 
 /** Builds the services of one request. Cheap: the client and the stub are made only when first used. */
@@ -41,6 +43,7 @@ export function createServices(env: Env, init: { tenant: Tenant; settings: Setti
     ...init,
     kv: env.KV,
     stats,
+    credentialsKey: env.CREDENTIALS_KEY,
     get directory() {
       directory ??= tenantDirectory(env.TENANT, init.tenant);
       return directory;

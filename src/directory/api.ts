@@ -7,6 +7,7 @@ import type { CandidateDetails, Person } from "../domain/person";
 import type { PhoneQuery } from "../phone/match";
 import type { Tenant } from "../tenants/types";
 import type { Activity, ClaimOutcome, ClaimRelease, EditGrant, StoredActivity } from "./activities";
+import type { FeedPage, FeedPosition } from "./change-log";
 import type { EmailHit, IndexChange, PhoneHit } from "./index-store";
 import type { TokenOutcome } from "./token-flight";
 
@@ -72,6 +73,9 @@ export interface TenantDirectoryApi {
   searchEmail(email: string, limit?: number): Promise<EmailHit[]>;
   getIndexed(id: string): Promise<Person | null>;
   changes(afterSeq: number, highWater: number | null, limit: number): Promise<{ highWater: number; rows: IndexChange[] }>;
+  // change feed
+  feedNow(): Promise<number>;
+  feedPage(position: FeedPosition, limit: number): Promise<FeedPage>;
   // write-through
   writeThrough(details: CandidateDetails, at: string): Promise<Person>;
   // sync

@@ -1,5 +1,6 @@
 import type { Person } from "../domain/person";
 import { type MatchLevel, type PhoneKeys, type PhoneQuery, personPhoneKeys, phoneProbes } from "../phone/match";
+import { type ChangeEvent, logChange, preserveLatestRecord, preserveLatestRecordsWhere } from "./change-log";
 import { canonicalJson, emailKey, hash64, type JsonValue } from "./index-keys";
 import { changesQuery, chunkRows, emailSearchQuery, entryQuery, MAX_BOUND_PARAMS, phoneSearchQuery, RANK_STRIDE } from "./index-queries";
 
@@ -17,6 +18,11 @@ export interface IndexUpsertResult {
   searchChanged: boolean;
   /** The row's change sequence number after the write. */
   seq: number;
+  /**
+   * What the change log recorded: `created` (a new row), `updated` (a field of the /v1 record changed),
+   * or null (nothing the record shows changed, e.g. only the Talkdesk extras).
+   */
+  logged: Exclude<ChangeEvent, "deleted"> | null;
 }
 
 export interface IndexBatchResult {
@@ -84,6 +90,8 @@ interface StoredRow extends Record<string, SqlStorageValue> {
   hash: string;
   contact_hash: string;
   seq: number;
+  /** The seq of the row's latest change-log entry (see schema migration 2). */
+  feed_seq: number;
 }
 
 /**
@@ -141,9 +149,19 @@ export class IndexStore {
     });
   }
 
-  /** Removes a candidate and its keys. */
+  /** Removes a candidate and its keys; a removed row is logged as `deleted` (./change-log.ts). */
   remove(id: string): IndexRemoveResult {
     return this.transact(() => {
+      const row = this.sql
+        .exec<{ record: string; feed_seq: number }>(
+          `SELECT record, COALESCE(feed_seq, seq) AS feed_seq FROM dir_candidates WHERE id = ?`,
+          id,
+        )
+        .toArray()[0];
+      if (row) {
+        preserveLatestRecord(this.sql, row.feed_seq, row.record);
+        logChange(this.sql, this.nextSeq(), id, "deleted");
+      }
       const phones = this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id = ?`, id).rowsWritten;
       const emails = this.sql.exec(`DELETE FROM dir_email_keys WHERE candidate_id = ?`, id).rowsWritten;
       const rows = this.sql.exec(`DELETE FROM dir_candidates WHERE id = ?`, id).rowsWritten;
@@ -232,13 +250,7 @@ export class IndexStore {
    * form (`…Z`) that `upsert` received.
    */
   removeSeenBefore(seenAt: string): { removed: number; searchChanged: boolean } {
-    return this.transact(() => {
-      const stale = `SELECT id FROM dir_candidates WHERE seen_at < ?`;
-      const phones = this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id IN (${stale})`, seenAt).rowsWritten;
-      const emails = this.sql.exec(`DELETE FROM dir_email_keys WHERE candidate_id IN (${stale})`, seenAt).rowsWritten;
-      const removed = this.sql.exec(`DELETE FROM dir_candidates WHERE seen_at < ?`, seenAt).rowsWritten;
-      return { removed, searchChanged: phones + emails > 0 };
-    });
+    return this.transact(() => this.removeWhere(`seen_at < ?`, [seenAt]));
   }
 
   /** The ids among `ids` that have no row (reconcile: candidates Talemetry has and the index lacks). */
@@ -283,17 +295,46 @@ export class IndexStore {
    * rows written afterwards still sort after any checkpoint Talkdesk holds.
    */
   clear(): { removed: number } {
-    return this.transact(() => {
-      this.sql.exec(`DELETE FROM dir_phone_keys`);
-      this.sql.exec(`DELETE FROM dir_email_keys`);
-      return { removed: this.sql.exec(`DELETE FROM dir_candidates`).rowsWritten };
-    });
+    return this.transact(() => ({ removed: this.removeWhere(`1 = 1`, []).removed }));
+  }
+
+  /**
+   * Removes every row matching `where` (a condition on `dir_candidates`) with its keys, each logged as
+   * `deleted` in id order, in a few statements whatever the count (a full pass may drop thousands).
+   */
+  private removeWhere(where: string, params: string[]): { removed: number; searchChanged: boolean } {
+    preserveLatestRecordsWhere(this.sql, where, params);
+    // One seq per removed row, after the counter's current value: numbered by the window function.
+    // (Counted apart: `rowsWritten` also counts the log's index entries.)
+    const count = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM dir_candidates WHERE ${where}`, ...params).one().n;
+    if (count === 0) return { removed: 0, searchChanged: false };
+    this.sql.exec(
+      `INSERT INTO dir_changes (seq, candidate_id, event, occurred_at)
+       SELECT (SELECT v FROM dir_meta WHERE k = 'seq') + ROW_NUMBER() OVER (ORDER BY id), id, 'deleted', ?
+       FROM dir_candidates WHERE ${where}`,
+      Date.now(),
+      ...params,
+    );
+    this.sql.exec(`UPDATE dir_meta SET v = v + ? WHERE k = 'seq'`, count);
+    const stale = `SELECT id FROM dir_candidates WHERE ${where}`;
+    const phones = this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id IN (${stale})`, ...params).rowsWritten;
+    const emails = this.sql.exec(`DELETE FROM dir_email_keys WHERE candidate_id IN (${stale})`, ...params).rowsWritten;
+    const removed = this.sql.exec(`DELETE FROM dir_candidates WHERE ${where}`, ...params).rowsWritten;
+    return { removed, searchChanged: phones + emails > 0 };
+  }
+
+  /** Hands out the next change sequence number (monotonic; shared by rows and change-log entries). */
+  private nextSeq(): number {
+    return this.sql.exec<{ v: number }>(`UPDATE dir_meta SET v = v + 1 WHERE k = 'seq' RETURNING v`).one().v;
   }
 
   private write(person: Person, seenAt: string, extras: IndexExtras | null | undefined): IndexUpsertResult {
     if (typeof person?.id !== "string" || person.id === "") throw new TypeError("IndexStore.upsert: person.id is required");
     const existing = this.sql
-      .exec<StoredRow>(`SELECT record, extras, hash, contact_hash, seq FROM dir_candidates WHERE id = ?`, person.id)
+      .exec<StoredRow>(
+        `SELECT record, extras, hash, contact_hash, seq, COALESCE(feed_seq, seq) AS feed_seq FROM dir_candidates WHERE id = ?`,
+        person.id,
+      )
       .toArray()[0];
     const extrasText = extras === undefined ? (existing?.extras ?? null) : extras === null ? null : canonicalJson(extras);
     const record = JSON.stringify(person);
@@ -305,19 +346,24 @@ export class IndexStore {
       // windows overlap, and a change seen again by the next window is no new change. Search answers,
       // which show the record, therefore stay valid too.
       this.sql.exec(`UPDATE dir_candidates SET seen_at = ? WHERE id = ?`, seenAt, person.id);
-      return { changed: false, searchChanged: false, seq: existing.seq };
+      return { changed: false, searchChanged: false, seq: existing.seq, logged: null };
     }
 
-    const seq = this.sql.exec<{ v: number }>(`UPDATE dir_meta SET v = v + 1 WHERE k = 'seq' RETURNING v`).one().v;
+    const seq = this.nextSeq();
     const sortName = (person.name ?? "").toLowerCase();
+    // The change log records changes of the /v1 record only: an extras-only change (a Talkdesk address)
+    // moves `seq` for Talkdesk paging but is no `updated` event, and keeps `feed_seq`.
+    const logged = !existing ? "created" : sameContent(existing.record, person) ? null : "updated";
     if (existing) {
+      if (logged) preserveLatestRecord(this.sql, existing.feed_seq, existing.record);
       this.sql.exec(
-        `UPDATE dir_candidates SET record = ?, extras = ?, hash = ?, contact_hash = ?, seq = ?, sort_name = ?, seen_at = ?, updated_at = ? WHERE id = ?`,
+        `UPDATE dir_candidates SET record = ?, extras = ?, hash = ?, contact_hash = ?, seq = ?, feed_seq = ?, sort_name = ?, seen_at = ?, updated_at = ? WHERE id = ?`,
         record,
         extrasText,
         hash,
         contactHash,
         seq,
+        logged ? seq : existing.feed_seq,
         sortName,
         seenAt,
         seenAt,
@@ -325,18 +371,20 @@ export class IndexStore {
       );
     } else {
       this.sql.exec(
-        `INSERT INTO dir_candidates (id, record, extras, hash, contact_hash, seq, sort_name, seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO dir_candidates (id, record, extras, hash, contact_hash, seq, feed_seq, sort_name, seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         person.id,
         record,
         extrasText,
         hash,
         contactHash,
         seq,
+        seq,
         sortName,
         seenAt,
         seenAt,
       );
     }
+    if (logged) logChange(this.sql, seq, person.id, logged);
 
     let searchChanged: boolean;
     if (!existing || existing.contact_hash !== contactHash) {
@@ -352,7 +400,7 @@ export class IndexStore {
       // Same keys: results change when a findable candidate's record does (not for extras alone).
       searchChanged = !sameRecord(existing.record, record, person) && this.findable(person.id);
     }
-    return { changed: true, searchChanged, seq };
+    return { changed: true, searchChanged, seq, logged };
   }
 
   /** True when some phone or email key finds the candidate (the key tables are keyed by candidate first). */
@@ -388,6 +436,13 @@ export class IndexStore {
 /** Two stored records say the same (key order aside): same text, the common case, or same canonical JSON. */
 function sameRecord(storedText: string, text: string, person: Person): boolean {
   return storedText === text || canonicalJson(JSON.parse(storedText)) === canonicalJson(person);
+}
+
+/** The stored record and `person` say the same apart from `updated_at` (when a change was seen, not a change). */
+function sameContent(storedText: string, person: Person): boolean {
+  return (
+    canonicalJson({ ...(JSON.parse(storedText) as Person), updated_at: undefined }) === canonicalJson({ ...person, updated_at: undefined })
+  );
 }
 
 function parseExtras(text: string | null): IndexExtras | null {

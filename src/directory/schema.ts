@@ -88,6 +88,34 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX IF NOT EXISTS act_idempotency_expires ON act_idempotency (expires_at)`,
     ],
   },
+  {
+    version: 2,
+    name: "change log of the /v1 person records (change feed and webhooks)",
+    up: [
+      // One row per change of a candidate's /v1 record, written in the same transaction as the index
+      // write that saw it (./index-store.ts). `seq` comes from the index's own counter (`dir_meta`), so the
+      // log and the rows share one order. `record` is NULL while the entry is its candidate's latest (the
+      // row holds the record then); when the candidate changes again or is removed, the record it had is
+      // copied here first, so every entry keeps the record as of its change without storing each twice.
+      `CREATE TABLE dir_changes (
+        seq INTEGER PRIMARY KEY,
+        candidate_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        record TEXT
+      )`,
+      `CREATE INDEX dir_changes_occurred_at ON dir_changes (occurred_at)`,
+      // The seq of the candidate's latest log entry: its record last changed then. Rows indexed before the
+      // log existed keep NULL and read as their row seq (their record changed at or before it); the index
+      // is on that expression, so no existing row is rewritten here (a large index would not fit the 30 s
+      // a migration may take). The `from=beginning` snapshot pages by it.
+      `ALTER TABLE dir_candidates ADD COLUMN feed_seq INTEGER`,
+      `CREATE INDEX dir_candidates_feed_seq ON dir_candidates (COALESCE(feed_seq, seq))`,
+      // The log holds every change after this seq: a feed position below it is past retention (410).
+      // Changes before the log existed were never logged, so it starts at the counter's current value.
+      `INSERT INTO dir_meta (k, v) SELECT 'feed_pruned', v FROM dir_meta WHERE k = 'seq'`,
+    ],
+  },
 ];
 
 /** Brings a tenant object's database to the current schema (once per object start; see TenantDirectory). */

@@ -21,6 +21,7 @@ import {
   type StoredActivity,
 } from "./activities";
 import { type ClaimResult, type CompletedActivity, type SyncStatus, TENANT_DELETED_DETAIL, type TenantDirectoryApi } from "./api";
+import { CHANGE_RETENTION_MS, type FeedPage, type FeedPosition, feedNow, feedPage, pruneChanges } from "./change-log";
 import { type EmailHit, type IndexChange, IndexStore, type PhoneHit } from "./index-store";
 import { purgeTenantKv } from "./purge";
 import { planReconcile, probeChangesFeed, reconcileIntervalSeconds, startReconcile } from "./reconcile";
@@ -163,6 +164,9 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     const stone = this.tombstone();
     if (stone) return this.purgeStep(stone);
     if (!this.ctx.storage.kv.get<string>(TENANT_KEY)) return;
+    // The change log keeps its retention; pruning is bounded per run and catches up over later alarms.
+    if (!this.schemaReady) this.migrateSchema();
+    pruneChanges(this.ctx.storage.sql, Date.now() - CHANGE_RETENTION_MS);
     await this.runSync();
   }
 
@@ -257,6 +261,22 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     const store = await this.store();
     const h = highWater ?? store.maxSeq();
     return { highWater: h, rows: store.changesSince(afterSeq, h, limit) };
+  }
+
+  // ---- change feed (./change-log.ts) -------------------------------------------------------------
+
+  /** The position "now": the next page from it holds only changes made after this call. */
+  async feedNow(): Promise<number> {
+    this.refuseIfDeleted();
+    await this.store();
+    return feedNow(this.ctx.storage.sql);
+  }
+
+  /** One page of the change feed from `position` (at most `limit` entries), or `expired`. */
+  async feedPage(position: FeedPosition, limit: number): Promise<FeedPage> {
+    this.refuseIfDeleted();
+    await this.store();
+    return feedPage(this.ctx.storage.sql, position, limit);
   }
 
   // ---- write-through -----------------------------------------------------------------------------

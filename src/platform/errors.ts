@@ -13,6 +13,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "gone"
   | "invalid"
   | "payload_too_large"
   | "unsupported_media_type"
@@ -28,6 +29,7 @@ export const CODE_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   invalid: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -45,6 +47,7 @@ export const CODE_SLUG: Record<ErrorCode, string> = {
   forbidden: "forbidden",
   not_found: "not-found",
   conflict: "conflict",
+  gone: "gone",
   invalid: "invalid",
   payload_too_large: "payload-too-large",
   unsupported_media_type: "unsupported-media-type",
@@ -137,6 +140,7 @@ const HTTP_STATUS_CODE: Partial<Record<number, ErrorCode>> = {
   403: "forbidden",
   404: "not_found",
   409: "conflict",
+  410: "gone",
   413: "payload_too_large",
   415: "unsupported_media_type",
   422: "invalid",

@@ -15,6 +15,7 @@ export const CODE_TITLE: Record<ErrorCode, string> = {
   forbidden: "Forbidden",
   not_found: "Not found",
   conflict: "Conflict",
+  gone: "Gone",
   invalid: "Validation failed",
   payload_too_large: "Payload too large",
   unsupported_media_type: "Unsupported media type",

@@ -62,6 +62,7 @@ export function problemResponses(...statuses: number[]) {
     401: "Missing or invalid bearer credential (problem+json, `WWW-Authenticate: Bearer`)",
     404: "Not found (problem+json)",
     409: "Conflict (problem+json)",
+    410: "Gone: past the change log's retention (problem+json)",
     413: "Request body too large (problem+json)",
     415: "Request body is not JSON (problem+json)",
     422: "Invalid field values; `errors` names each (problem+json)",

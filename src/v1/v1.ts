@@ -8,6 +8,7 @@ import { registerActivityTypes } from "./activity-types";
 import { tenantAuth } from "./auth";
 import { registerCandidates } from "./candidates";
 import { registerCapabilities } from "./capabilities";
+import { registerChanges } from "./changes";
 import { registerSearch } from "./search";
 import { registerUnsupportedEntities } from "./unsupported-entities";
 import { registerUsers } from "./users";
@@ -66,5 +67,6 @@ export function v1Routes(): V1Router {
   registerActivities(app);
   registerUsers(app);
   registerActivityTypes(app);
+  registerChanges(app);
   return app;
 }

@@ -11,12 +11,20 @@ import { person, uniqueTenant } from "./helpers";
 
 const T0 = "2026-11-25T10:00:00Z";
 
-/** A test-only migration 2: a column, filled from the rows already there. */
+/** The deployed schema's version: the test migrations below come after it. */
+const N = TENANT_MIGRATIONS.length;
+
+/** A test-only next migration: a column, filled from the rows already there. */
 const ADD_NICKNAME: Migration = {
-  version: 2,
+  version: N + 1,
   name: "test: candidate nickname",
   up: [`ALTER TABLE dir_candidates ADD COLUMN nickname TEXT`, `UPDATE dir_candidates SET nickname = 'nick-' || id`],
 };
+
+/** Versions 1…n. */
+function deployed(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
 
 function stubFor(label: string): DurableObjectStub {
   return env.TENANT.get(env.TENANT.idFromName(uniqueTenant(label)));
@@ -42,7 +50,7 @@ describe("schema migrations", () => {
       store.upsert(person("c2"), T0);
       let counted = 0;
       const count: Migration = {
-        version: 3,
+        version: N + 2,
         name: "test: counts its runs",
         up: (sql) => {
           counted++;
@@ -57,17 +65,17 @@ describe("schema migrations", () => {
         .toArray();
       return { first, second, counted, nicknames, versions: versions(state.storage.sql), count: store.count() };
     });
-    expect(runs.first).toEqual({ from: 1, to: 3, applied: [2, 3], adopted: false });
-    expect(runs.second).toEqual({ from: 3, to: 3, applied: [], adopted: false });
+    expect(runs.first).toEqual({ from: N, to: N + 2, applied: [N + 1, N + 2], adopted: false });
+    expect(runs.second).toEqual({ from: N + 2, to: N + 2, applied: [], adopted: false });
     expect(runs.counted).toBe(1);
     expect(runs.nicknames).toEqual([
       { id: "c1", nickname: "nick-c1!" },
       { id: "c2", nickname: "nick-c2!" },
     ]);
-    expect(runs.versions).toEqual([1, 2, 3]);
+    expect(runs.versions).toEqual(deployed(N + 2));
     expect(runs.count).toBe(2);
 
-    // A restart runs the deployed list (version 1 only): a database already past it is left as it is
+    // A restart runs the deployed list (up to version N only): a database already past it is left as it is
     // (a rolled-back deploy), and the store still works on it.
     await evictDurableObject(stub);
     const afterRestart = await runInDurableObject(stub, (_instance, state) => {
@@ -75,7 +83,7 @@ describe("schema migrations", () => {
       store.upsert(person("c3"), T0);
       return { versions: versions(state.storage.sql), columns: columns(state.storage.sql, "dir_candidates"), count: store.count() };
     });
-    expect(afterRestart.versions).toEqual([1, 2, 3]);
+    expect(afterRestart.versions).toEqual(deployed(N + 2));
     expect(afterRestart.columns).toContain("nickname");
     expect(afterRestart.count).toBe(3);
   });
@@ -97,9 +105,9 @@ describe("schema migrations", () => {
       return { error, left, retried, nickname: sql.exec<{ n: string }>(`SELECT nickname AS n FROM dir_candidates`).one().n };
     });
     expect(outcome.error).toMatch(/no_such_table/);
-    expect(outcome.left.versions).toEqual([1]);
+    expect(outcome.left.versions).toEqual(deployed(N));
     expect(outcome.left.columns).not.toContain("nickname");
-    expect(outcome.retried.applied).toEqual([2]);
+    expect(outcome.retried.applied).toEqual([N + 1]);
     expect(outcome.nickname).toBe("nick-c1");
   });
 
@@ -114,15 +122,15 @@ describe("schema migrations", () => {
         }
       };
       return {
-        gap: attempt([...TENANT_MIGRATIONS, { ...ADD_NICKNAME, version: 3 }]),
+        gap: attempt([...TENANT_MIGRATIONS, { ...ADD_NICKNAME, version: N + 2 }]),
         duplicate: attempt([...TENANT_MIGRATIONS, ADD_NICKNAME, ADD_NICKNAME]),
         versions: versions(state.storage.sql),
         columns: columns(state.storage.sql, "dir_candidates"),
       };
     });
-    expect(outcome.gap).toMatch(/out of order: position 2 holds version 3/);
-    expect(outcome.duplicate).toMatch(/out of order: position 3 holds version 2/);
-    expect(outcome.versions).toEqual([1]);
+    expect(outcome.gap).toMatch(new RegExp(`out of order: position ${N + 1} holds version ${N + 2}`));
+    expect(outcome.duplicate).toMatch(new RegExp(`out of order: position ${N + 2} holds version ${N + 1}`));
+    expect(outcome.versions).toEqual(deployed(N));
     expect(outcome.columns).not.toContain("nickname");
   });
 });

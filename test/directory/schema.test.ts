@@ -10,7 +10,8 @@ import type { EmailHit, IndexChange, PhoneHit } from "../../src/directory/index-
 import { IndexStore } from "../../src/directory/index-store";
 import { MIGRATIONS_TABLE } from "../../src/directory/migrate";
 import { migrateTenantStorage, TENANT_MIGRATIONS } from "../../src/directory/schema";
-import { parsePhoneQuery } from "../../src/phone/match";
+import type { Person } from "../../src/domain/person";
+import { parsePhoneQuery, personPhoneKeys } from "../../src/phone/match";
 import { person, phone, uniqueTenant } from "./helpers";
 
 /**
@@ -128,6 +129,35 @@ function recorded(sql: SqlStorage): { version: number; name: string }[] {
   return sql.exec<{ version: number; name: string }>(`SELECT version, name FROM ${MIGRATIONS_TABLE} ORDER BY version`).toArray();
 }
 
+/**
+ * Rows as the code before versions wrote them: its store's statements (it had no change log, so today's
+ * store, which logs, cannot stand in for it). `seq` is the counter after the writes.
+ */
+function writeLegacyRows(sql: SqlStorage, rows: { person: Person; seq: number; extras?: string }[], seq: number): void {
+  for (const { person: p, seq: rowSeq, extras } of rows) {
+    sql.exec(
+      `INSERT INTO dir_candidates (id, record, extras, hash, contact_hash, seq, sort_name, seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      p.id,
+      JSON.stringify(p),
+      extras ?? null,
+      `hash-${p.id}-${rowSeq}`,
+      `contact-${p.id}`,
+      rowSeq,
+      p.name.toLowerCase(),
+      T0,
+      T0,
+    );
+    for (const k of personPhoneKeys(p.phones, "GB")) {
+      sql.exec(`INSERT INTO dir_phone_keys VALUES (?, ?, ?, ?, ?)`, p.id, k.e164, k.nsn, k.rnsn, k.callingCode);
+    }
+    for (const email of p.emails) sql.exec(`INSERT INTO dir_email_keys VALUES (?, ?)`, p.id, email.toLowerCase());
+  }
+  sql.exec(`UPDATE dir_meta SET v = ? WHERE k = 'seq'`, seq);
+}
+
+/** Every recorded version with its name: the whole deployed list. */
+const ALL_VERSIONS = TENANT_MIGRATIONS.map((m) => ({ version: m.version, name: m.name }));
+
 /** Empties the object's storage (what its constructor migrated included): a database as before any code ran. */
 async function wipe(storage: DurableObjectStorage): Promise<void> {
   await storage.deleteAll();
@@ -160,11 +190,18 @@ describe("tenant object schema", () => {
       // The old code: each store ran its statements, then wrote through today's store code.
       for (const statement of LEGACY_INDEX_SCHEMA) sql.exec(statement);
       for (const statement of LEGACY_ACTIVITY_SCHEMA) sql.exec(statement);
-      const index = new IndexStore(state.storage, "GB");
-      index.upsert(person("c1", { emails: ["maya@example.com"], phones: [phone("+447700900123")] }), T0, { address: "1 High St" });
-      index.upsert(person("c2", { emails: ["sam@example.com", "sam@work.example"], phones: [phone("+12025550143", "work")] }), T0);
-      index.upsert(person("c3"), T0);
-      index.remove("c3"); // the seq counter is now past every row: a reused seq would break Talkdesk paging
+      writeLegacyRows(
+        sql,
+        [
+          {
+            person: person("c1", { emails: ["maya@example.com"], phones: [phone("+447700900123")] }),
+            seq: 1,
+            extras: '{"address":"1 High St"}',
+          },
+          { person: person("c2", { emails: ["sam@example.com", "sam@work.example"], phones: [phone("+12025550143", "work")] }), seq: 2 },
+        ],
+        3, // c3 was written and removed: the seq counter is past every row (a reused seq would break Talkdesk paging)
+      );
       const activities = new ActivityStore(state.storage);
       const done = activities.claim(["k-done"], "h1", Date.now());
       if (done.kind !== "claimed") throw new Error(done.kind);
@@ -186,9 +223,18 @@ describe("tenant object schema", () => {
       const { [MIGRATIONS_TABLE]: _versions, ...tables } = dumpTables(state.storage.sql);
       return { tables, schema: schemaOf(state.storage.sql), versions: recorded(state.storage.sql) };
     });
-    expect(after.tables).toEqual(before.dump);
-    expect(after.schema).toEqual(before.schema);
-    expect(after.versions).toEqual([{ version: 1, name: TENANT_MIGRATIONS[0].name }]);
+    // Adopted as version 1 with every row; the later migrations only added (migration 2: the change log,
+    // an empty `feed_seq` on each row, where the log starts).
+    const { dir_changes, dir_candidates, dir_meta, ...rest } = after.tables;
+    const { dir_candidates: rowsBefore, dir_meta: metaBefore, ...restBefore } = before.dump;
+    expect(rest).toEqual(restBefore);
+    expect(dir_changes).toEqual([]);
+    expect(dir_candidates).toEqual(rowsBefore!.map((row) => JSON.stringify({ ...JSON.parse(row), feed_seq: null })));
+    expect(dir_meta).toEqual([...metaBefore!, JSON.stringify({ k: "feed_pruned", v: 3 })].sort());
+    const untouched = (schema: typeof before.schema) =>
+      schema.filter((o) => o.name !== "dir_candidates" && before.schema.some((b) => b.name === o.name));
+    expect(untouched(after.schema)).toEqual(untouched(before.schema));
+    expect(after.versions).toEqual(ALL_VERSIONS);
 
     // The object serves what it held before, through its own methods.
     expect((await stub.searchEmail("sam@work.example")).map((h) => h.person.id)).toEqual(["c2"]);
@@ -215,31 +261,33 @@ describe("tenant object schema", () => {
       await wipe(state.storage);
       // An object whose activities were never used: the old ActivityStore never ran its statements.
       for (const statement of LEGACY_INDEX_SCHEMA) state.storage.sql.exec(statement);
-      new IndexStore(state.storage, "GB").upsert(person("c1", { emails: ["a@example.com"] }), T0);
+      writeLegacyRows(state.storage.sql, [{ person: person("c1", { emails: ["a@example.com"] }), seq: 1 }], 1);
     });
     await evictDurableObject(stub);
     const after = await runInDurableObject(stub, (_instance, state) => {
       const result = migrateTenantStorage(state.storage); // already current: nothing more to do
       return { result, tables: dumpTables(state.storage.sql), versions: recorded(state.storage.sql) };
     });
-    expect(after.result).toEqual({ from: 1, to: 1, applied: [], adopted: false });
-    expect(after.versions.map((v) => v.version)).toEqual([1]);
+    const last = TENANT_MIGRATIONS.length;
+    expect(after.result).toEqual({ from: last, to: last, applied: [], adopted: false });
+    expect(after.versions).toEqual(ALL_VERSIONS);
     expect(after.tables.dir_candidates).toHaveLength(1);
     expect(after.tables.act_activities).toEqual([]);
     expect(after.tables.act_idempotency).toEqual([]);
     expect((await stub.searchEmail("a@example.com")).map((h) => h.person.id)).toEqual(["c1"]);
   });
 
-  it("gives a new object exactly the schema of the unversioned code, recorded as version 1", async () => {
+  it("gives a new object exactly the schema of an adopted one: the unversioned code's, then every later migration", async () => {
     const stub = directory(uniqueTenant("fresh"));
     const { fresh, legacy, versions } = await runInDurableObject(stub, async (_instance, state) => {
       const fresh = schemaOf(state.storage.sql);
       const versions = recorded(state.storage.sql);
       await wipe(state.storage);
       for (const statement of [...LEGACY_INDEX_SCHEMA, ...LEGACY_ACTIVITY_SCHEMA]) state.storage.sql.exec(statement);
+      migrateTenantStorage(state.storage);
       return { fresh, legacy: schemaOf(state.storage.sql), versions };
     });
-    expect(versions).toEqual([{ version: 1, name: TENANT_MIGRATIONS[0].name }]);
+    expect(versions).toEqual(ALL_VERSIONS);
     expect(fresh.length).toBeGreaterThan(0);
     expect(fresh).toEqual(legacy);
   });
