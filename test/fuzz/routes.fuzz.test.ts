@@ -316,6 +316,7 @@ const FUZZED = new Set([
   "PATCH /v1/activities/:id",
   "GET /v1/users",
   "GET /v1/activity-types",
+  "GET /v1/changes",
   "POST /oauth/token",
   "GET /oauth/token",
   "PUT /oauth/token",
@@ -459,6 +460,15 @@ describe("/v1", () => {
         },
       ),
       { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("GET /v1/changes: garbage cursors, limits and from values are 400 problems, never a 500", async () => {
+    await fc.assert(
+      fc.asyncProperty(queryString(["cursor", "from", "limit"]), async (q) => {
+        await check({ method: "GET", url: v1Url(`/changes?${q}`), headers: await bearer() }, [200]);
+      }),
+      { numRuns: 50 },
     );
   });
 

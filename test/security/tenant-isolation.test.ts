@@ -122,6 +122,7 @@ const PROBES: Record<string, string> = {
   "GET /v1/capabilities": "metadata",
   "GET /v1/activity-types": "metadata",
   "GET /v1/users": "metadata",
+  "GET /v1/changes": "change feed",
   "POST /v1/activities": "activities",
   "GET /v1/activities/:id": "activities",
   "PATCH /v1/activities/:id": "activities",
@@ -203,6 +204,20 @@ describe("/v1 with tenant B's credentials", () => {
         ).status,
       ).toBe(404);
       expect((await v1(credential, `/candidates/${a.secretId}`, { method: "PATCH", json: {} })).status).toBe(404);
+    }
+  });
+
+  it("change feed: B's listing holds only B's candidates, and A's cursor is no cursor for B", async () => {
+    const aCursor = (await v1(a.tenant.api_key, "/changes?from=beginning&limit=500")).body;
+    expect(JSON.stringify(aCursor.data)).toContain(a.secretId); // the probe is not vacuous
+    for (const credential of bCredentials()) {
+      const listing = await v1(credential, "/changes?from=beginning&limit=500");
+      expect(listing.status).toBe(200);
+      expect(listing.body.data.map((c: { id: string }) => c.id)).toContain(b.secretId);
+      expect(JSON.stringify(listing.body)).not.toContain(a.secretId);
+      const stolen = await v1(credential, `/changes?cursor=${encodeURIComponent(aCursor.next_cursor)}`);
+      expect(stolen.status).toBe(400);
+      expect(JSON.stringify(stolen.body)).not.toContain(a.secretId);
     }
   });
 
