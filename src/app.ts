@@ -11,6 +11,8 @@ import type { AppEnv } from "./core/context";
 import { registerDocs } from "./docs/routes";
 import { AppError, toAppError, UpstreamError } from "./platform/errors";
 import { requestLogger } from "./platform/logger";
+import { methodsByPath } from "./platform/methods";
+import { noStore } from "./platform/no-store";
 import { renderMessage, renderProblem } from "./platform/problem";
 import { requestId } from "./platform/request-id";
 import { createRouter } from "./platform/validation";
@@ -27,6 +29,11 @@ export function callerOf(path: string): Caller {
   if (path === "/talkdesk" || path.startsWith("/talkdesk/")) return "talkdesk";
   if (path === "/oauth" || path.startsWith("/oauth/")) return "oauth";
   return "problem";
+}
+
+/** Paths whose answers may carry personal data or a credential: the partner APIs and the operators' API. */
+export function carriesPersonalData(path: string): boolean {
+  return callerOf(path) !== "problem" || path === "/v1" || path.startsWith("/v1/") || path === "/admin" || path.startsWith("/admin/");
 }
 
 /** Renders an AppError in the caller's format. */
@@ -99,7 +106,19 @@ export function buildApp(): OpenAPIHono<AppEnv> {
     logError(c, thrown, err);
     return renderError(c, err);
   });
-  app.notFound((c) => renderError(c, new AppError("not_found", "No such route.")));
+  // A known path asked with another method is a 405 naming the methods it answers (RFC 9110 §15.5.6),
+  // for every router. The routes are read on first use: every router is mounted by then.
+  let methodsOf: ((path: string) => string[]) | null = null;
+  app.notFound((c) => {
+    methodsOf ??= methodsByPath(app.routes);
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length === 0) return renderError(c, new AppError("not_found", "No such route."));
+    const res = renderError(c, new AppError("method_not_allowed", `${c.req.method} is not allowed here; use ${allowed.join(", ")}.`));
+    res.headers.set("Allow", allowed.join(", "));
+    return res;
+  });
+  // Partner and operator answers carry personal data or credentials: never stored by a cache.
+  app.use("*", noStore(carriesPersonalData));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "unauthorized"
   | "forbidden"
   | "not_found"
+  | "method_not_allowed"
   | "conflict"
   | "gone"
   | "invalid"
@@ -28,6 +29,7 @@ export const CODE_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   gone: 410,
   invalid: 422,
@@ -46,6 +48,7 @@ export const CODE_SLUG: Record<ErrorCode, string> = {
   unauthorized: "unauthorized",
   forbidden: "forbidden",
   not_found: "not-found",
+  method_not_allowed: "method-not-allowed",
   conflict: "conflict",
   gone: "gone",
   invalid: "invalid",
@@ -139,6 +142,7 @@ const HTTP_STATUS_CODE: Partial<Record<number, ErrorCode>> = {
   401: "unauthorized",
   403: "forbidden",
   404: "not_found",
+  405: "method_not_allowed",
   409: "conflict",
   410: "gone",
   413: "payload_too_large",

@@ -14,6 +14,7 @@ export const CODE_TITLE: Record<ErrorCode, string> = {
   unauthorized: "Unauthorized",
   forbidden: "Forbidden",
   not_found: "Not found",
+  method_not_allowed: "Method not allowed",
   conflict: "Conflict",
   gone: "Gone",
   invalid: "Validation failed",

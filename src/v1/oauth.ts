@@ -189,9 +189,5 @@ export function oauthRoutes(): OpenAPIHono<AppEnv> {
     return c.json({ access_token, token_type: "Bearer" as const, expires_in }, 200, NO_STORE);
   });
 
-  oauth.on(["GET", "PUT", "PATCH", "DELETE"], "/token", function tokenWrongMethod(c) {
-    return c.json({ error: "invalid_request", error_description: "Use POST." }, 405, { ...NO_STORE, Allow: "POST" });
-  });
-
   return oauth;
 }
