@@ -100,14 +100,14 @@ function parseInput(input: ActivityInput): ActivityInput {
  * True unless the error proves the note was not written: Talemetry answered 4xx (including 429) or
  * refused our credentials. No answer, a 5xx, or a success we could not read may hide a written note.
  */
-function mayHaveWritten(err: unknown): boolean {
+export function mayHaveWritten(err: unknown): boolean {
   // asUpstreamError: a token failure comes from the Durable Object, where RPC drops the error's class.
   const upstream = asUpstreamError(err);
   return upstream === null || upstream.kind === "unavailable";
 }
 
-/** How a failed attempt gives its claim up (see `ActivityStore.release`). */
-function releaseOutcome(err: unknown, writing: boolean): ClaimRelease {
+/** How a failed attempt gives its claim up (see `ActivityStore.release`); candidate creates use it too. */
+export function releaseOutcome(err: unknown, writing: boolean): ClaimRelease {
   if (!writing) return err instanceof AppError && err.code === "invalid" ? "refused" : "failed";
   return mayHaveWritten(err) ? "uncertain" : "failed";
 }

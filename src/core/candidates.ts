@@ -1,15 +1,21 @@
 /**
- * Reading and changing one candidate (docs/contracts/v1-api.md, "Entities"), for every caller: fresh
- * from Talemetry through the adapter; a change is written to Talemetry, then through to the tenant's
- * directory so the next search finds the new phones and emails at once.
+ * Reading, changing and creating one candidate (docs/contracts/v1-api.md, "Entities"), for every caller:
+ * fresh from Talemetry through the adapter; a change or a new candidate is written to Talemetry, then
+ * through to the tenant's directory so the next search finds the new phones and emails at once.
  */
+import { canonicalJson } from "../directory/index-keys";
+import { emailKey } from "../domain/email";
 import { type CandidateDetails, type Person, toPerson } from "../domain/person";
+import { splitPersonName } from "../domain/person-name";
+import { parsePhoneQuery } from "../phone/match";
 import { knownRegion, resolvePhone } from "../phone/resolve";
+import { sha256Hex } from "../platform/crypto";
 import { AppError, type FieldError } from "../platform/errors";
 import { isoUtc } from "../platform/time";
-import { type ContactChange, type ContactUse, PERSON_INCLUDE } from "../talemetry";
+import { type ContactChange, type ContactUse, existingCandidateId, PERSON_INCLUDE } from "../talemetry";
 import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
+import { releaseOutcome } from "./activities";
 import { isCandidateId } from "./ids";
 import type { Services } from "./services";
 
@@ -152,4 +158,195 @@ export async function updateCandidateContact(s: Services, id: string, body: Cont
   };
   await writeThrough(s, details, at);
   return personOf(s.tenant, details, at);
+}
+
+/** A new candidate, whoever asks for it (a Talkdesk agent's unknown caller, so far). */
+export interface NewCandidateInput {
+  /** The name as one line; split into given and family name (`splitPersonName`). */
+  name: string;
+  emails?: string[];
+  /** Resolved by the contract's phone rule (`contactChangeOf`); `type` defaults to `other`. */
+  phones?: Array<{ number: string; type?: WritablePhoneType; region?: string }>;
+  /** Talemetry's `Source` label (§7), e.g. `talkdesk`. */
+  source?: string | null;
+}
+
+/** Options of `createCandidate`: retry safety, as for `createActivity`. */
+export interface CreateCandidateOptions {
+  /** The caller's idempotency key (claimed in the tenant's Durable Object as given: prefix it per caller). */
+  idempotencyKey?: string;
+  /** Other keys naming the same request (looked up, never claimed). */
+  previousIdempotencyKeys?: readonly string[];
+  /** What a retry under the same key must equal (as canonical JSON); default: the input. */
+  fingerprint?: unknown;
+}
+
+/** The candidate a create answered with. */
+export interface CreatedCandidate {
+  person: Person;
+  /** False when a candidate with one of the phones or emails existed already and was answered instead. */
+  created: boolean;
+  /** True when an earlier request under the same key made this answer and this is it again. */
+  replayed: boolean;
+}
+
+/** What a finished create's claim keeps (its answer, replayed to a retry). */
+interface CreateAnswer {
+  candidate_id: string;
+  created: boolean;
+}
+
+/**
+ * How many candidates created since the first attempt a recovery examines: Talemetry lists creations
+ * oldest first, and the lost create came within a claim lease (20 s) of the first attempt.
+ */
+export const RECOVERY_SCAN_LIMIT = 200;
+/** Clock skew allowed between the bridge and Talemetry when looking for a create that landed. */
+const RECOVERY_SKEW_MS = 60_000;
+
+/**
+ * The candidate the directory holds with one of these emails or (exact, E.164) phones, confirmed fresh
+ * from Talemetry; null when none (or the index was stale). Emails first: Talemetry merges by email, so
+ * an email names one candidate; a phone shared by several is answered with the directory's first.
+ */
+async function existingCandidate(s: Services, change: ContactChange): Promise<Person | null> {
+  const ids: string[] = [];
+  for (const email of change.emails ?? []) ids.push(...(await s.directory.searchEmail(email, 2)).map((hit) => hit.person.id));
+  for (const phone of change.phones ?? []) {
+    const parsed = parsePhoneQuery(phone.number, { region: null, tenantRegion: s.tenant.region });
+    if (!parsed.ok) continue;
+    const hits = await s.directory.searchPhone(parsed.query, false, 5);
+    ids.push(...hits.filter((hit) => hit.match === "exact").map((hit) => hit.person.id));
+  }
+  for (const id of new Set(ids)) {
+    try {
+      return await readCandidate(s, id, { repairIndex: true });
+    } catch (err) {
+      // Gone from Talemetry since it was indexed: not a reason to refuse the new candidate.
+      if (!(err instanceof AppError && err.status === 404)) throw err;
+    }
+  }
+  return null;
+}
+
+/** True when `details` holds every email and phone of `change` (what a create of it would have stored). */
+function holdsContact(details: Pick<CandidateDetails, "emails" | "phones">, change: ContactChange): boolean {
+  const emails = new Set(details.emails.map(emailKey));
+  const phones = new Set(details.phones.filter((p) => p.valid).map((p) => p.number));
+  return (change.emails ?? []).every((e) => emails.has(emailKey(e))) && (change.phones ?? []).every((p) => phones.has(p.number));
+}
+
+/**
+ * The candidate an earlier attempt created although its answer was lost, found among the candidates
+ * Talemetry lists as created since that attempt began (§2 `created`), or null. Needed only without an
+ * email: with one, Talemetry itself refuses the repeat with `409` naming the candidate (§7).
+ */
+async function landedCreate(s: Services, change: ContactChange, firstAttemptAt: string): Promise<CandidateDetails | null> {
+  const from = new Date(Date.parse(firstAttemptAt) - RECOVERY_SKEW_MS);
+  const page = await s.talemetry.listIds({ pageSize: RECOVERY_SCAN_LIMIT, event: "created", from, to: new Date() });
+  if (page.ids.length === 0) return null;
+  const found = await s.talemetry.fetchProfiles(page.ids, PERSON_INCLUDE);
+  return found.find((details) => holdsContact(details, change)) ?? null;
+}
+
+/** The claim of a create under the caller's key, or null without one. */
+async function claimCreate(s: Services, input: NewCandidateInput, options: CreateCandidateOptions) {
+  if (!options.idempotencyKey) return null;
+  const bodyHash = await sha256Hex(canonicalJson(options.fingerprint ?? input));
+  return s.directory.claimKey([options.idempotencyKey, ...(options.previousIdempotencyKeys ?? [])], bodyHash);
+}
+
+/** The indexed record of a candidate the bridge answered with before, else fresh from Talemetry. */
+async function answeredCandidate(s: Services, id: string): Promise<Person> {
+  const indexed = await indexedPerson(s, id);
+  return indexed ? { ...indexed, url: candidateUrl(s.tenant.settings, id) } : readCandidate(s, id, { repairIndex: true });
+}
+
+/**
+ * Creates a candidate in Talemetry (§7) and indexes it at once, so a search for its phone or email
+ * finds it before the next sync. A candidate that already has one of the phones or emails is answered
+ * instead of a duplicate: the directory is asked first, Talemetry's `409` naming the holder of an email
+ * is the backstop.
+ *
+ * Retry safety, with an idempotency key (the tenant's Durable Object claims it, as for activities): a
+ * finished key answers as the first time; two identical requests at once create one candidate. When an
+ * earlier attempt may have created the candidate although its answer was lost, the retry looks before
+ * creating: the directory, then Talemetry's 409 for an email, else the candidates Talemetry lists as
+ * created since that attempt — so a lost answer never makes a second candidate.
+ * @throws AppError `422` (name, phones), `409` (key reused with another body, still in flight);
+ *   `UpstreamError` for Talemetry failures.
+ */
+export async function createCandidate(
+  s: Services,
+  input: NewCandidateInput,
+  options: CreateCandidateOptions = {},
+): Promise<CreatedCandidate> {
+  const names = splitPersonName(input.name);
+  if (!names.givenName && !names.familyName) {
+    throw new AppError("invalid", "The candidate needs a name.", { errors: [{ field: "name", message: "Give the candidate's name." }] });
+  }
+  const change = contactChangeOf({ emails: input.emails ?? [], phones: input.phones ?? [] }, s.tenant.region);
+  if ((change.emails?.length ?? 0) + (change.phones?.length ?? 0) === 0) {
+    throw new AppError("invalid", "The candidate needs a phone number or an email address.", {
+      errors: [{ field: "phones", message: "Give a phone number or an email address." }],
+    });
+  }
+
+  const outcome = await claimCreate(s, input, options);
+  if (outcome?.kind === "done") {
+    const answer = JSON.parse(outcome.response) as CreateAnswer;
+    return { person: await answeredCandidate(s, answer.candidate_id), created: answer.created, replayed: true };
+  }
+  if (outcome?.kind === "conflict") throw new AppError("conflict", "This idempotency key was already used with another request body.");
+  if (outcome?.kind === "busy") throw new AppError("conflict", "The same request is still in progress; retry shortly.", { retryAfter: 1 });
+  const claim = outcome;
+
+  const finish = async (details: CandidateDetails | null, person: Person | null, created: boolean): Promise<CreatedCandidate> => {
+    let answer: Person;
+    if (details) {
+      const at = isoUtc(Date.now());
+      await writeThrough(s, details, at);
+      answer = personOf(s.tenant, details, at);
+    } else answer = person!;
+    if (claim) {
+      const stored = JSON.parse(
+        await s.directory.completeKeyClaim(claim.key, JSON.stringify({ candidate_id: answer.id, created } satisfies CreateAnswer)),
+      ) as CreateAnswer;
+      // A takeover raced this attempt and finished first: its answer is the request's answer.
+      if (stored.candidate_id !== answer.id)
+        return { person: await answeredCandidate(s, stored.candidate_id), created: stored.created, replayed: true };
+    }
+    return { person: answer, created, replayed: false };
+  };
+
+  let writing = false;
+  try {
+    const existing = await existingCandidate(s, change);
+    // On a retry, a candidate holding exactly what was sent may be this request's own earlier create.
+    if (existing) return await finish(null, existing, claim?.recover === true && holdsContact(existing, change));
+    if (claim?.recover && !change.emails?.length) {
+      const landed = await landedCreate(s, change, claim.firstAttemptAt);
+      if (landed) return await finish(landed, null, true);
+    }
+    writing = true;
+    let details: CandidateDetails;
+    try {
+      details = await s.talemetry.createCandidate({ ...names, emails: change.emails, phones: change.phones, source: input.source });
+    } catch (err) {
+      const existingId = existingCandidateId(err);
+      if (!existingId) throw err;
+      writing = false;
+      // An email of the request is this candidate's (§7); the same answer when it is our own lost create.
+      const [holder] = await s.talemetry.fetchProfiles([existingId], PERSON_INCLUDE);
+      if (!holder) throw err;
+      return await finish(holder, null, claim?.recover === true && holdsContact(holder, change));
+    }
+    return await finish(details, null, true);
+  } catch (err) {
+    if (claim?.kind === "claimed") {
+      // Best effort: if this fails too, the claim's lease runs out and the next attempt looks first.
+      await s.directory.releaseKeyClaim(claim.key, claim.owner, releaseOutcome(err, writing)).catch(() => undefined);
+    }
+    throw err;
+  }
 }

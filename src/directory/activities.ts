@@ -54,6 +54,7 @@ export type ClaimOutcome =
   | { kind: "busy"; key: string; leaseUntil: number };
 
 /**
+/**
  * How an attempt that failed gives its claim up: `refused` — the bridge refused the request as invalid
  * before writing anything, so the key is forgotten (unless an earlier attempt may have written);
  * `failed` — nothing was written, but the key stays bound to its body (the same body runs again,
@@ -61,6 +62,12 @@ export type ClaimOutcome =
  * Talemetry first.
  */
 export type ClaimRelease = "refused" | "failed" | "uncertain";
+
+/**
+ * A claim's outcome for any create made idempotent by a key (the same table and rules as activities):
+ * a finished claim carries its first answer as the JSON text the create stored (`completeClaim`).
+ */
+export type KeyClaimOutcome = Exclude<ClaimOutcome, { kind: "done" }> | { kind: "done"; response: string };
 
 /** The contract keeps a key's first answer for 24 hours. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -167,6 +174,16 @@ export class ActivityStore {
    * live claim for the same body decides; a live claim on `keys[0]` for another body is a conflict.
    */
   claim(keys: readonly string[], bodyHash: string, now: number): ClaimOutcome {
+    const outcome = this.claimKey(keys, bodyHash, now);
+    return outcome.kind === "done" ? { kind: "done", activity: JSON.parse(outcome.response) as Activity } : outcome;
+  }
+
+  /**
+   * `claim` for any create, not only activities (e.g. a candidate created for a Talkdesk caller): the
+   * same keys, leases and recovery, with the finished claim's answer as stored JSON text. The claim's
+   * pre-assigned id is an activity id either way; other creates may ignore it.
+   */
+  claimKey(keys: readonly string[], bodyHash: string, now: number): KeyClaimOutcome {
     return this.storage.transactionSync(() => {
       this.sql.exec(`DELETE FROM act_idempotency WHERE expires_at <= ?`, now);
       const primary = keys[0];
@@ -196,7 +213,7 @@ export class ActivityStore {
         );
         return { kind: "claimed", key: primary, owner, activityId, firstAttemptAt: new Date(now).toISOString(), recover: false };
       }
-      if (row.state === "done" && row.response !== null) return { kind: "done", activity: JSON.parse(row.response) as Activity };
+      if (row.state === "done" && row.response !== null) return { kind: "done", response: row.response };
       if (row.lease_until > now) return { kind: "busy", key: row.key, leaseUntil: row.lease_until };
       // A released attempt (lease 0), or one whose owner vanished (its lease ran out): the note may have
       // landed unless a release said it did not. Kept uncertain once so: should this attempt fail or
@@ -258,6 +275,19 @@ export class ActivityStore {
         );
       }
       return answer;
+    });
+  }
+
+  /**
+   * Completes a claim of a create other than an activity with its answer (JSON text), unless another
+   * attempt completed it first (a takeover raced a slow owner): that first answer wins and is returned.
+   */
+  completeClaim(key: string, response: string): string {
+    return this.storage.transactionSync(() => {
+      const row = this.claimRow(key);
+      if (row?.state === "done" && row.response !== null) return row.response;
+      this.sql.exec(`UPDATE act_idempotency SET state = 'done', response = ?, lease_until = 0 WHERE key = ?`, response, key);
+      return response;
     });
   }
 

@@ -6,7 +6,7 @@
 import type { CandidateDetails, Person } from "../domain/person";
 import type { PhoneQuery } from "../phone/match";
 import type { Tenant } from "../tenants/types";
-import type { Activity, ClaimOutcome, ClaimRelease, EditGrant, StoredActivity } from "./activities";
+import type { Activity, ClaimOutcome, ClaimRelease, EditGrant, KeyClaimOutcome, StoredActivity } from "./activities";
 import type { FeedPage, FeedPosition } from "./change-log";
 import type { EmailHit, IndexChange, PhoneHit } from "./index-store";
 import type { TokenOutcome } from "./token-flight";
@@ -85,6 +85,10 @@ export interface TenantDirectoryApi {
   claimActivity(keys: string[], bodyHash: string): Promise<ClaimResult>;
   completeActivity(activity: StoredActivity, claim: { key: string } | null): Promise<CompletedActivity>;
   releaseActivityClaim(key: string, owner: string, outcome: ClaimRelease): Promise<void>;
+  // idempotency claims of other creates (a candidate), same table and rules; answers as JSON text
+  claimKey(keys: string[], bodyHash: string): Promise<KeyClaimOutcome>;
+  completeKeyClaim(key: string, response: string): Promise<string>;
+  releaseKeyClaim(key: string, owner: string, outcome: ClaimRelease): Promise<void>;
   getActivity(id: string): Promise<StoredActivity | null>;
   /** Waits for and takes the edit of an activity (one change at a time); null for an unknown activity. */
   beginActivityEdit(id: string): Promise<EditGrant | null>;

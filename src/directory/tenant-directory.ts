@@ -18,6 +18,7 @@ import {
   type ClaimRelease,
   ClaimSignals,
   type EditGrant,
+  type KeyClaimOutcome,
   type StoredActivity,
 } from "./activities";
 import { type ClaimResult, type CompletedActivity, type SyncStatus, TENANT_DELETED_DETAIL, type TenantDirectoryApi } from "./api";
@@ -522,15 +523,39 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
    * over — so two identical requests at once create one note and the second gets the first's answer.
    */
   async claimActivity(keys: string[], bodyHash: string): Promise<ClaimResult> {
+    const outcome = await this.awaitClaim(keys, bodyHash);
+    if (outcome.kind !== "done") return outcome;
+    return { kind: "done", ...this.withNote(JSON.parse(outcome.response) as Activity) };
+  }
+
+  /** Claims an idempotency key of another create (see `ActivityStore.claimKey`), waiting like `claimActivity`. */
+  async claimKey(keys: string[], bodyHash: string): Promise<KeyClaimOutcome> {
+    return this.awaitClaim(keys, bodyHash);
+  }
+
+  /** The claim loop both share: returns unless the key is busy, then waits for its owner (or its lease). */
+  private async awaitClaim(keys: string[], bodyHash: string): Promise<KeyClaimOutcome> {
     this.refuseIfDeleted();
     // Past one full lease, so a waiter always outlives the attempt it waits for (or takes over).
     const giveUpAt = Date.now() + CLAIM_LEASE_MS + 1_000;
     for (;;) {
-      const outcome = this.activities().claim(keys, bodyHash, Date.now());
-      if (outcome.kind === "done") return { kind: "done", ...this.withNote(outcome.activity) };
+      const outcome = this.activities().claimKey(keys, bodyHash, Date.now());
       if (outcome.kind !== "busy" || Date.now() >= giveUpAt) return outcome;
       await this.claimSignals.wait(outcome.key, Math.min(outcome.leaseUntil, giveUpAt) - Date.now() + 1);
     }
+  }
+
+  /** Completes another create's claim with its answer; returns the first answer if another attempt won. */
+  async completeKeyClaim(key: string, response: string): Promise<string> {
+    this.refuseIfDeleted();
+    const answer = this.activities().completeClaim(key, response);
+    this.claimSignals.signal(key);
+    return answer;
+  }
+
+  /** Gives another create's claim up after a failed attempt (see `ActivityStore.release`). */
+  async releaseKeyClaim(key: string, owner: string, outcome: ClaimRelease): Promise<void> {
+    return this.releaseActivityClaim(key, owner, outcome);
   }
 
   /** Stores a created activity and completes its claim; returns the answer (the first one, if raced). */

@@ -60,6 +60,19 @@ export const TALKDESK_ACTIONS = [
       { key: "emails", name: "Email addresses (comma-separated)", mandatory: false },
     ],
   },
+  {
+    name: "create_contact",
+    display: "create a candidate for the caller",
+    description:
+      "creates the caller as a candidate in Talemetry (or finds the one who already has the phone or email) and shows it in Talkdesk",
+    inputs: [
+      { key: "name", name: "Full name", mandatory: true },
+      // Optional each, one of the two required: Talkdesk knows only "mandatory" per input.
+      { key: "phone", name: "Phone number", mandatory: false },
+      { key: "email", name: "Email address", mandatory: false },
+      { key: "note", name: "Note about the caller", mandatory: false },
+    ],
+  },
 ] as const satisfies readonly TalkdeskActionDef[];
 
 export type TalkdeskActionName = (typeof TALKDESK_ACTIONS)[number]["name"];

@@ -242,11 +242,37 @@ export const updateContactInputSchema = z
     }
   });
 
+/** Longest name `create_contact` takes (Talemetry's limit for one name part, §7). */
+export const MAX_CONTACT_NAME_CHARS = 200;
+
+/**
+ * `create_contact`: the caller's name, a phone and/or an email, an optional note. The phone is only
+ * bounded here: the candidate service resolves it by the one phone rule (a bad one is a `400` naming
+ * `data.phone`).
+ */
+export const createContactInputSchema = z
+  .object({
+    name: z
+      .string({ error: req("must be text") })
+      .trim()
+      .min(1, "must not be empty")
+      .max(MAX_CONTACT_NAME_CHARS, `must be at most ${MAX_CONTACT_NAME_CHARS} characters`),
+    phone: optionalText(64),
+    email: z.preprocess(blankAsAbsent, emailSchema({ invalid: "must be an email address", tooLong: "is too long" }).optional()),
+    note: optionalText(MAX_TEXT_CHARS),
+  })
+  .superRefine((value, ctx) => {
+    if (value.phone === undefined && value.email === undefined) {
+      ctx.addIssue({ code: "custom", path: [], message: "must include a phone or an email" });
+    }
+  });
+
 /** The input schema of every action in `TALKDESK_ACTIONS`, by name. */
 export const ACTION_INPUT_SCHEMAS = {
   log_call: logCallInputSchema,
   add_note: addNoteInputSchema,
   update_contact: updateContactInputSchema,
+  create_contact: createContactInputSchema,
 } as const satisfies Record<TalkdeskActionName, z.ZodType>;
 
 export type AuthValidationRequest = z.output<typeof authValidationRequestSchema>;

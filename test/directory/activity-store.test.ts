@@ -141,3 +141,33 @@ describe("ActivityStore claims", () => {
     });
   });
 });
+
+describe("claims of other creates (claimKey)", () => {
+  it("share the table and rules: busy while pending, the first answer replayed once done, a late answer ignored", async () => {
+    await withActivities((store) => {
+      const first = store.claimKey(["c"], "h1", T);
+      expect(first).toMatchObject({ kind: "claimed", key: "c", recover: false });
+      expect(store.claimKey(["c"], "h1", T + 1)).toEqual({ kind: "busy", key: "c", leaseUntil: T + CLAIM_LEASE_MS });
+      expect(store.claimKey(["c"], "h2", T + 1)).toEqual({ kind: "conflict" });
+      expect(store.completeClaim("c", '{"candidate_id":"a"}')).toBe('{"candidate_id":"a"}');
+      // A takeover that finishes later keeps the first answer.
+      expect(store.completeClaim("c", '{"candidate_id":"b"}')).toBe('{"candidate_id":"a"}');
+      expect(store.claimKey(["c"], "h1", T + 2)).toEqual({ kind: "done", response: '{"candidate_id":"a"}' });
+      // The previous bucket's key finds it too.
+      expect(store.claimKey(["c-next", "c"], "h1", T + 3)).toEqual({ kind: "done", response: '{"candidate_id":"a"}' });
+    });
+  });
+
+  it("stay to be checked after an uncertain failure", async () => {
+    await withActivities((store) => {
+      const a = store.claimKey(["u"], "h", T);
+      if (a.kind !== "claimed") throw new Error("unreachable");
+      store.release("u", a.owner, "uncertain");
+      expect(store.claimKey(["u"], "h", T + 1)).toMatchObject({
+        kind: "claimed",
+        recover: true,
+        firstAttemptAt: new Date(T).toISOString(),
+      });
+    });
+  });
+});

@@ -692,6 +692,7 @@ describe("/talkdesk", () => {
     "/actions/log_call",
     "/actions/add_note",
     "/actions/update_contact",
+    "/actions/create_contact",
     "/actions/nope",
     "/nowhere",
   ];
@@ -709,6 +710,9 @@ describe("/talkdesk", () => {
     "text",
     "phones",
     "emails",
+    "name",
+    "email",
+    "note",
     "subject",
     "description",
   ];
@@ -833,9 +837,16 @@ describe("MAX_BODY_BYTES on every route with a body", () => {
       ["POST", `${BRIDGE}/admin/tenants`, ADMIN],
       ["PATCH", `${BRIDGE}/admin/tenants/${adminTarget.id}`, ADMIN],
       ["POST", `${BRIDGE}/admin/tenants/${adminTarget.id}/sync`, ADMIN],
-      ...["/auth", "/contacts", "/interactions", "/agents", "/actions/log_call", "/actions/add_note", "/actions/update_contact"].map(
-        (p) => ["POST", `${BRIDGE}/talkdesk${p}`, {}] as [string, string, Record<string, string>],
-      ),
+      ...[
+        "/auth",
+        "/contacts",
+        "/interactions",
+        "/agents",
+        "/actions/log_call",
+        "/actions/add_note",
+        "/actions/update_contact",
+        "/actions/create_contact",
+      ].map((p) => ["POST", `${BRIDGE}/talkdesk${p}`, {}] as [string, string, Record<string, string>]),
     ];
   }
 

@@ -86,7 +86,9 @@ describe("buildManifest", () => {
   });
 
   it("describes each action with Talkdesk's action fields", () => {
-    expect(manifest.actions.map((a) => a.name)).toEqual(expect.arrayContaining(["log_call", "add_note", "update_contact"]));
+    expect(manifest.actions.map((a) => a.name)).toEqual(
+      expect.arrayContaining(["log_call", "add_note", "update_contact", "create_contact"]),
+    );
     for (const action of manifest.actions) {
       expect(Object.keys(action).sort()).toEqual([...ACTION_FIELDS].sort());
       expect(action.provider).toBe(manifest.name);
@@ -127,6 +129,9 @@ describe("action definitions and input schemas agree", () => {
     text: "hello",
     phones: "+14155550142",
     emails: "a@example.com",
+    name: "Jane Doe",
+    email: "jane@example.com",
+    note: "Called about the ICU posting.",
   };
 
   for (const action of TALKDESK_ACTIONS) {

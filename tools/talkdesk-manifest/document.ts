@@ -210,6 +210,17 @@ const ACTION_SAMPLES: Record<
     response: { message: "Candidate updated in Talemetry." },
     invalid: { emails: "maya.ortiz@example.net, not-an-email" },
   },
+  create_contact: {
+    data: { name: "Jordan Reyes", phone: "+1 415 555 0175", email: "jordan.reyes@example.net", note: "Asked about night-shift openings." },
+    response: {
+      message: "Candidate created in Talemetry. The note was added.",
+      external_id: "5c2e8a40-af61-11ef-8d2c-0242ac120002",
+      contact_external_id: "5c2e8a40-af61-11ef-8d2c-0242ac120002",
+      contact_external_type: "candidate",
+      contact_external_url: "https://talemetry.example/candidates/5c2e8a40-af61-11ef-8d2c-0242ac120002",
+    },
+    invalid: { name: "Jordan Reyes" },
+  },
 };
 
 function sampleMessage(action: TalkdeskActionName, data: Record<string, unknown>): string {

@@ -48,9 +48,10 @@ async function callContact(action: ActionContext, phone: string | undefined): Pr
   return { id, resolved: true };
 }
 
-interface NoteSpec<N extends TalkdeskActionName> {
+/** A note an action writes: `input` is what makes a retry of the action recognisable (its idempotency key). */
+export interface NoteSpec<N extends TalkdeskActionName> {
   name: N;
-  input: ActionInput<N>;
+  input: unknown;
   contactId: string;
   author: ActionAuthor;
   activity: Omit<ActivityInput, "entity_id" | "user_id" | "user_email">;
@@ -60,7 +61,7 @@ interface NoteSpec<N extends TalkdeskActionName> {
  * Creates the note through the activity service under the request's content-derived idempotency key;
  * returns the Talemetry note id (Talkdesk's `external_id`, as in the interaction retriever).
  */
-async function writeNote<N extends TalkdeskActionName>(action: ActionContext, spec: NoteSpec<N>): Promise<string> {
+export async function writeNote<N extends TalkdeskActionName>(action: ActionContext, spec: NoteSpec<N>): Promise<string> {
   const { c } = action;
   const tenant = c.get("tenant");
   // What makes two requests "the same action": the validated input (so `95` and `"95"` agree) and the

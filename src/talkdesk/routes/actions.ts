@@ -9,6 +9,7 @@
 import type { Hono } from "hono";
 import { AppError } from "../../platform/errors";
 import type { ActionContext, ActionResult } from "../actions/context";
+import { createContact } from "../actions/create-contact";
 import { addNote, logCall } from "../actions/note-actions";
 import { updateContact } from "../actions/update-contact";
 import { isTalkdeskActionName, type TalkdeskActionName } from "../actions-def";
@@ -20,6 +21,7 @@ const ACTIONS: Record<TalkdeskActionName, (action: ActionContext) => Promise<Act
   log_call: logCall,
   add_note: addNote,
   update_contact: updateContact,
+  create_contact: createContact,
 };
 
 /** Registers `POST /actions/:name`. */
