@@ -14,11 +14,30 @@ export interface BoundQuery {
 /** Durable Object SQLite binds at most 100 parameters per statement. */
 export const MAX_BOUND_PARAMS = 100;
 
+/** Readings per level a rank can tell apart; a query has a handful (docs/phone-matching.md). */
+const MAX_READINGS_PER_LEVEL = 32;
+
 /**
- * Probe ranks are tagged `level * RANK_STRIDE + probe index`, so that the lowest rank of a candidate is
- * its best level and, within it, the query's best reading; a query has far fewer probes than this.
+ * Each probe's rank: `(level * 32 + reading) * 2 + (1 for a suffix range, else 0)`, where `reading` is
+ * the probe's reading (`matchedAs`) in the query's order within its level. A candidate's lowest rank is
+ * its best level and, within it, the query's best reading; `rank >> 1` orders results by both, so the
+ * two suffix probes of one reading tie. Null for a probe past the readings a rank can tell apart.
  */
-export const RANK_STRIDE = 64;
+export function probeRanks(probes: readonly PhoneProbe[]): (number | null)[] {
+  const readings = new Map<string, number>();
+  const perLevel = [0, 0, 0];
+  return probes.map((probe) => {
+    const level = MATCH_RANK[probe.level];
+    const key = `${level}|${probe.matchedAs}`;
+    let reading = readings.get(key);
+    if (reading === undefined) {
+      reading = perLevel[level]!++;
+      readings.set(key, reading);
+    }
+    if (reading >= MAX_READINGS_PER_LEVEL) return null;
+    return (level * MAX_READINGS_PER_LEVEL + reading) * 2 + (probe.column === "rnsn_range" ? 1 : 0);
+  });
+}
 
 /** One indexed condition of a probe with its rank. */
 interface RankedTest {
@@ -33,14 +52,16 @@ interface RankedTest {
  * terms in a compound SELECT, so the probes are grouped by column into at most four SELECTs (E.164,
  * national number, reversed-suffix list, reversed-suffix ranges), each an index search on its column,
  * never a scan. A row's rank is the lowest-ranked probe it satisfies (the `CASE` tries them in rank
- * order); the union is reduced to one row per candidate at its lowest rank, then ranked (level,
- * lower-cased name, id) and capped. Null when there is nothing to probe. The caller decodes `rank`
- * with `RANK_STRIDE` and the probe list.
+ * order); the union is reduced to one row per candidate at its lowest rank, then ordered by level, the
+ * query's reading (best first), lower-cased name and id, and capped. Null when there is nothing to
+ * probe. The caller decodes `rank` with `probeRanks`.
  */
 export function phoneSearchQuery(probes: readonly PhoneProbe[], limit: number): BoundQuery | null {
   const groups: Record<"e164" | "nsn" | "in" | "range", RankedTest[]> = { e164: [], nsn: [], in: [], range: [] };
-  probes.slice(0, RANK_STRIDE).forEach((probe, i) => {
-    const rank = MATCH_RANK[probe.level] * RANK_STRIDE + i;
+  const ranks = probeRanks(probes);
+  probes.forEach((probe, i) => {
+    const rank = ranks[i];
+    if (rank == null) return;
     if (probe.column === "e164") {
       groups.e164.push({ rank, test: "e164 = ?", params: [probe.value] });
     } else if (probe.column === "nsn") {
@@ -74,7 +95,7 @@ export function phoneSearchQuery(probes: readonly PhoneProbe[], limit: number): 
     `SELECT c.record AS record, h.rank AS rank FROM ` +
     `(SELECT candidate_id, MIN(rank) AS rank FROM (${parts.join(" UNION ALL ")}) GROUP BY candidate_id) AS h ` +
     `JOIN dir_candidates AS c ON c.id = h.candidate_id ` +
-    `ORDER BY h.rank / ${RANK_STRIDE}, c.sort_name, c.id LIMIT ?`;
+    `ORDER BY h.rank >> 1, c.sort_name, c.id LIMIT ?`;
   return { sql, params: [...params, limit] };
 }
 

@@ -1,8 +1,8 @@
 import type { Person } from "../domain/person";
-import { type MatchLevel, type PhoneKeys, type PhoneQuery, personPhoneKeys, phoneProbes } from "../phone/match";
+import { type MatchLevel, type PhoneKeys, type PhoneProbe, type PhoneQuery, personPhoneKeys, phoneProbes } from "../phone/match";
 import { type ChangeEvent, logChange, preserveLatestRecord, preserveLatestRecordsWhere } from "./change-log";
 import { canonicalJson, emailKey, hash64, type JsonValue } from "./index-keys";
-import { changesQuery, chunkRows, emailSearchQuery, entryQuery, MAX_BOUND_PARAMS, phoneSearchQuery, RANK_STRIDE } from "./index-queries";
+import { changesQuery, chunkRows, emailSearchQuery, entryQuery, MAX_BOUND_PARAMS, phoneSearchQuery, probeRanks } from "./index-queries";
 
 /** Extra per-candidate data stored beside the record for Talkdesk contacts (e.g. `address`). */
 export type IndexExtras = { [key: string]: JsonValue };
@@ -204,18 +204,23 @@ export class IndexStore {
   }
 
   /**
-   * Candidates matching a phone query, ranked exact → national → partial, then by name and id; each
-   * candidate once at its best level; at most `limit` (default 50). Partial levels only with `partial: true`.
+   * Candidates matching a phone query, ranked exact → national → partial, then by the reading matched
+   * (the query's order, best first), then by name and id; each candidate once, at its best level and
+   * reading; at most `limit` (default 50). Partial levels only with `partial: true`.
    */
   searchPhone(query: PhoneQuery, opts: { partial?: boolean; limit?: number } = {}): PhoneHit[] {
     const probes = phoneProbes(query, { partial: opts.partial === true });
     const q = phoneSearchQuery(probes, searchLimit(opts.limit));
     if (!q) return [];
+    const byRank = new Map<number, PhoneProbe>();
+    probeRanks(probes).forEach((rank, i) => {
+      if (rank !== null) byRank.set(rank, probes[i]!);
+    });
     return this.sql
       .exec<{ record: string; rank: number }>(q.sql, ...q.params)
       .toArray()
       .map((row) => {
-        const probe = probes[row.rank % RANK_STRIDE]!;
+        const probe = byRank.get(row.rank)!;
         return { person: JSON.parse(row.record) as Person, match: probe.level, matchedAs: probe.matchedAs };
       });
   }

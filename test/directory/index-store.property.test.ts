@@ -68,7 +68,7 @@ function readingIndex(query: PhoneQuery, m: PhoneMatch): number {
   return (m.level === "national" ? query.nationalNsns : query.partialNsns).indexOf(m.matchedAs);
 }
 
-/** Brute force over all candidates with the reference definition: best level (then reading) each, ranked, capped. */
+/** Brute force over all candidates with the reference definition: best level (then reading) each, ranked so, capped. */
 function oracle(people: Person[], tenantRegion: string, query: PhoneQuery, partial: boolean): [string, MatchLevel, string][] {
   const found: { id: string; name: string; best: PhoneMatch }[] = [];
   const order = (m: PhoneMatch) => MATCH_RANK[m.level] * 1000 + readingIndex(query, m);
@@ -80,7 +80,7 @@ function oracle(people: Person[], tenantRegion: string, query: PhoneQuery, parti
     }
     if (best) found.push({ id: p.id, name: p.name.toLowerCase(), best });
   }
-  found.sort((a, b) => MATCH_RANK[a.best.level] - MATCH_RANK[b.best.level] || cmp(a.name, b.name) || cmp(a.id, b.id));
+  found.sort((a, b) => order(a.best) - order(b.best) || cmp(a.name, b.name) || cmp(a.id, b.id));
   return found.slice(0, MAX_SEARCH_RESULTS).map((f) => [f.id, f.best.level, f.best.matchedAs]);
 }
 

@@ -127,8 +127,9 @@ const ROWS: Row[] = [
   ["+44 161 496 0123", "", "GB", "gb-0044:exact"],
   ["07700 900456", "", "GB", "gb-addr:exact"],
   ["07700 900999", "", "GB", "gb-noaddr:exact"],
-  ["06 1234 5678", "", "GB", "es:national fr:national it-rome:national nl:national"],
-  ["0612345678", "", "GB", "es:national fr:national it-rome:national nl:national"],
+  // Same level: the better reading first (GB's own reading 612345678, then Italy's digits as given).
+  ["06 1234 5678", "", "GB", "es:national fr:national nl:national it-rome:national"],
+  ["0612345678", "", "GB", "es:national fr:national nl:national it-rome:national"],
   ["612 345 678", "", "GB", "es:national fr:national nl:national"],
   ["612 345 678", "ES", "GB", "es:exact"],
   ["06 12 34 56 78", "FR", "GB", "fr:exact"],
@@ -237,11 +238,12 @@ const ROWS: Row[] = [
   ["+55 11 91234 5678", "", "US", "br:exact"],
   ["0039 06 1234 5678", "", "US", "it-rome:exact"],
   ["011 39 06 1234 5678", "", "US", "it-rome:exact"],
-  ["06 1234 5678", "", "US", "es:national fr:national it-rome:national nl:national"],
+  // 0612345678 is a possible US number, so its national digits come first.
+  ["06 1234 5678", "", "US", "it-rome:national es:national fr:national nl:national"],
   ["3123456789", "", "US", "it-mob:national"],
   ["+39 312 345 6789", "", "US", "it-mob:exact"],
   // ---- DE tenant: two readings of one digit string ------------------------------------------------
-  ["491711234567", "", "DE", "de-49:exact de-mob:exact"],
+  ["491711234567", "", "DE", "de-mob:exact de-49:exact"],
   ["0171 1234567", "", "DE", "de-mob:exact"],
   ["01711234567", "", "DE", "de-mob:exact"],
   ["+49 171 1234567", "", "DE", "de-mob:exact"],
@@ -263,7 +265,7 @@ const ROWS: Row[] = [
   ["+39 06 1234 5678", "", "IT", "it-rome:exact"],
   ["390612345678", "", "IT", "it-rome:exact"],
   // ---- FR, ES, NL: one national number, three countries -------------------------------------------
-  ["06 12 34 56 78", "", "FR", "fr:exact es:national it-rome:national nl:national"],
+  ["06 12 34 56 78", "", "FR", "fr:exact es:national nl:national it-rome:national"],
   ["+33 6 12 34 56 78", "", "FR", "fr:exact"],
   ["+33 06 12 34 56 78", "", "FR", "fr:exact"],
   ["33612345678", "", "FR", "fr:exact es:national nl:national"],
@@ -337,15 +339,16 @@ describe("phone matching table", () => {
       );
       return hits.map((h) => [h.person.id, h.match, h.matchedAs]);
     };
+    // Both readings exact; the international one (the query's first reading) first.
     expect(await search("491711234567", "DE")).toEqual([
-      ["de-49", "exact", "+49491711234567"],
       ["de-mob", "exact", "+491711234567"],
+      ["de-49", "exact", "+49491711234567"],
     ]);
     expect(await search("06 1234 5678", "GB")).toEqual([
       ["es", "national", "612345678"],
       ["fr", "national", "612345678"],
-      ["it-rome", "national", "0612345678"],
       ["nl", "national", "612345678"],
+      ["it-rome", "national", "0612345678"],
     ]);
     expect(await search(" 447700900123", "US")).toEqual([["gb-mob", "exact", "+447700900123"]]);
     expect(await search("555 0142", "US", true)).toEqual([["us-maya", "partial", "5550142"]]);
