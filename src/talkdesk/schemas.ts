@@ -52,10 +52,28 @@ const agentExternalId = talemetryExternalId(USER_ID_PATTERN, "user");
 const optionalText = (max: number) =>
   z.preprocess(blankAsAbsent, z.string({ error: "must be text" }).trim().max(max, `must be at most ${max} characters`).optional());
 
-const stringList = z.preprocess(
-  nullAsAbsent,
-  z.array(z.string({ error: "must be a string" }), { error: "must be an array of strings" }).optional(),
+/** Longest item kept in a list Talkdesk fills from a contact: longer text is no email, phone or type. */
+export const MAX_LIST_ITEM_CHARS = 320;
+/** Longest `contact_name` kept; a longer one is cut (the bridge only ever shows it, never matches on it). */
+export const MAX_CONTACT_NAME_CHARS_IN = 512;
+
+/**
+ * A list of strings Talkdesk fills from a contact's fields (§3): items that are no string, or too long to
+ * be an email, phone or type, are skipped — one odd value must not cost the agent the whole activity
+ * list. A value that is no list at all (a string, an object) is still a `400` naming the field.
+ */
+const lenientStringList = z.preprocess(
+  (v) =>
+    v === null ? undefined : Array.isArray(v) ? v.filter((item) => typeof item === "string" && item.length <= MAX_LIST_ITEM_CHARS) : v,
+  z.array(z.string(), { error: "must be an array of strings" }).optional(),
 );
+
+/** Text that is cut to `max` characters (never splitting a character) rather than refused; blank is absent. */
+const truncatedText = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? Array.from(v.trim()).slice(0, max).join("") || undefined : blankAsAbsent(v)),
+    z.string({ error: "must be text" }).optional(),
+  );
 
 /** `auth`: the stored credentials; ours is one `api_key`. Other stored fields pass through untouched. */
 export const talkdeskAuthSchema = z.looseObject(
@@ -69,13 +87,14 @@ export const talkdeskAuthSchema = z.looseObject(
   { error: "must be an object" },
 );
 
-function envelope<M extends z.ZodType, D extends z.ZodType>(meta: M, data: D) {
+/** `requireData`: a component that cannot work without `data` (§3) names it when it is absent. */
+function envelope<M extends z.ZodType, D extends z.ZodType>(meta: M, data: D, opts: { requireData?: boolean } = {}) {
   return z.object(
     {
       // A missing `auth` reports "auth.api_key is required": the field the caller must actually fix.
       auth: z.preprocess(absentAsEmptyObject, talkdeskAuthSchema),
       meta: z.preprocess(absentAsEmptyObject, meta),
-      data: z.preprocess(absentAsEmptyObject, data),
+      data: opts.requireData ? z.preprocess(nullAsAbsent, data) : z.preprocess(absentAsEmptyObject, data),
     },
     { error: "must be a JSON object" },
   );
@@ -97,18 +116,24 @@ export const contactsRequestSchema = envelope(
   z.unknown(),
 );
 
-/** Interaction retriever (§3). Absent or empty `interaction_types` means all types. */
+/**
+ * Interaction retriever (§3). Absent or empty `interaction_types` means all types. Tolerant of what
+ * Talkdesk may send from a contact: an over-long name is cut, list items that are no string are
+ * skipped. A field of the wrong kind altogether (a list sent as a string) or no `data` at all is a `400`
+ * naming it.
+ */
 export const interactionsRequestSchema = envelope(
-  z.looseObject({ interaction_types: stringList }, { error: "must be an object" }),
+  z.looseObject({ interaction_types: lenientStringList }, { error: "must be an object" }),
   z.looseObject(
     {
       contact_external_id: candidateExternalId,
-      contact_name: optionalText(512),
-      contact_emails: stringList,
-      contact_phones: stringList,
+      contact_name: truncatedText(MAX_CONTACT_NAME_CHARS_IN),
+      contact_emails: lenientStringList,
+      contact_phones: lenientStringList,
     },
-    { error: "must be an object" },
+    { error: req("must be an object") },
   ),
+  { requireData: true },
 );
 
 /** Agent retriever (§4): `offset` absent, `null`, an integer or a numeric string; absent means 0. */

@@ -101,6 +101,26 @@ describe("POST /talkdesk/interactions", () => {
     const badTypes = await refused({ contact_external_id: MAYA }, { interaction_types: "note" });
     expect(badTypes.status).toBe(400);
     expect(badTypes.body.message).toContain("meta.interaction_types");
+    const noData = await talkdesk<{ message: string }>("/interactions", envelope(account.tenant.api_key, { meta: {} }));
+    expect(noData).toMatchObject({ status: 400, body: { message: "data is required" } });
+  });
+
+  it("tolerates what Talkdesk may send from a contact: odd list items skipped, an over-long name cut", async () => {
+    const clean = await lookup({ contact_emails: ["maya.ortiz@example.com"] });
+    expect(clean.body.length).toBeGreaterThan(0);
+    const messy = await talkdesk<Interaction[]>(
+      "/interactions",
+      envelope(account.tenant.api_key, {
+        meta: { interaction_types: [null, "note", 3, "application"] },
+        data: {
+          contact_name: "Maya ".repeat(500),
+          contact_emails: [null, 42, "maya.ortiz@example.com", { email: "x" }],
+          contact_phones: [14155550142, "+14155550142"],
+        },
+      }),
+    );
+    expect(messy.status).toBe(200);
+    expect(messy.body).toEqual(clean.body);
   });
 
   it("answers 503 with Retry-After when Talemetry's profiles call keeps failing", async () => {

@@ -78,7 +78,7 @@ describe("Talkdesk's samples (contract) are accepted", () => {
       ok(parseTalkdesk(interactionsRequestSchema, { auth, data: { contact_phones: ["+15555555555"] } })).data.contact_external_id,
     ).toBeUndefined();
     expect(
-      ok(parseTalkdesk(interactionsRequestSchema, { auth, meta: { interaction_types: null } })).meta.interaction_types,
+      ok(parseTalkdesk(interactionsRequestSchema, { auth, meta: { interaction_types: null }, data: {} })).meta.interaction_types,
     ).toBeUndefined();
   });
 
@@ -131,16 +131,40 @@ describe("malformed envelopes name the field", () => {
   });
 
   it("interactions and actions", () => {
-    expect(message(parseTalkdesk(interactionsRequestSchema, { auth, meta: { interaction_types: "note" } }))).toBe(
+    expect(message(parseTalkdesk(interactionsRequestSchema, { auth, meta: { interaction_types: "note" }, data: {} }))).toBe(
       "meta.interaction_types must be an array of strings",
     );
-    expect(message(parseTalkdesk(interactionsRequestSchema, { auth, data: { contact_phones: ["+1", 2] } }))).toBe(
-      "data.contact_phones[1] must be a string",
+    expect(message(parseTalkdesk(interactionsRequestSchema, { auth, data: { contact_phones: "+15555555555" } }))).toBe(
+      "data.contact_phones must be an array of strings",
     );
+    // No data at all: nothing to find the contact by.
+    expect(message(parseTalkdesk(interactionsRequestSchema, { auth }))).toBe("data is required");
+    expect(message(parseTalkdesk(interactionsRequestSchema, { auth, data: null }))).toBe("data is required");
+    expect(message(parseTalkdesk(interactionsRequestSchema, { auth, data: ["x"] }))).toBe("data must be an object");
     expect(message(parseTalkdesk(actionRequestSchema, { auth, data: ["x"] }))).toBe("data must be an object");
     expect(message(parseTalkdesk(actionRequestSchema, { auth, meta: { agent_external_id: 1.5 } }))).toBe(
       "meta.agent_external_id must be a string or an integer",
     );
+  });
+
+  it("interactions tolerate what Talkdesk may send from a contact: odd list items skipped, an over-long name cut", () => {
+    const parsed = ok(
+      parseTalkdesk(interactionsRequestSchema, {
+        auth,
+        meta: { interaction_types: ["note", 7, null, { type: "case" }, "application"] },
+        data: {
+          contact_name: `  ${"é".repeat(600)}  `,
+          contact_emails: [null, "jane@example.com", 42, ["x"], "x".repeat(321), {}],
+          contact_phones: [15555555555, "+15555555555", false],
+        },
+      }),
+    );
+    expect(parsed.meta.interaction_types).toEqual(["note", "application"]);
+    expect(parsed.data.contact_name).toBe("é".repeat(512));
+    expect(parsed.data.contact_emails).toEqual(["jane@example.com"]);
+    expect(parsed.data.contact_phones).toEqual(["+15555555555"]);
+    expect(ok(parseTalkdesk(interactionsRequestSchema, { auth, data: { contact_name: "  " } })).data.contact_name).toBeUndefined();
+    expect(message(parseTalkdesk(interactionsRequestSchema, { auth, data: { contact_name: 5 } }))).toBe("data.contact_name must be text");
   });
 
   it("lists several problems, at most three, and never echoes values", () => {
