@@ -118,7 +118,7 @@ export async function activeUserById(s: UserServices, id: string): Promise<Talem
 }
 
 /**
- * The note author (contracts/talentlynk-api.md, "Activities"): `userId` or `userEmail` must name an
+ * The note author (docs/contracts/v1-api.md, "Activities"): `userId` or `userEmail` must name an
  * active Talemetry user, else `422` naming the field; with neither, the tenant's default author —
  * `default_author_email` (`422` when it is not an active user: an operator's setting to fix), else the
  * first active Talemetry user by id (`422` when there is none). Field names in errors are the /v1 body's.
