@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 export const TEST_SECRETS = {
   ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123456789",
   CREDENTIALS_KEY: "q0xA8y9Zb1uJm0y7q5m4sR3jWlJ8o2p4Lk6cV0nT1Xw=",
-  SANDBOX_CONTROL_TOKEN: "test-sandbox-control-token",
+  // At least 32 characters: a shorter one disables the simulator's control routes (sandbox/control-auth.ts).
+  SANDBOX_CONTROL_TOKEN: "test-sandbox-control-token-0123456789abcdef",
 };
 
 export default defineConfig({

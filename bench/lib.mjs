@@ -36,7 +36,8 @@ function benchConfig() {
   return ".build/bench/wrangler.toml";
 }
 
-const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// A registry of the bench's own dev sessions, so no other checkout's Worker of the same name is bound.
+const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_REGISTRY_PATH: ".wrangler/bench-registry" };
 const COMMON_ARGS = ["--ip", "127.0.0.1", "--persist-to", STATE];
 
 function spawnSimulator() {
@@ -70,8 +71,12 @@ export async function startStack({ logLevel = "error" } = {}) {
   rmSync(STATE, { recursive: true, force: true });
   const env = WRANGLER_ENV;
   const common = COMMON_ARGS;
+  // One after the other: two wrangler processes starting at once can pick the same free local port.
+  const simulator = spawnSimulator();
+  process.on("exit", () => simulator.kill("SIGTERM"));
+  await waitFor(`${SANDBOX}/healthz`);
   const procs = [
-    spawnSimulator(),
+    simulator,
     spawn(
       "wrangler",
       [
@@ -113,7 +118,6 @@ export async function startStack({ logLevel = "error" } = {}) {
   };
   process.on("exit", stop);
   await waitFor(`${BRIDGE}/healthz`);
-  await waitFor(`${SANDBOX}/healthz`);
   return { secrets, stop, requestLines };
 }
 
@@ -153,6 +157,14 @@ export function control(secrets) {
     if (!res.ok) throw new Error(`control ${method} ${path} → ${res.status} ${text}`);
     return JSON.parse(text).result;
   };
+}
+
+/**
+ * Creates a simulator account (`POST /__control/accounts`, default seed) and returns its Talemetry
+ * credentials `{client_id, secret_key}`: the secret key is shown only in this answer.
+ */
+export async function createAccount(secrets, clientId) {
+  return control(secrets)("POST", "/accounts", { client_id: clientId });
 }
 
 export const totalCalls = (stats) => Object.values(stats.calls).reduce((a, b) => a + b, 0);

@@ -3,7 +3,7 @@
 // sync pages — printing throughput, p50/p95/p99 per route, upstream calls per request and errors; then
 // the production bundle size of every environment (`npm run deploy:check`).
 import { execFileSync } from "node:child_process";
-import { admin, BRIDGE, control, sleep, startStack, table } from "./lib.mjs";
+import { admin, BRIDGE, control, createAccount, sleep, startStack, table } from "./lib.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -13,12 +13,13 @@ const { secrets, stop, requestLines } = await startStack({ logLevel: "info" });
 const adm = admin(secrets);
 const ctl = control(secrets);
 
-const clientId = `load-${Date.now()}`;
+const talemetry = await createAccount(secrets, `load-${Date.now()}`);
+const clientId = talemetry.client_id;
 await ctl("POST", `/accounts/${clientId}/seed`, { count: 2000 });
 const tenant = await adm("POST", "/admin/tenants", {
   name: "load",
   region: "US",
-  talemetry: { client_id: clientId, secret_key: `sandbox-secret-${clientId}` },
+  talemetry,
   settings: { default_author_email: "amy@agency.example", sync_interval_seconds: 86_400 },
 });
 for (;;) {

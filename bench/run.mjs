@@ -1,7 +1,7 @@
 // `npm run bench [-- backfill|search]`: the directory backfill and caller-ID search benchmarks of
 // issue 3, against `wrangler dev` on the simulator, printed as tables. See bench/README.md.
 import { spawnSync } from "node:child_process";
-import { admin, BRIDGE, benchCandidates, control, loadInterleaved, sleep, startStack, table, totalCalls } from "./lib.mjs";
+import { admin, BRIDGE, benchCandidates, control, createAccount, loadInterleaved, sleep, startStack, table, totalCalls } from "./lib.mjs";
 
 const only = process.argv[2];
 /** The mixed load and the simulator's own figures run in their own processes and stacks, after this one's is stopped. */
@@ -16,7 +16,8 @@ const adm = admin(secrets);
 const ctl = control(secrets);
 
 async function backfill(label, latencyMs) {
-  const clientId = `bench-${label}-${Date.now()}`;
+  const talemetry = await createAccount(secrets, `bench-${label}-${Date.now()}`);
+  const clientId = talemetry.client_id;
   await ctl("POST", `/accounts/${clientId}/seed`, { count: CANDIDATES });
   await ctl("POST", `/accounts/${clientId}/settings`, { latencyMs });
   await ctl("POST", `/accounts/${clientId}/stats/reset`);
@@ -24,7 +25,7 @@ async function backfill(label, latencyMs) {
   const tenant = await adm("POST", "/admin/tenants", {
     name: `bench ${label}`,
     region: "US",
-    talemetry: { client_id: clientId, secret_key: `sandbox-secret-${clientId}` },
+    talemetry,
   });
   let status;
   for (;;) {

@@ -13,7 +13,7 @@ import { DEMO_CANDIDATES } from "./demo-data";
 import { type Decision, type FaultRule, faultAnswer, OPS, type Op, pickRule, type StoredRule } from "./faults";
 import { derivedEvents, listingQuery, mergePositions, type OverrideState, type Position, passesExclusions, type Window } from "./match";
 import { type CandidateRecord, emailsOf, type SeededCandidate } from "./records";
-import { ACCOUNT_SCHEMA_VERSION, ACCOUNT_TABLES, CANDIDATE_TABLE_NAMES, META_TABLE } from "./schema";
+import { ACCOUNT_SCHEMA_VERSION, ACCOUNT_TABLES, CANDIDATE_TABLE_NAMES } from "./schema";
 import { demoCandidates, generateRecord, indexOfEmail } from "./seed";
 import { type SeedConfig, SeedPlan } from "./seed-plan";
 import { DEFAULT_TOKEN_TTL_SECONDS } from "./tokens";
@@ -69,27 +69,58 @@ export class AccountStore {
   }
 
   /**
-   * Creates the schema and, on the account's first use, seeds it (contract data must exist before the
-   * first call). The object remembers whose account it is and refuses to serve another client id. An
-   * account stored under an older schema keeps its settings, tokens, faults and counters and is
-   * reseeded with the default data.
+   * Whether this object holds the created account `clientId` (POST /__control/accounts): an account
+   * that was never created has no tables and no secret, and answers nothing. Reading creates nothing,
+   * so probing unknown client ids leaves no storage behind. An account stored under an older schema
+   * keeps its secret, settings, tokens, faults and counters and is reseeded with the default data.
    */
-  ensure(clientId: string): void {
-    if (this.ready) return;
-    this.sql.exec(META_TABLE);
-    const current = this.meta("schema") === ACCOUNT_SCHEMA_VERSION;
-    if (!current) for (const table of CANDIDATE_TABLE_NAMES) this.sql.exec(`DROP TABLE IF EXISTS ${table}`);
-    for (const statement of ACCOUNT_TABLES) this.sql.exec(statement);
+  open(clientId: string): boolean {
+    if (this.ready) return true;
+    if (this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length === 0) return false;
     const owner = this.meta("client_id");
-    if (owner !== null && owner !== clientId) throw new Error(`account object of ${owner} addressed as ${clientId}`);
-    if (owner === null || !current) {
+    if (owner === null || this.meta("secret_sha256") === null) return false;
+    if (owner !== clientId) throw new Error(`account object of ${owner} addressed as ${clientId}`);
+    if (this.meta("schema") !== ACCOUNT_SCHEMA_VERSION) {
       this.storage.transactionSync(() => {
-        this.setMeta("client_id", clientId);
+        for (const table of CANDIDATE_TABLE_NAMES) this.sql.exec(`DROP TABLE IF EXISTS ${table}`);
+        for (const statement of ACCOUNT_TABLES) this.sql.exec(statement);
         this.setMeta("schema", ACCOUNT_SCHEMA_VERSION);
         this.replaceCandidates({ clientId, count: this.defaultSeedCount });
       });
     }
     this.ready = true;
+    return true;
+  }
+
+  /**
+   * Creates the account: its tables, the SHA-256 of its secret key (never the key) and the default
+   * seed. False when it exists already. Leftovers of an account that was never created (an older
+   * simulator's implicit accounts) are dropped first.
+   */
+  createAccount(clientId: string, secretSha256: string): boolean {
+    if (this.open(clientId)) return false;
+    this.storage.transactionSync(() => {
+      const tables = this.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray();
+      for (const { name } of tables) if (!name.startsWith("_cf") && !name.startsWith("sqlite_")) this.sql.exec(`DROP TABLE "${name}"`);
+      for (const statement of ACCOUNT_TABLES) this.sql.exec(statement);
+      this.setMeta("client_id", clientId);
+      this.setMeta("schema", ACCOUNT_SCHEMA_VERSION);
+      this.setMeta("secret_sha256", secretSha256);
+      this.replaceCandidates({ clientId, count: this.defaultSeedCount });
+    });
+    this.cachedSettings = null;
+    this.ready = true;
+    return true;
+  }
+
+  /** The SHA-256 (hex) of the account's secret key. */
+  secretSha256(): string {
+    return this.meta("secret_sha256") ?? "";
+  }
+
+  /** Replaces the secret key's digest: the old key stops working (issued tokens stay valid). */
+  replaceSecret(secretSha256: string): void {
+    this.setMeta("secret_sha256", secretSha256);
   }
 
   clientId(): string {

@@ -10,6 +10,7 @@ import { Rng, uuidV1 } from "./prng";
 import { emptyRecord, type NoteRecord } from "./records";
 import { renderCandidate, renderCandidates } from "./render-hrxml";
 import { fail, ok, type Reply } from "./reply";
+import { sameDigest } from "./secure";
 import { noteTime, parseInstant } from "./time";
 import { mintToken } from "./tokens";
 import {
@@ -21,11 +22,6 @@ import {
   type ProfilesRequest,
 } from "./upstream-schemas";
 
-/** The credential rule of the simulator (sandbox/README.md): the secret is derived from the client id. */
-export function sandboxSecret(clientId: string): string {
-  return `sandbox-secret-${clientId}`;
-}
-
 export interface AuthorizeResult {
   reply: Reply;
   /** Set when a token was issued, for the Worker to register (token → account). */
@@ -34,12 +30,13 @@ export interface AuthorizeResult {
 }
 
 /**
- * §1: a token for valid credentials, with the account's configured lifetime. Synchronous on purpose:
- * an await here would let another request (a revoke) run between the check and storing the token.
- * A plain comparison is enough — the simulator's secret is derivable from the client id by design.
+ * §1: a token for valid credentials, with the account's configured lifetime. The account keeps only the
+ * SHA-256 of its secret key (issued once by POST /__control/accounts); the presented key's digest is
+ * compared in constant time. Synchronous on purpose: an await here would let another request (a
+ * revoke) run between the check and storing the token.
  */
-export function authorize(store: AccountStore, secret: string, now: number): AuthorizeResult {
-  if (secret !== sandboxSecret(store.clientId())) {
+export function authorize(store: AccountStore, secretSha256: string, now: number): AuthorizeResult {
+  if (!sameDigest(secretSha256, store.secretSha256())) {
     return { reply: fail(401, "invalid_credentials", "Invalid client id or secret key") };
   }
   const ttl = store.settings().tokenTtlSeconds;

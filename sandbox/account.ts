@@ -4,8 +4,10 @@
  * "__registry" maps tokens to accounts (registry.ts). The wrangler config binds a single class, so the
  * two roles share it; each instance only ever creates the tables of its own role.
  *
- * Every account method takes the client id: the object learns whose it is on first use (there is no
- * reliable way to read an object's name from inside it) and refuses any other.
+ * Every account method takes the client id: the object learns whose it is when the account is created
+ * (there is no reliable way to read an object's name from inside it) and refuses any other. An account
+ * exists only once created through the control API (`create`); until then every call on it answers as
+ * for an unknown account (401 on the upstream calls, 404 on the control calls).
  */
 import { DurableObject } from "cloudflare:workers";
 import * as control from "./account-control";
@@ -15,17 +17,34 @@ import type { ParsedCandidateInput, SettingsBody } from "./control-schemas";
 import { type SandboxEnv, seedCount } from "./env";
 import type { Decision, FaultRule, Op } from "./faults";
 import { RegistryStore } from "./registry";
-import type { Reply } from "./reply";
+import { fail, ok, type Reply } from "./reply";
 import type { ContactPatch, IdsRequest, NoteCreate, PersonCreate, ProfilesRequest } from "./upstream-schemas";
 
 export class SimulatorAccount extends DurableObject<SandboxEnv> {
   private accountStore: AccountStore | null = null;
   private registryStore: RegistryStore | null = null;
 
-  private account(clientId: string): AccountStore {
+  private store(): AccountStore {
     this.accountStore ??= new AccountStore(this.ctx.storage, seedCount(this.env));
-    this.accountStore.ensure(clientId);
     return this.accountStore;
+  }
+
+  /** The created account, or null. */
+  private found(clientId: string): AccountStore | null {
+    const store = this.store();
+    return store.open(clientId) ? store : null;
+  }
+
+  /** Runs `fn` on the created account; a control call on any other answers 404. */
+  private onAccount(clientId: string, fn: (store: AccountStore) => Reply): Reply {
+    const store = this.found(clientId);
+    return store ? fn(store) : fail(404, "not_found", `No account ${clientId}: create it with POST /__control/accounts`);
+  }
+
+  /** Runs an upstream operation; the account vanishing after `begin` (a reset) reads as a dead token. */
+  private onUpstream(clientId: string, fn: (store: AccountStore) => Reply): Reply {
+    const store = this.found(clientId);
+    return store ? fn(store) : fail(401, "invalid_token", "The token has expired or was revoked");
   }
 
   private registry(): RegistryStore {
@@ -35,85 +54,119 @@ export class SimulatorAccount extends DurableObject<SandboxEnv> {
 
   // --- upstream calls (contract §1–§7) -------------------------------------------------------------
 
-  begin(clientId: string, op: Op, token: string | null): Decision {
-    return this.account(clientId).begin(op, token, Date.now());
+  /** Counts the call and decides how to answer it; null for an account that was never created. */
+  begin(clientId: string, op: Op, token: string | null): Decision | null {
+    return this.found(clientId)?.begin(op, token, Date.now()) ?? null;
   }
 
-  authorize(clientId: string, secret: string): upstream.AuthorizeResult {
-    return upstream.authorize(this.account(clientId), secret, Date.now());
+  /** §1, with the SHA-256 of the presented secret key (the Worker hashes it: this stays synchronous). */
+  authorize(clientId: string, secretSha256: string): upstream.AuthorizeResult {
+    const store = this.found(clientId);
+    if (!store) return { reply: fail(401, "invalid_credentials", "Invalid client id or secret key") };
+    return upstream.authorize(store, secretSha256, Date.now());
   }
 
   listIds(clientId: string, request: IdsRequest): Reply {
-    return upstream.listIds(this.account(clientId), request);
+    return this.onUpstream(clientId, (store) => upstream.listIds(store, request));
   }
 
   profiles(clientId: string, request: ProfilesRequest): Reply {
-    return upstream.profiles(this.account(clientId), request);
+    return this.onUpstream(clientId, (store) => upstream.profiles(store, request));
   }
 
   patchContact(clientId: string, id: string, patch: ContactPatch): Reply {
-    return upstream.patchContact(this.account(clientId), id, patch, Date.now());
+    return this.onUpstream(clientId, (store) => upstream.patchContact(store, id, patch, Date.now()));
   }
 
   createNote(clientId: string, id: string, note: NoteCreate): Reply {
-    return upstream.createNote(this.account(clientId), id, note, Date.now());
+    return this.onUpstream(clientId, (store) => upstream.createNote(store, id, note, Date.now()));
   }
 
   updateNote(clientId: string, id: string, noteId: string, text: string): Reply {
-    return upstream.updateNote(this.account(clientId), id, noteId, text, Date.now());
+    return this.onUpstream(clientId, (store) => upstream.updateNote(store, id, noteId, text, Date.now()));
   }
 
   createPerson(clientId: string, person: PersonCreate): Reply {
-    return upstream.createPerson(this.account(clientId), person, Date.now());
+    return this.onUpstream(clientId, (store) => upstream.createPerson(store, person, Date.now()));
   }
 
   // --- control -------------------------------------------------------------------------------------
 
   setFaults(clientId: string, rules: FaultRule[]): Reply {
-    return control.setFaults(this.account(clientId), rules);
+    return this.onAccount(clientId, (store) => control.setFaults(store, rules));
   }
 
   getFaults(clientId: string): Reply {
-    return control.getFaults(this.account(clientId));
+    return this.onAccount(clientId, (store) => control.getFaults(store));
   }
 
   revokeTokens(clientId: string): Reply {
-    return control.revokeTokens(this.account(clientId));
+    return this.onAccount(clientId, (store) => control.revokeTokens(store));
   }
 
   stats(clientId: string): Reply {
-    return control.stats(this.account(clientId), Date.now());
+    return this.onAccount(clientId, (store) => control.stats(store, Date.now()));
   }
 
   resetStats(clientId: string): Reply {
-    return control.resetStats(this.account(clientId));
+    return this.onAccount(clientId, (store) => control.resetStats(store));
   }
 
   seed(clientId: string, options: { count: number; seed?: string | number; demo?: boolean }): Reply {
-    return control.seed(this.account(clientId), options);
+    return this.onAccount(clientId, (store) => control.seed(store, options));
   }
 
   settings(clientId: string, change: SettingsBody): Reply {
-    return control.settings(this.account(clientId), change);
+    return this.onAccount(clientId, (store) => control.settings(store, change));
   }
 
   getCandidate(clientId: string, id: string): Reply {
-    return control.getCandidate(this.account(clientId), id);
+    return this.onAccount(clientId, (store) => control.getCandidate(store, id));
   }
 
   createCandidate(clientId: string, input: ParsedCandidateInput): Reply {
-    return control.createCandidate(this.account(clientId), input, Date.now());
+    return this.onAccount(clientId, (store) => control.createCandidate(store, input, Date.now()));
   }
 
   updateCandidate(clientId: string, id: string, input: ParsedCandidateInput): Reply {
-    return control.updateCandidate(this.account(clientId), id, input, Date.now());
+    return this.onAccount(clientId, (store) => control.updateCandidate(store, id, input, Date.now()));
   }
 
   deleteCandidate(clientId: string, id: string, at: number | null): Reply {
-    return control.deleteCandidate(this.account(clientId), id, at ?? Date.now());
+    return this.onAccount(clientId, (store) => control.deleteCandidate(store, id, at ?? Date.now()));
   }
 
-  /** Erases this object's storage (account or registry); an account reseeds on its next use. */
+  /**
+   * Creates the account with the digest of its secret key (the key itself never reaches storage) and
+   * the default seed; a 409 when it exists already.
+   */
+  create(clientId: string, secretSha256: string): Reply {
+    if (!this.store().createAccount(clientId, secretSha256)) return fail(409, "conflict", `Account ${clientId} exists already`);
+    return ok({ client_id: clientId }, 201);
+  }
+
+  /** Replaces the account's secret key digest (the old key stops working; tokens stay valid). */
+  replaceSecret(clientId: string, secretSha256: string): Reply {
+    return this.onAccount(clientId, (store) => {
+      store.replaceSecret(secretSha256);
+      return ok({ client_id: clientId });
+    });
+  }
+
+  /**
+   * Wipes the account's data, tokens, faults, settings and counters and reseeds it; the account and its
+   * secret key stay.
+   */
+  async resetAccount(clientId: string): Promise<Reply> {
+    const store = this.found(clientId);
+    if (!store) return fail(404, "not_found", `No account ${clientId}: create it with POST /__control/accounts`);
+    const secret = store.secretSha256();
+    await this.wipe();
+    this.store().createAccount(clientId, secret);
+    return ok({ reset: clientId });
+  }
+
+  /** Erases this object's storage (account or registry): an account no longer exists afterwards. */
   async wipe(): Promise<void> {
     await this.ctx.storage.deleteAll();
     this.accountStore = null;

@@ -93,6 +93,16 @@ export const candidateInputSchema = z
 export type CandidateInput = z.input<typeof candidateInputSchema>;
 export type ParsedCandidateInput = z.infer<typeof candidateInputSchema>;
 
+/** `POST /__control/accounts`: the client id to create (default: a new `sandbox-…` id). */
+export const createAccountSchema = z
+  .object({
+    client_id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}$/, "letters, digits and . _ @ + - (at most 200), starting with a letter or digit")
+      .optional(),
+  })
+  .strict();
+
 export const faultsBodySchema = z.object({ rules: z.array(faultRuleSchema).max(50) }).strict();
 
 export const seedBodySchema = z

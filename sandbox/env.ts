@@ -5,7 +5,7 @@ export interface SandboxEnv {
   ACCOUNT: DurableObjectNamespace<SimulatorAccount>;
   /** Candidates seeded into an account on its first use (default 240). */
   SEED_CANDIDATES?: string;
-  /** Protects /__control/*; when unset the control routes do not exist (404). */
+  /** Protects /__control/*; when unset or shorter than 32 characters the control routes do not exist (404). */
   SANDBOX_CONTROL_TOKEN?: string;
 }
 

@@ -1,6 +1,7 @@
 /**
  * How every upstream call is served, in the order a real API behind a gateway would:
- *   1. find the account (from the body's client_id, or the token through the registry);
+ *   1. find the account (from the body's client_id, or the token through the registry); one that was
+ *      never created (POST /__control/accounts) answers 401 and counts nothing;
  *   2. the account counts the call, hands out the fault rule that applies and checks the token;
  *   3. wait the account's base latency plus the rule's (or hang until the client gives up);
  *   4. a status rule answers now, without performing the operation — unless `afterApply`;
@@ -81,6 +82,14 @@ export interface CallPlan<T> {
 export async function execute<T>(c: SandboxContext, plan: CallPlan<T>): Promise<Response> {
   const account = accountStub(c.env, plan.clientId);
   const decision = await account.begin(plan.clientId, plan.op, plan.token);
+  // An account that was never created counts nothing and knows no credentials or tokens.
+  if (decision === null) {
+    return toResponse(
+      plan.token === null
+        ? fail(401, "invalid_credentials", "Invalid client id or secret key")
+        : fail(401, "invalid_token", "The token has expired or was revoked"),
+    );
+  }
   const signal = c.req.raw.signal;
   if (decision.hang) {
     await sleep(HANG_MS, signal);

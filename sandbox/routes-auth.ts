@@ -4,6 +4,7 @@ import type { SandboxEnv } from "./env";
 import { execute, readJson, registryStub } from "./pipeline";
 import { fail, toResponse } from "./reply";
 import { RESERVED_PREFIX } from "./schema";
+import { secretDigest } from "./secure";
 import { authorizeSchema } from "./upstream-schemas";
 
 export const authRoutes = new Hono<{ Bindings: SandboxEnv }>();
@@ -21,9 +22,10 @@ authRoutes.post("/v1/authorization", async (c) => {
     op: "authorize",
     clientId,
     token: null,
-    input: { value: parsed.data.secret_key },
-    perform: async (account, id, secret) => {
-      const result = await account.authorize(id, secret);
+    // Hashed here, so the account compares digests synchronously and never sees the key itself.
+    input: { value: await secretDigest(parsed.data.secret_key) },
+    perform: async (account, id, secretSha256) => {
+      const result = await account.authorize(id, secretSha256);
       // Registered before the answer leaves, so the token works on the very next call.
       if (result.token && result.expiresAt) {
         await registryStub(c.env).registerToken(result.token, id, result.expiresAt);

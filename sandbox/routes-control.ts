@@ -1,14 +1,23 @@
 /**
- * The control API (sandbox/README.md): arrange an account's data, faults and settings, read its call
- * counters. Never counted as upstream calls, never faulted.
+ * The control API (sandbox/README.md): create accounts (each with a random secret key, shown once),
+ * arrange an account's data, faults and settings, read its call counters. Never counted as upstream
+ * calls, never faulted.
  */
 import { Hono } from "hono";
 import { controlAuth } from "./control-auth";
-import { candidateInputSchema, deleteQuerySchema, faultsBodySchema, seedBodySchema, settingsBodySchema } from "./control-schemas";
+import {
+  candidateInputSchema,
+  createAccountSchema,
+  deleteQuerySchema,
+  faultsBodySchema,
+  seedBodySchema,
+  settingsBodySchema,
+} from "./control-schemas";
 import type { SandboxEnv } from "./env";
 import { type AccountStub, accountStub, type Checked, jsonBody, registryStub, type SandboxContext, validate } from "./pipeline";
 import { fail, ok, type Reply, toResponse } from "./reply";
 import { RESERVED_PREFIX } from "./schema";
+import { newSecretKey, secretDigest } from "./secure";
 import { parseInstant } from "./time";
 
 export const controlRoutes = new Hono<{ Bindings: SandboxEnv }>();
@@ -25,15 +34,52 @@ async function onAccount<T>(
     return toResponse(fail(422, "invalid", `client ids starting with "${RESERVED_PREFIX}" are reserved`));
   }
   if ("reply" in input) return toResponse(input.reply);
-  // Remembered so that POST /__control/reset can find accounts only ever touched through control.
-  await registryStub(c.env).noteAccount(clientId);
   return toResponse(await fn(accountStub(c.env, clientId), clientId, input.value));
+}
+
+/** A new secret key for the account: only its SHA-256 is stored; the key is in this answer only. */
+async function issueSecret(
+  c: SandboxContext,
+  clientId: string,
+  store: (account: AccountStub, digest: string) => Promise<Reply>,
+  status: 200 | 201,
+): Promise<Reply> {
+  const secretKey = newSecretKey();
+  const reply = await store(accountStub(c.env, clientId), await secretDigest(secretKey));
+  return reply.status >= 300 ? reply : ok({ client_id: clientId, secret_key: secretKey }, status);
 }
 
 const none: Checked<null> = { value: null };
 const ACCOUNT = "/accounts/:clientId";
 
 controlRoutes.get("/accounts", async (c) => toResponse(ok({ accounts: await registryStub(c.env).accounts() })));
+
+/** Creates an account (default seed) → 201 `{client_id, secret_key}`; 409 when the client id exists. */
+controlRoutes.post("/accounts", async (c) => {
+  const body = await jsonBody(c.req.raw, createAccountSchema);
+  if ("reply" in body) return toResponse(body.reply);
+  const clientId = body.value.client_id ?? `sandbox-${crypto.randomUUID().slice(0, 13).replace("-", "")}`;
+  if (clientId.startsWith(RESERVED_PREFIX)) {
+    return toResponse(fail(422, "invalid", `client ids starting with "${RESERVED_PREFIX}" are reserved`));
+  }
+  const reply = await issueSecret(
+    c,
+    clientId,
+    async (account, digest) => {
+      const created = await account.create(clientId, digest);
+      // Listed so that POST /__control/reset finds it.
+      if (created.status === 201) await registryStub(c.env).noteAccount(clientId);
+      return created;
+    },
+    201,
+  );
+  return toResponse(reply);
+});
+
+/** A new secret key for the account (the old one stops working; issued tokens stay valid). */
+controlRoutes.post(`/accounts/:clientId/secret`, (c) =>
+  onAccount(c, none, (_account, clientId) => issueSecret(c, clientId, (account, digest) => account.replaceSecret(clientId, digest), 200)),
+);
 
 /** Wipes every account and the token registry. */
 controlRoutes.post("/reset", async (c) => {
@@ -44,12 +90,12 @@ controlRoutes.post("/reset", async (c) => {
   return toResponse(ok({ reset: accounts.length }));
 });
 
-/** Wipes one account (data, tokens, faults, settings, counters); it reseeds on next use. */
+/** Wipes one account's data, tokens, faults, settings and counters and reseeds it; the account and its secret stay. */
 controlRoutes.post(`${ACCOUNT}/reset`, (c) =>
   onAccount(c, none, async (account, clientId) => {
-    await account.wipe();
-    await registryStub(c.env).forgetAccount(clientId);
-    return ok({ reset: clientId });
+    const reply = await account.resetAccount(clientId);
+    if (reply.status === 200) await registryStub(c.env).forgetAccount(clientId);
+    return reply;
   }),
 );
 

@@ -8,7 +8,8 @@ import { adminFetch, createTenant } from "../helpers/tenants";
 
 type Problem = { type: string; status: number; errors?: Array<{ field: string; message: string }> };
 
-const valid = { name: "Valid", region: "GB", talemetry: { client_id: "c", secret_key: "sandbox-secret-c" } };
+// Refused bodies never reach Talemetry: any credentials do.
+const valid = { name: "Valid", region: "GB", talemetry: { client_id: "c", secret_key: "talemetry-secret-c" } };
 
 async function problemOf(res: Response, status: number): Promise<Problem> {
   expect(res.status).toBe(status);

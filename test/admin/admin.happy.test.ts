@@ -3,13 +3,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decryptTalemetryCredentials, getTenant, listTenantIds } from "../../src/tenants/store";
-import { adminFetch, createTenant, sandboxSecretFor } from "../helpers/tenants";
+import { createAccount } from "../helpers/sandbox";
+import { adminFetch, createTenant } from "../helpers/tenants";
 
 describe("POST /admin/tenants", () => {
   it("answers 201 with id, api_key, client_id and client_secret, not cacheable", async () => {
     const res = await adminFetch("/admin/tenants", {
       method: "POST",
-      body: { name: "Example Health", region: "GB", talemetry: { client_id: "eh-1", secret_key: sandboxSecretFor("eh-1") } },
+      body: { name: "Example Health", region: "GB", talemetry: await createAccount("eh") },
     });
     expect(res.status).toBe(201);
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -24,9 +25,10 @@ describe("POST /admin/tenants", () => {
   });
 
   it("stores the Talemetry credentials so the adapter can decrypt them", async () => {
-    const t = await createTenant({ talemetryClientId: "decrypt-me" });
+    const account = await createAccount("decrypt-me");
+    const t = await createTenant({ talemetryClientId: account.client_id });
     const tenant = await getTenant(env, t.id);
-    expect(await decryptTalemetryCredentials(tenant!, env)).toEqual({ client_id: "decrypt-me", secret_key: "sandbox-secret-decrypt-me" });
+    expect(await decryptTalemetryCredentials(tenant!, env)).toEqual(account);
   });
 
   it("accepts initial settings", async () => {
@@ -38,7 +40,8 @@ describe("POST /admin/tenants", () => {
 
 describe("GET /admin/tenants/:id", () => {
   it("returns config and settings without any secret", async () => {
-    const t = await createTenant({ name: "Read me", region: "US", talemetryClientId: "read-me" });
+    const account = await createAccount("read-me");
+    const t = await createTenant({ name: "Read me", region: "US", talemetryClientId: account.client_id });
     const res = await adminFetch(`/admin/tenants/${t.id}`);
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -50,7 +53,7 @@ describe("GET /admin/tenants/:id", () => {
       region: "US",
       client_id: t.client_id,
       key_version: 1,
-      talemetry: { client_id: "read-me", credentials_version: 1 },
+      talemetry: { client_id: account.client_id, credentials_version: 1 },
       settings: {
         default_author_email: null,
         activity_types: {},
@@ -161,14 +164,12 @@ describe("PATCH /admin/tenants/:id", () => {
 
   it("re-encrypts new Talemetry credentials and bumps credentials_version", async () => {
     const t = await createTenant();
-    const res = await adminFetch(`/admin/tenants/${t.id}`, {
-      method: "PATCH",
-      body: { talemetry: { client_id: "new-client", secret_key: "sandbox-secret-new-client" } },
-    });
+    const next = await createAccount("new-client");
+    const res = await adminFetch(`/admin/tenants/${t.id}`, { method: "PATCH", body: { talemetry: next } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ talemetry: { client_id: "new-client", credentials_version: 2 } });
+    expect(await res.json()).toMatchObject({ talemetry: { client_id: next.client_id, credentials_version: 2 } });
     const tenant = await getTenant(env, t.id);
-    expect(await decryptTalemetryCredentials(tenant!, env)).toEqual({ client_id: "new-client", secret_key: "sandbox-secret-new-client" });
+    expect(await decryptTalemetryCredentials(tenant!, env)).toEqual(next);
   });
 
   it("leaves the tenant's keys working", async () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { authenticateApiKey } from "../../src/core/authentication";
 import { resolveAccessToken } from "../../src/tenants/store";
 import { dumpKv } from "../helpers/kv";
+import { createAccount } from "../helpers/sandbox";
 import { adminFetch, createTenant, issueToken } from "../helpers/tenants";
 
 const tokenRequest = (client_id: string, client_secret: string) =>
@@ -58,25 +59,15 @@ describe("admin token", () => {
 
 describe("secrets at rest", () => {
   it("no plaintext API key, client secret, access token or Talemetry secret in any KV value or key", async () => {
-    const t = await createTenant({ talemetryClientId: "at-rest" });
+    const t = await createTenant();
     const token = await issueToken(t);
     const rotated = (await (await adminFetch(`/admin/tenants/${t.id}/keys`, { method: "POST" })).json()) as {
       api_key: string;
       client_secret: string;
     };
-    await adminFetch(`/admin/tenants/${t.id}`, {
-      method: "PATCH",
-      body: { talemetry: { client_id: "at-rest-2", secret_key: "sandbox-secret-at-rest-2" } },
-    });
-    const secrets = [
-      t.api_key,
-      t.client_secret,
-      t.talemetry.secret_key,
-      token,
-      rotated.api_key,
-      rotated.client_secret,
-      "sandbox-secret-at-rest-2",
-    ];
+    const second = await createAccount("at-rest-2");
+    await adminFetch(`/admin/tenants/${t.id}`, { method: "PATCH", body: { talemetry: second } });
+    const secrets = [t.api_key, t.client_secret, t.talemetry.secret_key, token, rotated.api_key, rotated.client_secret, second.secret_key];
 
     const dump = await dumpKv();
     const everything = dump.join("\n");

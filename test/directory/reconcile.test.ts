@@ -8,13 +8,13 @@ import { describe, expect, it } from "vitest";
 import { directoryOf, drainBackfill } from "../helpers/directory";
 import {
   control,
+  createAccount,
   createCandidate,
   deleteCandidate,
   getStats,
   resetStats,
   seedAccount,
   setSettings,
-  uniqueClientId,
   updateCandidate,
 } from "../helpers/sandbox";
 import { adminFetch, createTenant } from "../helpers/tenants";
@@ -39,7 +39,7 @@ async function searchIds(apiKey: string, phone: string): Promise<string[]> {
 
 describe("reconcile", () => {
   it("removes rows Talemetry no longer has and adds the candidates the delta feed missed, and reports it", async () => {
-    const clientId = uniqueClientId("reconcile");
+    const { client_id: clientId } = await createAccount("reconcile");
     await seedAccount(clientId, 300);
     const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
     await drainBackfill(tenant.id);
@@ -89,7 +89,7 @@ describe("reconcile", () => {
   });
 
   it("resumes a reconcile pass from its committed position after a failure", async () => {
-    const clientId = uniqueClientId("reconcile-fail");
+    const { client_id: clientId } = await createAccount("reconcile-fail");
     await seedAccount(clientId, 1100); // 3 listing pages
     const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
     await drainBackfill(tenant.id);
@@ -129,7 +129,7 @@ describe("reconcile", () => {
   });
 
   it("detects at onboarding an account that refuses the updated/deleted listing, and serves it by reconcile alone", async () => {
-    const clientId = uniqueClientId("no-feed");
+    const { client_id: clientId } = await createAccount("no-feed");
     await seedAccount(clientId, 120);
     await setSettings(clientId, { trackCandidateLastChanges: false });
     const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });

@@ -8,13 +8,13 @@ import { rearmSyncAlarms } from "../../src/scheduled";
 import { directoryOf, drainBackfill } from "../helpers/directory";
 import {
   clearFaults,
+  createAccount,
   createCandidate,
   deleteCandidate,
   getStats,
   resetStats,
   seedAccount,
   setFaults,
-  uniqueClientId,
   updateCandidate,
 } from "../helpers/sandbox";
 import { adminFetch, createTenant } from "../helpers/tenants";
@@ -29,7 +29,7 @@ async function search(apiKey: string, query: string): Promise<{ data: Array<{ id
 
 describe("backfill", () => {
   it("indexes every candidate with the expected number of upstream calls, several in flight", async () => {
-    const clientId = uniqueClientId("bf");
+    const { client_id: clientId } = await createAccount("bf");
     await seedAccount(clientId, 1200);
     await resetStats(clientId);
     const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
@@ -47,7 +47,7 @@ describe("backfill", () => {
   });
 
   it("resumes from its last committed page after a failure mid-page and an eviction: nothing skipped, nothing re-read", async () => {
-    const clientId = uniqueClientId("resume");
+    const { client_id: clientId } = await createAccount("resume");
     await seedAccount(clientId, 2600); // 6 Match pages, 52 profile calls
     // Pages 1 and 2 (20 profile calls) answer; every later profile call fails — page 3 fails mid-way.
     await setFaults(clientId, [
@@ -74,7 +74,7 @@ describe("backfill", () => {
   });
 
   it("halves the calls in flight after Talemetry answers 429, until the pass ends", async () => {
-    const clientId = uniqueClientId("throttle");
+    const { client_id: clientId } = await createAccount("throttle");
     await seedAccount(clientId, 1400); // 3 Match pages
     // One 429 (Retry-After 0: the call waits and succeeds), then page 1 answers and page 2 fails.
     await setFaults(clientId, [
@@ -97,7 +97,7 @@ describe("backfill", () => {
 
 describe("incremental sync", () => {
   it("picks up created, updated and deleted candidates; unchanged rows keep their seq", async () => {
-    const clientId = uniqueClientId("inc");
+    const { client_id: clientId } = await createAccount("inc");
     await seedAccount(clientId, 60);
     const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
     await drainBackfill(tenant.id);
@@ -133,7 +133,7 @@ describe("incremental sync", () => {
   });
 
   it("does not advance the checkpoint past a failed window", async () => {
-    const clientId = uniqueClientId("incfail");
+    const { client_id: clientId } = await createAccount("incfail");
     await seedAccount(clientId, 10);
     const tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
     await drainBackfill(tenant.id);

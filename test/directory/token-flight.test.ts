@@ -7,12 +7,12 @@ import { describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { talemetryTokenKey } from "../../src/tenants/keys";
 import { getTenant } from "../../src/tenants/store";
-import { getStats, resetStats, revokeTokens, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, getStats, resetStats, revokeTokens } from "../helpers/sandbox";
 import { servicesFor } from "../helpers/services";
 import { createTenant } from "../helpers/tenants";
 
 async function tenantFor(label: string) {
-  const clientId = uniqueClientId(label);
+  const { client_id: clientId } = await createAccount(label);
   const created = await createTenant({ talemetryClientId: clientId, region: "US" });
   const tenant = (await getTenant(env, created.id))!;
   // One read so a token exists (in the DO and in KV) before the scenario starts.

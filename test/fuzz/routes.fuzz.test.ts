@@ -8,7 +8,7 @@ import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
-import { seedAccount, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, seedAccount } from "../helpers/sandbox";
 import { BRIDGE, createTenant, type TestTenant } from "../helpers/tenants";
 
 const MAX_BODY_BYTES = Number(env.MAX_BODY_BYTES);
@@ -288,7 +288,7 @@ const UNKNOWN_CANDIDATE = "00000000-0000-4000-8000-000000000000";
 const UNKNOWN_ACTIVITY = "act_000000000000000000000000";
 
 beforeAll(async () => {
-  const clientId = uniqueClientId("fuzz");
+  const { client_id: clientId } = await createAccount("fuzz");
   await seedAccount(clientId, 20);
   pool = new KeyPool(clientId);
   [talkdeskTenant, adminTarget] = await Promise.all([
@@ -591,7 +591,7 @@ describe("/admin", () => {
   const validTenant = {
     name: "Fuzz",
     region: "GB",
-    talemetry: { client_id: "fuzz-admin", secret_key: "sandbox-secret-fuzz-admin" },
+    talemetry: { client_id: "fuzz-admin", secret_key: "talemetry-secret-fuzz-admin" },
     settings: { sync_interval_seconds: 3600 },
   };
   const settingsKeys = ["default_author_email", "activity_types", "candidate_url_template", "sync_interval_seconds", "x"];

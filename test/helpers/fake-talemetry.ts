@@ -46,6 +46,9 @@ export interface FakeTalemetryOptions {
   omitExpiresIn?: boolean;
 }
 
+/** The credentials the fake accepts on `/v1/authorization`. */
+export const FAKE_CREDENTIALS = { client_id: "acme", secret_key: "fake-talemetry-secret-acme" } as const;
+
 const NETWORK_ERROR_HEADER = "x-fake-network-error";
 const ERROR = (code: string, message: string) => ({ error: { code, message } });
 
@@ -180,8 +183,8 @@ export function createFakeTalemetry(options: FakeTalemetryOptions = {}) {
   app.post(
     "/v1/authorization",
     route("authorize", (c, body) => {
-      // The simulator's credential rule: secret_key = "sandbox-secret-" + client_id.
-      if (!body?.client_id || body.secret_key !== `sandbox-secret-${body.client_id}`) {
+      // The one account this fake knows (the simulator issues a random secret per created account).
+      if (body?.client_id !== FAKE_CREDENTIALS.client_id || body?.secret_key !== FAKE_CREDENTIALS.secret_key) {
         return c.json(ERROR("invalid_credentials", "Invalid client id or secret key"), 401);
       }
       const token = issueToken();

@@ -3,8 +3,10 @@
  * Worker, through the `TALEMETRY_SANDBOX` service binding. Control helpers throw on any non-2xx answer
  * so a mistyped rule or candidate fails the test where it was arranged.
  *
- * Accounts are per client id and keep their state for the whole test file: give each test its own
- * client id (`uniqueClientId("x")`) or reset what it changes.
+ * Accounts exist only once created (`createAccount`, which returns the credentials: the simulator shows a
+ * secret key once) and keep their state for the whole test file: give each test its own account or
+ * reset what it changes. The helpers remember the secret keys of the accounts they created, so
+ * `sandboxToken(clientId)` and `accountCredentials(clientId)` work for those.
  */
 import { env } from "cloudflare:workers";
 import type { CandidateInput, SeedBody, SettingsBody } from "../../sandbox/control-schemas";
@@ -21,14 +23,45 @@ function sandbox(): Fetcher {
   return binding;
 }
 
-/** The simulator's credential rule: the secret key is "sandbox-secret-" + client id. */
-export function sandboxCredentials(clientId: string): { client_id: string; secret_key: string } {
-  return { client_id: clientId, secret_key: `sandbox-secret-${clientId}` };
+/** Talemetry credentials of a simulator account. */
+export interface SandboxCredentials {
+  client_id: string;
+  secret_key: string;
 }
 
-/** A client id no other test uses (accounts persist for the whole test file). */
+/** Secret keys of the accounts these helpers created or re-keyed (the simulator keeps only a hash). */
+const secretKeys = new Map<string, string>();
+
+/** A client id no other test uses, for an account that is not created (see `createAccount`). */
 export function uniqueClientId(label = "test"): string {
   return `${label}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Creates a simulator account seeded with the default data (`POST /__control/accounts`) and returns its
+ * credentials. A fixed `clientId` (tests whose assertions depend on the deterministic seed) that exists
+ * already — an earlier file of this run created it — is reset to the default data and re-keyed instead.
+ */
+export async function createAccount(label = "test", clientId = uniqueClientId(label)): Promise<SandboxCredentials> {
+  const res = await control("/accounts", { method: "POST", body: JSON.stringify({ client_id: clientId }) });
+  let credentials: SandboxCredentials;
+  if (res.status === 409) {
+    await controlResult(`${account(clientId)}/reset`, "POST");
+    credentials = await controlResult(`${account(clientId)}/secret`, "POST");
+  } else {
+    const text = await res.text();
+    if (res.status !== 201) throw new Error(`sandbox account ${clientId} → ${res.status}: ${text}`);
+    credentials = (JSON.parse(text) as { result: SandboxCredentials }).result;
+  }
+  secretKeys.set(credentials.client_id, credentials.secret_key);
+  return credentials;
+}
+
+/** The credentials of an account created by `createAccount`; throws for any other. */
+export function accountCredentials(clientId: string): SandboxCredentials {
+  const secret = secretKeys.get(clientId);
+  if (secret === undefined) throw new Error(`no sandbox account ${clientId}: create it with createAccount()`);
+  return { client_id: clientId, secret_key: secret };
 }
 
 /** A raw control call (`path` under /__control, e.g. "/accounts/acme/stats"), with the control token. */
@@ -129,7 +162,7 @@ export async function setLatency(clientId: string, ms: number): Promise<void> {
   await setSettings(clientId, { latencyMs: ms });
 }
 
-/** Wipes the account entirely; it reseeds with the default data on its next use. */
+/** Wipes the account's data, tokens, faults, settings and counters and reseeds it (its secret key stays). */
 export async function resetAccount(clientId: string): Promise<void> {
   await controlResult(`${account(clientId)}/reset`, "POST");
 }
@@ -156,9 +189,9 @@ export function upstream(path: string, init: UpstreamInit = {}): Promise<Respons
   });
 }
 
-/** Authorizes with the simulator's credentials and returns the token (throws unless 200). */
+/** Authorizes with the account's credentials (created by `createAccount`) and returns the token (throws unless 200). */
 export async function sandboxToken(clientId: string): Promise<string> {
-  const res = await upstream("/v1/authorization", { body: sandboxCredentials(clientId) });
+  const res = await upstream("/v1/authorization", { body: accountCredentials(clientId) });
   if (res.status !== 200) throw new Error(`sandbox authorization for ${clientId} → ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { result: { token: string } }).result.token;
 }

@@ -1,6 +1,7 @@
 // Helpers for tests that need tenants: admin calls through the Worker's own fetch, tenant creation with
-// simulator-compatible Talemetry credentials, and access tokens from /oauth/token.
+// the credentials of a simulator account, and access tokens from /oauth/token.
 import { env, exports } from "cloudflare:workers";
+import { accountCredentials, createAccount } from "./sandbox";
 
 /** The base URL tests call the bridge on. */
 export const BRIDGE = "http://bridge";
@@ -19,14 +20,9 @@ export interface TestTenant {
 export interface CreateTenantOptions {
   name?: string;
   region?: string;
-  /** Talemetry client id; default unique per call. The secret follows the simulator's rule. */
+  /** A simulator account created with `createAccount` (its credentials are used); default a new account. */
   talemetryClientId?: string;
   settings?: Record<string, unknown>;
-}
-
-/** The simulator accepts any client id whose secret key is `sandbox-secret-<client id>`. */
-export function sandboxSecretFor(clientId: string): string {
-  return `sandbox-secret-${clientId}`;
 }
 
 /** True for values `adminFetch` sends as JSON (plain objects and arrays; streams, strings etc. go as they are). */
@@ -48,8 +44,7 @@ export async function adminFetch(path: string, init: Omit<RequestInit, "body"> &
 
 /** Creates a tenant through `POST /admin/tenants` and returns its issued credentials. Throws on failure. */
 export async function createTenant(opts: CreateTenantOptions = {}): Promise<TestTenant> {
-  const clientId = opts.talemetryClientId ?? `test-${crypto.randomUUID()}`;
-  const talemetry = { client_id: clientId, secret_key: sandboxSecretFor(clientId) };
+  const talemetry = opts.talemetryClientId ? accountCredentials(opts.talemetryClientId) : await createAccount("tenant");
   const res = await adminFetch("/admin/tenants", {
     method: "POST",
     body: {

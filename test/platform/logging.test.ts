@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../src/app";
 import type { TenantEnv } from "../../src/core/context";
 import { tenantAuth } from "../../src/v1/auth";
+import { createAccount } from "../helpers/sandbox";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -39,7 +40,7 @@ describe("request log line", () => {
     const created = await call("/admin/tenants", {
       method: "POST",
       headers: admin,
-      body: JSON.stringify({ name: "Log", region: "GB", talemetry: { client_id: "log-1", secret_key: "sandbox-secret-log-1" } }),
+      body: JSON.stringify({ name: "Log", region: "GB", talemetry: await createAccount("log") }),
     });
     const { id, api_key } = (await created.json()) as { id: string; api_key: string };
 
@@ -75,11 +76,12 @@ describe("redaction in a full run", () => {
     const call = debugApp();
     const lines = captureConsole();
     const admin = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" };
-    const talemetrySecret = "sandbox-secret-redaction-check";
+    const account = await createAccount("redaction-check");
+    const talemetrySecret = account.secret_key;
     const created = await call("/admin/tenants", {
       method: "POST",
       headers: admin,
-      body: JSON.stringify({ name: "Redact", region: "GB", talemetry: { client_id: "redaction-check", secret_key: talemetrySecret } }),
+      body: JSON.stringify({ name: "Redact", region: "GB", talemetry: account }),
     });
     const tenant = (await created.json()) as { id: string; api_key: string; client_id: string; client_secret: string };
     const token = (await (

@@ -8,6 +8,7 @@ import { DEMO } from "../../sandbox/demo-data";
 import { directoryOf, drainBackfill } from "../helpers/directory";
 import {
   clearFaults,
+  createAccount,
   createCandidate,
   deleteCandidate,
   getCandidate,
@@ -16,7 +17,6 @@ import {
   seedAccount,
   setFaults,
   type UpstreamResult,
-  uniqueClientId,
   updateCandidate,
   upstreamJson,
 } from "../helpers/sandbox";
@@ -86,7 +86,7 @@ async function notesWith(clientId: string, candidateId: string, marker: string):
 
 describe("a backfill interrupted by Talemetry failures", () => {
   it("resumes after 5xx, 429 and failing detail reads, and converges to exactly the account's current candidates", async () => {
-    const clientId = uniqueClientId("bf-fault");
+    const { client_id: clientId } = await createAccount("bf-fault");
     await seedAccount(clientId, 2300); // 5 Match pages of 500
     // The first run stops half-way: the onboarding probe (3 listings) and 3 pages answer, the 4th listing fails.
     await setFaults(clientId, [

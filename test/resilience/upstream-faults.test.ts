@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import {
   clearFaults,
+  createAccount,
   type FaultRule,
   getCandidate,
   getStats,
@@ -14,7 +15,6 @@ import {
   revokeTokens,
   seedAccount,
   setFaults,
-  uniqueClientId,
 } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 import { drainBackfill, envelope, type TalkdeskAnswer, talkdesk } from "../talkdesk/helpers";
@@ -33,7 +33,7 @@ interface Account {
 
 /** A tenant on its own seeded simulator account, backfilled, with Amy as default author. */
 async function account(label: string): Promise<Account> {
-  const clientId = uniqueClientId(label);
+  const { client_id: clientId } = await createAccount(label);
   await seedAccount(clientId, 12);
   const tenant = await createTenant({
     talemetryClientId: clientId,
@@ -196,7 +196,7 @@ describe("429 with Retry-After from Talemetry", () => {
   });
 
   it("the Talkdesk authorization validator answers an unreachable Talemetry with 503, not 401", async () => {
-    const clientId = uniqueClientId("throttle-validate");
+    const { client_id: clientId } = await createAccount("throttle-validate");
     await seedAccount(clientId, 5);
     // Talemetry throttles from the start: the tenant never got a token.
     await setFaults(clientId, [{ op: "authorize", status: 429, retryAfter: "30" }]);

@@ -2,15 +2,24 @@
 // of every authenticated call — missing, unknown, expired and revoked tokens.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getStats, revokeTokens, sandboxCredentials, sandboxToken, setSettings, uniqueClientId, upstreamJson } from "../helpers/sandbox";
+import {
+  accountCredentials,
+  createAccount,
+  getStats,
+  revokeTokens,
+  type SandboxCredentials,
+  sandboxToken,
+  setSettings,
+  upstreamJson,
+} from "../helpers/sandbox";
 
 const IDS = "/match/v1/people/ids";
 
 describe("POST /v1/authorization", () => {
   it("issues a Talemetry-shaped token valid for 7200 s by default", async () => {
-    const clientId = uniqueClientId("auth");
+    const { client_id: clientId } = await createAccount("auth");
     const before = Math.floor(Date.now() / 1000);
-    const res = await upstreamJson("/v1/authorization", { body: sandboxCredentials(clientId) });
+    const res = await upstreamJson("/v1/authorization", { body: accountCredentials(clientId) });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     const { token, expires_in } = res.json.result;
@@ -22,18 +31,23 @@ describe("POST /v1/authorization", () => {
   });
 
   it("issues a new token on every call", async () => {
-    const clientId = uniqueClientId("auth");
+    const { client_id: clientId } = await createAccount("auth");
     expect(await sandboxToken(clientId)).not.toBe(await sandboxToken(clientId));
   });
 
   it.each([
     ["a wrong secret", (id: string) => ({ client_id: id, secret_key: "nope" })],
-    ["another account's secret", (id: string) => ({ client_id: id, secret_key: `sandbox-secret-x${id}` })],
+    ["another account's secret", (id: string, other: SandboxCredentials) => ({ client_id: id, secret_key: other.secret_key })],
+    ["the secret the simulator once derived from the client id", (id: string) => ({ client_id: id, secret_key: `sandbox-secret-${id}` })],
     ["no secret", (id: string) => ({ client_id: id })],
-    ["no client id", () => ({ secret_key: "sandbox-secret-" })],
-    ["the registry's reserved name", () => sandboxCredentials("__registry")],
+    ["no client id", (_id: string, other: SandboxCredentials) => ({ secret_key: other.secret_key })],
+    [
+      "the registry's reserved name",
+      (_id: string, other: SandboxCredentials) => ({ client_id: "__registry", secret_key: other.secret_key }),
+    ],
   ])("refuses %s with 401 invalid_credentials", async (_label, body) => {
-    const res = await upstreamJson("/v1/authorization", { body: body(uniqueClientId("auth")) });
+    const { client_id: clientId } = await createAccount("auth");
+    const res = await upstreamJson("/v1/authorization", { body: body(clientId, await createAccount("auth-other")) });
     expect(res.status).toBe(401);
     expect(res.json).toEqual({ error: { code: "invalid_credentials", message: "Invalid client id or secret key" } });
   });
@@ -45,9 +59,9 @@ describe("POST /v1/authorization", () => {
   });
 
   it("uses the account's configured token lifetime", async () => {
-    const clientId = uniqueClientId("auth");
+    const { client_id: clientId } = await createAccount("auth");
     await setSettings(clientId, { tokenTtlSeconds: 60 });
-    const res = await upstreamJson("/v1/authorization", { body: sandboxCredentials(clientId) });
+    const res = await upstreamJson("/v1/authorization", { body: accountCredentials(clientId) });
     expect(res.json.result.expires_in).toBe(60);
   });
 });
@@ -61,7 +75,7 @@ describe("authenticated calls", () => {
     });
 
   it("accept `Authorization: OAUTH <token>` (scheme in any case) and refuse a missing header", async () => {
-    const token = await sandboxToken(uniqueClientId("auth"));
+    const token = await sandboxToken((await createAccount("auth")).client_id);
     expect((await upstreamJson(IDS, { token, body: { PageSize: 1 } })).status).toBe(200);
     expect((await withHeader(`oauth ${token}`)).status).toBe(200);
     const res = await upstreamJson(IDS, { body: { PageSize: 1 } });
@@ -73,13 +87,13 @@ describe("authenticated calls", () => {
     const unknown = await upstreamJson(IDS, { token: "TGC-1733155440r2C2BC952A8F9A34CF9", body: {} });
     expect(unknown.status).toBe(401);
     expect(unknown.json.error.code).toBe("invalid_token");
-    const token = await sandboxToken(uniqueClientId("auth"));
+    const token = await sandboxToken((await createAccount("auth")).client_id);
     expect((await withHeader(`Bearer ${token}`)).status).toBe(401);
     expect((await withHeader(token)).status).toBe(401);
   });
 
   it("refuse a revoked token; authorizing again works", async () => {
-    const clientId = uniqueClientId("auth");
+    const { client_id: clientId } = await createAccount("auth");
     const token = await sandboxToken(clientId);
     expect(await revokeTokens(clientId)).toBe(1);
     const res = await upstreamJson(IDS, { token, body: {} });
@@ -90,7 +104,7 @@ describe("authenticated calls", () => {
   });
 
   it("refuse an expired token, and still count the call on its account", async () => {
-    const clientId = uniqueClientId("auth");
+    const { client_id: clientId } = await createAccount("auth");
     await setSettings(clientId, { tokenTtlSeconds: 1 });
     const token = await sandboxToken(clientId);
     expect((await upstreamJson(IDS, { token, body: {} })).status).toBe(200);

@@ -8,7 +8,9 @@ import { buildApp } from "../../sandbox/app";
 import { DEMO } from "../../sandbox/demo-data";
 import type { SandboxEnv } from "../../sandbox/env";
 import {
+  accountCredentials,
   control,
+  createAccount,
   createCandidate,
   deleteCandidate,
   getCandidate,
@@ -16,7 +18,6 @@ import {
   sandboxToken,
   setFaults,
   setSettings,
-  uniqueClientId,
   updateCandidate,
   upstreamJson,
 } from "../helpers/sandbox";
@@ -37,7 +38,8 @@ describe("protection", () => {
   });
 
   it("answers with the right token", async () => {
-    expect((await control("/accounts/acme/stats")).status).toBe(200);
+    const { client_id: clientId } = await createAccount("ctl-token");
+    expect((await control(`/accounts/${clientId}/stats`)).status).toBe(200);
   });
 
   it.each([undefined, ""])("does not exist (404) when SANDBOX_CONTROL_TOKEN is %j", async (token) => {
@@ -60,7 +62,7 @@ describe("protection", () => {
 
 describe("candidates", () => {
   it("creates a candidate from shorthand fields (201) that the profiles call then serves", async () => {
-    const clientId = uniqueClientId("ctl-create");
+    const { client_id: clientId } = await createAccount("ctl-create");
     const res = await control(`/accounts/${clientId}/candidates`, {
       method: "POST",
       body: JSON.stringify({
@@ -119,7 +121,7 @@ describe("candidates", () => {
   });
 
   it("stores raw contactMethods verbatim and honours a fixed id", async () => {
-    const clientId = uniqueClientId("ctl-raw");
+    const { client_id: clientId } = await createAccount("ctl-raw");
     const contactMethods = [{ Use: null, Pager: { SubscriberNumber: "(555) 010-9999", Extension: "x1" } }];
     const id = await createCandidate(clientId, { id: "fixed-id-1", givenName: "Raw", contactMethods });
     expect(id).toBe("fixed-id-1");
@@ -129,7 +131,7 @@ describe("candidates", () => {
   });
 
   it("refuses a taken id or email (409) and unknown fields (422)", async () => {
-    const clientId = uniqueClientId("ctl-409");
+    const { client_id: clientId } = await createAccount("ctl-409");
     const post = (body: unknown) => control(`/accounts/${clientId}/candidates`, { method: "POST", body: JSON.stringify(body) });
     expect((await post({ id: DEMO.maya.record.id })).status).toBe(409);
     expect((await post({ emails: ["MAYA.ORTIZ@example.com"] })).status).toBe(409);
@@ -138,7 +140,7 @@ describe("candidates", () => {
   });
 
   it("changes a candidate with an `updated` event, leaving absent fields as they were", async () => {
-    const clientId = uniqueClientId("ctl-update");
+    const { client_id: clientId } = await createAccount("ctl-update");
     const changed = await updateCandidate(clientId, DEMO.maya.record.id, {
       phones: [{ kind: "Mobile", InternationalCountryCode: "1", AreaCityCode: "(415)", SubscriberNumber: "555-0199" }],
       smsConsent: "No",
@@ -161,7 +163,7 @@ describe("candidates", () => {
   });
 
   it("deletes a candidate once (then 404) and still shows it with deletedAt", async () => {
-    const clientId = uniqueClientId("ctl-delete");
+    const { client_id: clientId } = await createAccount("ctl-delete");
     const deleted = await deleteCandidate(clientId, DEMO.oliver.record.id);
     expect(deleted.deletedAt).not.toBeNull();
     expect((await getCandidate(clientId, DEMO.oliver.record.id)).deletedAt).toBe(deleted.deletedAt);
@@ -174,7 +176,7 @@ describe("candidates", () => {
 
 describe("settings and resets", () => {
   it("reads and changes settings", async () => {
-    const clientId = uniqueClientId("ctl-settings");
+    const { client_id: clientId } = await createAccount("ctl-settings");
     const read = await control(`/accounts/${clientId}/settings`);
     expect(((await read.json()) as any).result).toEqual({
       latencyMs: 0,
@@ -193,7 +195,7 @@ describe("settings and resets", () => {
   });
 
   it("resets one account: data reseeded, tokens, faults, settings and counters gone", async () => {
-    const clientId = uniqueClientId("ctl-reset");
+    const { client_id: clientId } = await createAccount("ctl-reset");
     const token = await sandboxToken(clientId);
     const extra = await createCandidate(clientId, { givenName: "Temp" });
     await setFaults(clientId, [{ op: "users", status: 500 }]);
@@ -210,8 +212,8 @@ describe("settings and resets", () => {
   });
 
   it("resets every account at once", async () => {
-    const a = uniqueClientId("ctl-all");
-    const b = uniqueClientId("ctl-all");
+    const { client_id: a } = await createAccount("ctl-all");
+    const { client_id: b } = await createAccount("ctl-all");
     const tokens = [await sandboxToken(a), await sandboxToken(b)];
     await createCandidate(b, { id: "to-be-wiped" });
     const listed = ((await (await control("/accounts")).json()) as any).result.accounts;
@@ -224,7 +226,7 @@ describe("settings and resets", () => {
 
 describe("storage", () => {
   it("keeps candidates, tokens, faults, settings and counters across a restart of every object", async () => {
-    const clientId = uniqueClientId("ctl-persist");
+    const { client_id: clientId } = await createAccount("ctl-persist");
     const token = await sandboxToken(clientId);
     const id = await createCandidate(clientId, { givenName: "Persisted" });
     await setFaults(clientId, [{ op: "users", status: 503, times: 1 }]);
@@ -234,7 +236,7 @@ describe("storage", () => {
     expect((await upstreamJson("/v1/users", { token })).status).toBe(200);
     expect((await getCandidate(clientId, id)).record.name?.given).toBe("Persisted");
     expect((await getStats(clientId)).calls).toMatchObject({ authorize: 1, users: 2 });
-    const res = await upstreamJson("/v1/authorization", { body: { client_id: clientId, secret_key: `sandbox-secret-${clientId}` } });
+    const res = await upstreamJson("/v1/authorization", { body: accountCredentials(clientId) });
     expect(res.json.result.expires_in).toBe(600);
   });
 });

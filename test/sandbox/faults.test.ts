@@ -5,12 +5,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import {
+  accountCredentials,
   clearFaults,
   control,
+  createAccount,
   getCandidate,
   getStats,
   resetStats,
-  sandboxCredentials,
   sandboxToken,
   setFaults,
   setLatency,
@@ -22,7 +23,7 @@ import {
 const MAYA = DEMO.maya.record.id;
 
 async function account(label: string) {
-  const clientId = uniqueClientId(label);
+  const { client_id: clientId } = await createAccount(label);
   return { clientId, token: await sandboxToken(clientId) };
 }
 
@@ -79,7 +80,7 @@ describe("status rules", () => {
     const res = await env.TALEMETRY_SANDBOX!.fetch("https://sandbox/v1/authorization", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(sandboxCredentials(clientId)),
+      body: JSON.stringify(accountCredentials(clientId)),
       redirect: "manual",
     });
     expect(res.status).toBe(307);
@@ -114,12 +115,12 @@ describe("status rules", () => {
   });
 
   it("can fail the authorization call, and a 401 can be injected on a valid token", async () => {
-    const clientId = uniqueClientId("fault-auth");
+    const { client_id: clientId } = await createAccount("fault-auth");
     await setFaults(clientId, [
       { op: "authorize", status: 500, times: 1 },
       { op: "users", status: 401, times: 1 },
     ]);
-    const failed = await upstreamJson("/v1/authorization", { body: { client_id: clientId, secret_key: `sandbox-secret-${clientId}` } });
+    const failed = await upstreamJson("/v1/authorization", { body: accountCredentials(clientId) });
     expect(failed.status).toBe(500);
     const token = await sandboxToken(clientId);
     const rejected = await upstreamJson("/v1/users", { token });
@@ -245,7 +246,7 @@ describe("call counters", () => {
   });
 
   it("count exactly the authorizations made, concurrent ones included", async () => {
-    const clientId = uniqueClientId("counters-auth");
+    const { client_id: clientId } = await createAccount("counters-auth");
     await Promise.all(Array.from({ length: 5 }, () => sandboxToken(clientId)));
     const stats = await getStats(clientId);
     expect(stats.calls.authorize).toBe(5);

@@ -4,13 +4,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import {
+  createAccount,
   createCandidate,
   deleteCandidate,
   getStats,
   sandboxToken,
   seedAccount,
   setSettings,
-  uniqueClientId,
   updateCandidate,
   upstreamJson,
 } from "../helpers/sandbox";
@@ -43,7 +43,7 @@ describe("without DateTimeRange", () => {
   let token: string;
   let clientId: string;
   beforeAll(async () => {
-    clientId = uniqueClientId("match");
+    ({ client_id: clientId } = await createAccount("match"));
     token = await sandboxToken(clientId);
   });
 
@@ -67,7 +67,7 @@ describe("without DateTimeRange", () => {
   });
 
   it("leaves deleted candidates out", async () => {
-    const own = uniqueClientId("match-del");
+    const { client_id: own } = await createAccount("match-del");
     const ownToken = await sandboxToken(own);
     await deleteCandidate(own, DEMO.maya.record.id);
     expect((await all(ownToken, { PageSize: 500 })).ids).not.toContain(DEMO.maya.record.id);
@@ -80,7 +80,7 @@ describe("with DateTimeRange", () => {
   const created: Record<string, string> = {};
 
   beforeAll(async () => {
-    clientId = uniqueClientId("match-range");
+    ({ client_id: clientId } = await createAccount("match-range"));
     await seedAccount(clientId, 0);
     token = await sandboxToken(clientId);
     // Three candidates at the same instant (ordered by GUID), one a second later, one far later.
@@ -145,7 +145,7 @@ describe("with DateTimeRange", () => {
   });
 
   it("applies ExcludeLifeCycles and ExcludeSources (null values are never excluded)", async () => {
-    const own = uniqueClientId("match-excl");
+    const { client_id: own } = await createAccount("match-excl");
     await seedAccount(own, 0);
     const ownToken = await sandboxToken(own);
     const at = "2026-05-01T00:00:00Z";
@@ -165,7 +165,7 @@ describe("with DateTimeRange", () => {
 
 describe("an account without track_candidate_last_changes", () => {
   it("refuses `updated` and `deleted` listings with a 403 and answers `created` and unranged listings", async () => {
-    const clientId = uniqueClientId("no-feed");
+    const { client_id: clientId } = await createAccount("no-feed");
     await seedAccount(clientId, 20);
     await setSettings(clientId, { trackCandidateLastChanges: false });
     const token = await sandboxToken(clientId);
@@ -184,7 +184,7 @@ describe("an account without track_candidate_last_changes", () => {
 
 describe("seeded events", () => {
   it("spread `created` over several past years, with updates and deletions", async () => {
-    const clientId = uniqueClientId("match-seed");
+    const { client_id: clientId } = await createAccount("match-seed");
     const token = await sandboxToken(clientId);
     for (const year of [2022, 2023, 2024]) {
       const { ids } = await all(token, { ...range("created", `${year}-01-01T00:00:00Z`, `${year}-12-31T23:59:59Z`), PageSize: 500 });
@@ -201,7 +201,7 @@ describe("seeded events", () => {
 describe("validation", () => {
   let token: string;
   beforeAll(async () => {
-    token = await sandboxToken(uniqueClientId("match-invalid"));
+    token = await sandboxToken((await createAccount("match-invalid")).client_id);
   });
 
   it.each([

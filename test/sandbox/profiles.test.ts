@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import fullFixture from "../fixtures/talemetry-profile-full.json";
 import notesFixture from "../fixtures/talemetry-profile-notes-tags-custom.json";
-import { deleteCandidate, sandboxToken, setSettings, uniqueClientId, upstreamJson } from "../helpers/sandbox";
+import { createAccount, deleteCandidate, sandboxToken, setSettings, upstreamJson } from "../helpers/sandbox";
 
 const PROFILES = "/soap/profiles/v1";
 const ALL = ["contact", "education", "experience", "ats_application_histories", "donotcontact_info", "tags", "notes", "custom_data"];
@@ -25,7 +25,7 @@ async function one(id: string, include?: string[]) {
 
 beforeAll(async () => {
   // A fixed client id: the default seed is deterministic, so the shape assertions below are too.
-  clientId = "profiles-shapes";
+  ({ client_id: clientId } = await createAccount("profiles-shapes", "profiles-shapes"));
   token = await sandboxToken(clientId);
 });
 
@@ -121,7 +121,7 @@ describe("ids", () => {
   });
 
   it("omits deleted candidates", async () => {
-    const own = uniqueClientId("profiles-del");
+    const { client_id: own } = await createAccount("profiles-del");
     const ownToken = await sandboxToken(own);
     await deleteCandidate(own, DEMO.robin.record.id);
     const res = await upstreamJson(PROFILES, { token: ownToken, body: { ids: [DEMO.robin.record.id, DEMO.maya.record.id] } });
@@ -149,7 +149,7 @@ describe("ids", () => {
   });
 
   it("answers `Candidates` as a bare object for one candidate when the account is set so", async () => {
-    const own = uniqueClientId("profiles-obj");
+    const { client_id: own } = await createAccount("profiles-obj");
     await setSettings(own, { singleCandidateAsObject: true });
     const ownToken = await sandboxToken(own);
     const single = await upstreamJson(PROFILES, { token: ownToken, body: { ids: [DEMO.maya.record.id] } });

@@ -6,13 +6,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import {
   control,
+  createAccount,
   createCandidate,
   deleteCandidate,
   getCandidate,
   getStats,
   sandboxToken,
   seedAccount,
-  uniqueClientId,
   updateCandidate,
   upstreamJson,
 } from "../helpers/sandbox";
@@ -45,7 +45,7 @@ async function profile(token: string, id: string, include: string[] = []) {
 
 describe("an account of 1,000,000 seeded candidates", () => {
   it("is seeded without storing them, and serves every call", async () => {
-    const clientId = uniqueClientId("million");
+    const { client_id: clientId } = await createAccount("million");
     expect(await seedAccount(clientId, 1_000_000)).toMatchObject({ count: 1_000_000 });
     const stats = await getStats(clientId);
     expect(stats.candidates.current + stats.candidates.deleted).toBe(1_000_000);
@@ -76,7 +76,7 @@ describe("a derived account of 200,000", () => {
   let token: string;
 
   beforeAll(async () => {
-    clientId = uniqueClientId("scale");
+    ({ client_id: clientId } = await createAccount("scale"));
     await seedAccount(clientId, COUNT);
     token = await sandboxToken(clientId);
   });
@@ -120,7 +120,7 @@ describe("overrides win over derived records", () => {
   let seeded: Array<{ id: string; createdAt: string }>;
 
   beforeAll(async () => {
-    clientId = uniqueClientId("override");
+    ({ client_id: clientId } = await createAccount("override"));
     await seedAccount(clientId, 100_000);
     token = await sandboxToken(clientId);
     const page = await upstreamJson(IDS, {

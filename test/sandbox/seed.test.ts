@@ -6,13 +6,13 @@ import { describe, expect, it } from "vitest";
 import { DEMO, DEMO_CANDIDATES } from "../../sandbox/demo-data";
 import type { PhoneParts } from "../../sandbox/records";
 import {
+  createAccount,
   createCandidate,
   getCandidate,
   getStats,
   resetAccount,
   sandboxToken,
   seedAccount,
-  uniqueClientId,
   upstreamJson,
 } from "../helpers/sandbox";
 
@@ -51,7 +51,7 @@ async function dump(clientId: string) {
 
 describe("determinism and isolation", () => {
   it("gives an account the same data on every seeding", async () => {
-    const clientId = uniqueClientId("determinism");
+    const { client_id: clientId } = await createAccount("determinism");
     const first = await dump(clientId);
     await seedAccount(clientId, 240);
     expect(await dump(clientId)).toEqual(first);
@@ -61,8 +61,8 @@ describe("determinism and isolation", () => {
   });
 
   it("gives two accounts different data (the demo candidates aside)", async () => {
-    const a = await dump(uniqueClientId("iso-a"));
-    const b = await dump(uniqueClientId("iso-b"));
+    const a = await dump((await createAccount("iso-a")).client_id);
+    const b = await dump((await createAccount("iso-b")).client_id);
     const demoIds = new Set(DEMO_CANDIDATES.map((d) => d.record.id));
     const generated = (ids: string[]) => ids.filter((id) => !demoIds.has(id));
     const shared = generated(a.ids).filter((id) => b.ids.includes(id));
@@ -71,7 +71,7 @@ describe("determinism and isolation", () => {
   });
 
   it("changes the data with another `seed`, and reproduces it with the same", async () => {
-    const clientId = uniqueClientId("seed-param");
+    const { client_id: clientId } = await createAccount("seed-param");
     await seedAccount(clientId, 30, { seed: "one" });
     const one = (await dump(clientId)).ids;
     await seedAccount(clientId, 30, { seed: "two" });
@@ -82,8 +82,8 @@ describe("determinism and isolation", () => {
   });
 
   it("keeps accounts apart: a token sees only its own account", async () => {
-    const a = uniqueClientId("iso-a");
-    const b = uniqueClientId("iso-b");
+    const { client_id: a } = await createAccount("iso-a");
+    const { client_id: b } = await createAccount("iso-b");
     const onlyInB = await createCandidate(b, { givenName: "Only", familyName: "InB", emails: ["only@b.example"] });
     const tokenA = await sandboxToken(a);
     const res = await upstreamJson("/soap/profiles/v1", { token: tokenA, body: { ids: [onlyInB] } });
@@ -103,7 +103,7 @@ describe("determinism and isolation", () => {
 
 describe("demo candidates", () => {
   it("exist with their documented ids and data in every account", async () => {
-    const clientId = uniqueClientId("demo");
+    const { client_id: clientId } = await createAccount("demo");
     for (const demo of DEMO_CANDIDATES) {
       const stored = await getCandidate(clientId, demo.record.id);
       expect(stored.record).toEqual(demo.record);
@@ -112,7 +112,7 @@ describe("demo candidates", () => {
   });
 
   it("are left out with demo: false, and a count smaller than their number takes the first ones", async () => {
-    const clientId = uniqueClientId("demo-off");
+    const { client_id: clientId } = await createAccount("demo-off");
     await seedAccount(clientId, 20, { demo: false });
     const token = await sandboxToken(clientId);
     const ids = await listAll(token);
@@ -151,7 +151,7 @@ function digitsOf(parts: PhoneParts): string {
 describe("messy phones", () => {
   it("cover many countries and the ways CRM data gets written", async () => {
     // A fixed client id: the seed is deterministic, so these assertions are too.
-    const clientId = "messy-phones";
+    const { client_id: clientId } = await createAccount("messy-phones", "messy-phones");
     const token = await sandboxToken(clientId);
     const candidates = await profiles(token, await listAll(token));
     const phones: Array<{ owner: string; parts: PhoneParts }> = [];
@@ -193,7 +193,7 @@ describe("messy phones", () => {
 
 describe("scale", () => {
   it("seeds 10,000 candidates in a few seconds and pages through them with indexes", async () => {
-    const clientId = uniqueClientId("scale");
+    const { client_id: clientId } = await createAccount("scale");
     let started = Date.now();
     expect(await seedAccount(clientId, 10_000)).toMatchObject({ count: 10_000 });
     const seedMs = Date.now() - started;

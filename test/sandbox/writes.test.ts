@@ -3,13 +3,13 @@
 // the users pages, and creating a candidate (409 naming the existing one, listed under `created`).
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO, SANDBOX_USERS } from "../../sandbox/demo-data";
-import { deleteCandidate, getCandidate, getStats, sandboxToken, uniqueClientId, upstreamJson } from "../helpers/sandbox";
+import { createAccount, deleteCandidate, getCandidate, getStats, sandboxToken, upstreamJson } from "../helpers/sandbox";
 
 let clientId: string;
 let token: string;
 
 beforeAll(async () => {
-  clientId = uniqueClientId("writes");
+  ({ client_id: clientId } = await createAccount("writes"));
   token = await sandboxToken(clientId);
 });
 
@@ -105,7 +105,7 @@ describe("PATCH /v1/people/{guid}/contact", () => {
   });
 
   it("frees a deleted candidate's emails", async () => {
-    const own = uniqueClientId("writes-free");
+    const { client_id: own } = await createAccount("writes-free");
     const ownToken = await sandboxToken(own);
     await deleteCandidate(own, DEMO.taylor.record.id);
     const res = await upstreamJson(`/v1/people/${DEMO.jordan.record.id}/contact`, {
@@ -120,7 +120,7 @@ describe("PATCH /v1/people/{guid}/contact", () => {
     const unknown = await patchContact("00000000-0000-1000-8000-000000000000", { emails: [] });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBe("not_found");
-    const own = uniqueClientId("writes-404");
+    const { client_id: own } = await createAccount("writes-404");
     const ownToken = await sandboxToken(own);
     await deleteCandidate(own, DEMO.robin.record.id);
     const deleted = await upstreamJson(`/v1/people/${DEMO.robin.record.id}/contact`, { method: "PATCH", token: ownToken, body: {} });
@@ -226,7 +226,7 @@ describe("POST /v1/people", () => {
   const createPerson = (body: unknown, as = token) => upstreamJson("/v1/people", { token: as, body });
 
   it("creates a candidate (201) with a new GUID, served by the profiles call and listed under `created`", async () => {
-    const own = uniqueClientId("writes-create");
+    const { client_id: own } = await createAccount("writes-create");
     const ownToken = await sandboxToken(own);
     const before = Date.now();
     const res = await createPerson(
@@ -287,7 +287,7 @@ describe("POST /v1/people", () => {
   });
 
   it("refuses an email that belongs to a candidate with 409 naming it in existing_id, and creates nothing", async () => {
-    const own = uniqueClientId("writes-create-409");
+    const { client_id: own } = await createAccount("writes-create-409");
     const ownToken = await sandboxToken(own);
     const before = (await getStats(own)).candidates;
     const res = await createPerson(
@@ -313,7 +313,7 @@ describe("POST /v1/people", () => {
     ["a national number", { GivenName: "Jane", phones: [{ use: "mobile", number: "4155550142" }] }],
     ["a malformed email", { GivenName: "Jane", emails: ["not-an-email"] }],
   ])("refuses %s with 422 invalid and creates nothing", async (_label, body) => {
-    const own = uniqueClientId("writes-create-422");
+    const { client_id: own } = await createAccount("writes-create-422");
     const ownToken = await sandboxToken(own);
     const before = (await getStats(own)).candidates;
     const res = await createPerson(body, ownToken);

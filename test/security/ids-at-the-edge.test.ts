@@ -7,7 +7,7 @@
 // read by POSTed id, users listed to resolve the author) or was answered by the adapter's late refusal.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
-import { getStats, resetStats, seedAccount, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, getStats, resetStats, seedAccount } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 import { drainBackfill, envelope, talkdesk } from "../talkdesk/helpers";
 import { activityBody, expectProblem, v1 } from "../v1/helpers";
@@ -20,7 +20,7 @@ let tenant: TestTenant;
 let clientId: string;
 
 beforeAll(async () => {
-  clientId = uniqueClientId("ids");
+  ({ client_id: clientId } = await createAccount("ids"));
   await seedAccount(clientId, 4);
   // No scheduled sync during the test: every call counted at the simulator is one a request made.
   tenant = await createTenant({

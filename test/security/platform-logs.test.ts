@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { drainBackfill } from "../helpers/directory";
-import { seedAccount, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, seedAccount } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 import { v1 } from "../v1/helpers";
 
@@ -64,7 +64,7 @@ describe("wrangler.toml: what Cloudflare keeps of a request", () => {
 describe("the Worker's own logs", () => {
   let tenant: TestTenant;
   beforeAll(async () => {
-    const clientId = uniqueClientId("pii-logs");
+    const { client_id: clientId } = await createAccount("pii-logs");
     await seedAccount(clientId, 6);
     tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
     await drainBackfill(tenant.id);

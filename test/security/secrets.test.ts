@@ -13,7 +13,7 @@ import type { Env } from "../../src/config/env";
 import { readCachedToken } from "../../src/directory/token-flight";
 import { timingSafeEqualStrings } from "../../src/platform/crypto";
 import { dumpKv } from "../helpers/kv";
-import { clearFaults, revokeTokens, seedAccount, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { accountCredentials, clearFaults, createAccount, revokeTokens, seedAccount, setFaults } from "../helpers/sandbox";
 import { adminFetch, BRIDGE, createTenant, issueToken, type TestTenant } from "../helpers/tenants";
 import { drainBackfill, envelope, talkdesk } from "../talkdesk/helpers";
 import { v1 } from "../v1/helpers";
@@ -129,10 +129,10 @@ interface Life {
 let life: Life;
 
 /**
- * Whether the secret's last characters are its own random part. The simulator's secret keys end with the
- * Talemetry client id (`sandbox-secret-<client id>`), which is no secret and is stored in the clear.
+ * Whether the secret's last characters are its own random part: every secret in play is random (the
+ * simulator issues a random secret key per account) but the refused literal, which never goes anywhere.
  */
-const hasRandomTail = (name: string) => !/talemetry secret/.test(name);
+const hasRandomTail = (name: string) => name !== "refused talemetry secret";
 
 /** The current Talemetry token of a tenant, from its encrypted KV copy. */
 async function talemetryToken(tenantId: string, version: number): Promise<string | null> {
@@ -159,9 +159,9 @@ async function liveTenantLife(): Promise<Life> {
   const level = vars.LOG_LEVEL;
   vars.LOG_LEVEL = "debug";
   try {
-    const clientId = uniqueClientId("secrets");
+    const { client_id: clientId } = await createAccount("secrets");
     await seedAccount(clientId, 12);
-    secrets.set("talemetry secret 1", `sandbox-secret-${clientId}`);
+    secrets.set("talemetry secret 1", accountCredentials(clientId).secret_key);
     // --- admin
     const tenant = await createTenant({
       talemetryClientId: clientId,
@@ -181,9 +181,9 @@ async function liveTenantLife(): Promise<Life> {
     await adminFetch(`/admin/tenants/${tenant.id}/sync`, { method: "POST", body: { full: false } });
     await adminFetch("/admin/tenants", {
       method: "POST",
-      body: { name: "bad", region: "GB", talemetry: { client_id: "x", secret_key: "sandbox-secret-never-stored-0001" }, extra: 1 },
+      body: { name: "bad", region: "GB", talemetry: { client_id: "x", secret_key: "talemetry-secret-never-stored-0001" }, extra: 1 },
     });
-    secrets.set("refused talemetry secret", "sandbox-secret-never-stored-0001");
+    secrets.set("refused talemetry secret", "talemetry-secret-never-stored-0001");
     await exports.default.fetch(`${BRIDGE}/admin/tenants`, { method: "POST", headers: { authorization: `Bearer ${env.ADMIN_TOKEN}x` } });
     // --- oauth
     const token = await issueToken(tenant);
@@ -283,13 +283,10 @@ async function liveTenantLife(): Promise<Life> {
     secrets.set("client secret 2", rotated.client_secret);
     await v1(rotated.api_key, "/capabilities");
     await v1(tenant.api_key, "/capabilities");
-    const clientId2 = uniqueClientId("secrets2");
-    await seedAccount(clientId2, 3);
-    await adminFetch(`/admin/tenants/${tenant.id}`, {
-      method: "PATCH",
-      body: { talemetry: { client_id: clientId2, secret_key: `sandbox-secret-${clientId2}` } },
-    });
-    secrets.set("talemetry secret 2", `sandbox-secret-${clientId2}`);
+    const second = await createAccount("secrets2");
+    await seedAccount(second.client_id, 3);
+    await adminFetch(`/admin/tenants/${tenant.id}`, { method: "PATCH", body: { talemetry: second } });
+    secrets.set("talemetry secret 2", second.secret_key);
     await v1(rotated.api_key, `/candidates/${maya}`);
     secrets.set("talemetry token 3", (await talemetryToken(tenant.id, 2))!);
     // --- deletion of another tenant

@@ -16,7 +16,7 @@ import { parsePhoneQuery } from "../../src/phone/match";
 import { sha256Hex } from "../../src/platform/crypto";
 import { apiKeyKey, oauthClientKey, tenantKey, tenantPrefix, usersKey } from "../../src/tenants/keys";
 import { directoryOf, drainBackfill } from "../helpers/directory";
-import { getStats, resetStats, seedAccount, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, getStats, resetStats, seedAccount } from "../helpers/sandbox";
 import { adminFetch, createTenant, type TestTenant } from "../helpers/tenants";
 import { envelope, talkdesk } from "../talkdesk/helpers";
 import { activityBody, expectProblem, v1 } from "../v1/helpers";
@@ -56,7 +56,7 @@ async function upstreamCalls(): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
-  clientId = uniqueClientId("deleted");
+  ({ client_id: clientId } = await createAccount("deleted"));
   await seedAccount(clientId, 6);
   tenant = await createTenant({
     talemetryClientId: clientId,

@@ -9,7 +9,7 @@ import { buildApp } from "../../src/app";
 import type { IndexChange } from "../../src/directory/index-store";
 import { getSearchGeneration, phoneCacheQuery, SearchCache } from "../../src/directory/search-cache";
 import { parsePhoneQuery } from "../../src/phone/match";
-import { createCandidate, getCandidate, getStats, resetStats, seedAccount, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, createCandidate, getCandidate, getStats, resetStats, seedAccount } from "../helpers/sandbox";
 import { adminFetch, BRIDGE, createTenant, issueToken, type TestTenant } from "../helpers/tenants";
 import { contactSyncRun, drainBackfill, envelope, talkdesk } from "../talkdesk/helpers";
 import { v1 } from "../v1/helpers";
@@ -25,7 +25,7 @@ interface Side {
 }
 
 async function side(label: "a" | "b", phone: string): Promise<Side> {
-  const clientId = uniqueClientId(`iso-${label}`);
+  const { client_id: clientId } = await createAccount(`iso-${label}`);
   // No demo candidates: their ids are the same in every seeded account.
   await seedAccount(clientId, 8, { demo: false, seed: `isolation-${label}` });
   const email = `only.in.${label}.${crypto.randomUUID().slice(0, 6)}@example.com`;

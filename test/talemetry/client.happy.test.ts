@@ -24,7 +24,7 @@ describe("authorize (§1)", () => {
     expect(fake.requests[0]).toMatchObject({
       method: "POST",
       authorization: null,
-      body: { client_id: "acme", secret_key: "sandbox-secret-acme" },
+      body: { client_id: "acme", secret_key: "fake-talemetry-secret-acme" },
     });
   });
 

@@ -9,14 +9,14 @@ import { DEMO } from "../../sandbox/demo-data";
 import { talemetryHosts } from "../../src/config/settings";
 import { asUpstreamError, toAppError, UpstreamError } from "../../src/platform/errors";
 import { CandidateExistsError, createDeadline, createTalemetryClient, existingCandidateId, type NewCandidate } from "../../src/talemetry";
-import { getStats, resetStats, revokeTokens, sandboxCredentials, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { accountCredentials, createAccount, getStats, resetStats, revokeTokens, setFaults } from "../helpers/sandbox";
 import { testTokens } from "./setup";
 
 let clientId: string;
 
 function client(deadlineMs = 10_000) {
   const hosts = talemetryHosts(env);
-  const tokens = testTokens(hosts, { clientId, secretKey: sandboxCredentials(clientId).secret_key });
+  const tokens = testTokens(hosts, { clientId, secretKey: accountCredentials(clientId).secret_key });
   return createTalemetryClient({
     hosts,
     tokens: tokens.source,
@@ -38,7 +38,7 @@ const current = async () => (await getStats(clientId)).candidates.current;
 const creates = async () => (await getStats(clientId)).calls.candidate_create;
 
 beforeEach(async () => {
-  clientId = uniqueClientId("create");
+  ({ client_id: clientId } = await createAccount("create"));
   await client().listUsers(1, 1); // account seeded, token issued
   await resetStats(clientId);
 });
@@ -154,7 +154,7 @@ describe("createCandidate is a write: never blindly repeated", () => {
     await setFaults(clientId, [{ op: "candidate_create", hang: true, times: 1 }]);
     const talemetry = createTalemetryClient({
       hosts: talemetryHosts(env),
-      tokens: testTokens(talemetryHosts(env), { clientId, secretKey: sandboxCredentials(clientId).secret_key }).source,
+      tokens: testTokens(talemetryHosts(env), { clientId, secretKey: accountCredentials(clientId).secret_key }).source,
       retry: { attemptTimeoutMs: 300, baseDelayMs: 20, maxDelayMs: 100 },
     });
     await expect(talemetry.createCandidate(jane())).rejects.toMatchObject({ kind: "unavailable" });

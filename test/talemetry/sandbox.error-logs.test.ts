@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { bodyShape } from "../../src/talemetry/call";
 import { drainBackfill } from "../helpers/directory";
-import { type FaultRule, seedAccount, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, type FaultRule, seedAccount, setFaults } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 import { expectProblem, v1 } from "../v1/helpers";
 
@@ -80,7 +80,7 @@ let tenant: TestTenant;
 let clientId: string;
 
 beforeAll(async () => {
-  clientId = uniqueClientId("pii-logs");
+  ({ client_id: clientId } = await createAccount("pii-logs"));
   await seedAccount(clientId, 12);
   tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
   await drainBackfill(tenant.id); // no sync runs during the requests below

@@ -7,12 +7,12 @@ import { DEMO } from "../../sandbox/demo-data";
 import { talemetryHosts } from "../../src/config/settings";
 import { UpstreamError } from "../../src/platform/errors";
 import { createDeadline, createTalemetryClient } from "../../src/talemetry";
-import { getStats, resetStats, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { accountCredentials, createAccount, getStats, resetStats, setFaults } from "../helpers/sandbox";
 import { testTokens } from "./setup";
 
 let clientId: string;
 
-function client(deadlineMs = 10_000, secretKey = `sandbox-secret-${clientId}`) {
+function client(deadlineMs = 10_000, secretKey = accountCredentials(clientId).secret_key) {
   const hosts = talemetryHosts(env);
   const tokens = testTokens(hosts, { clientId, secretKey });
   return createTalemetryClient({
@@ -27,7 +27,7 @@ function client(deadlineMs = 10_000, secretKey = `sandbox-secret-${clientId}`) {
 const maya = DEMO.maya.record.id;
 
 beforeEach(async () => {
-  clientId = uniqueClientId("faults");
+  ({ client_id: clientId } = await createAccount("faults"));
   await client().fetchProfiles([maya]); // account seeded, token issued
   await resetStats(clientId);
 });

@@ -9,7 +9,7 @@ import { DEMO } from "../../sandbox/demo-data";
 import { talemetryHosts } from "../../src/config/settings";
 import { toAppError, UpstreamError } from "../../src/platform/errors";
 import { createTalemetryClient, type TalemetryClient } from "../../src/talemetry";
-import { getStats, resetStats, sandboxCredentials, uniqueClientId } from "../helpers/sandbox";
+import { accountCredentials, createAccount, getStats, resetStats } from "../helpers/sandbox";
 import { testTokens } from "./setup";
 
 let clientId: string;
@@ -24,9 +24,9 @@ async function totalCalls(): Promise<number> {
 }
 
 beforeEach(async () => {
-  clientId = uniqueClientId("paths");
+  ({ client_id: clientId } = await createAccount("paths"));
   const hosts = talemetryHosts(env);
-  tokens = testTokens(hosts, { clientId, secretKey: sandboxCredentials(clientId).secret_key });
+  tokens = testTokens(hosts, { clientId, secretKey: accountCredentials(clientId).secret_key });
   talemetry = createTalemetryClient({ hosts, tokens: tokens.source, retry: { baseDelayMs: 20, maxDelayMs: 100 } });
   await getStats(clientId); // account seeded
   await resetStats(clientId);

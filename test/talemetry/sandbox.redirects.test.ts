@@ -10,7 +10,7 @@ import { talemetryHosts } from "../../src/config/settings";
 import { toAppError, UpstreamError } from "../../src/platform/errors";
 import { authorize, createTalemetryClient, type TalemetryHosts } from "../../src/talemetry";
 import { drainBackfill } from "../helpers/directory";
-import { getStats, resetStats, revokeTokens, sandboxCredentials, seedAccount, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { accountCredentials, createAccount, getStats, resetStats, revokeTokens, seedAccount, setFaults } from "../helpers/sandbox";
 import { createTenant } from "../helpers/tenants";
 import { expectProblem, v1 } from "../v1/helpers";
 import { testTokens } from "./setup";
@@ -22,8 +22,8 @@ let clientId: string;
 let secretKey: string;
 
 beforeEach(async () => {
-  clientId = uniqueClientId("redirect");
-  secretKey = sandboxCredentials(clientId).secret_key;
+  ({ client_id: clientId } = await createAccount("redirect"));
+  secretKey = accountCredentials(clientId).secret_key;
   await getStats(clientId); // account seeded
   await resetStats(clientId);
 });

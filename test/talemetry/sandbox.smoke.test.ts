@@ -7,19 +7,19 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { talemetryHosts } from "../../src/config/settings";
 import { createTalemetryClient, PERSON_INCLUDE, type TalemetryClient } from "../../src/talemetry/client";
-import { getCandidate, revokeTokens, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { accountCredentials, createAccount, getCandidate, revokeTokens, setFaults } from "../helpers/sandbox";
 import { testTokens } from "./setup";
 
 let clientId: string;
 
 function client(): TalemetryClient {
   const hosts = talemetryHosts(env);
-  const tokens = testTokens(hosts, { clientId, secretKey: `sandbox-secret-${clientId}` });
+  const tokens = testTokens(hosts, { clientId, secretKey: accountCredentials(clientId).secret_key });
   return createTalemetryClient({ hosts, tokens: tokens.source, defaultRegion: "US", retry: { baseDelayMs: 20, maxDelayMs: 100 } });
 }
 
-beforeAll(() => {
-  clientId = uniqueClientId("adapter");
+beforeAll(async () => {
+  ({ client_id: clientId } = await createAccount("adapter"));
 });
 
 describe("adapter against the simulator", () => {

@@ -4,9 +4,9 @@ import { authorize, type Credentials, createTalemetryClient } from "../../src/ta
 import type { RetryPolicy } from "../../src/talemetry/retry";
 import type { TokenSource } from "../../src/talemetry/token";
 import { createDeadline, type TalemetryHosts } from "../../src/talemetry/transport";
-import { createFakeTalemetry, type FakeTalemetryOptions } from "../helpers/fake-talemetry";
+import { createFakeTalemetry, FAKE_CREDENTIALS, type FakeTalemetryOptions } from "../helpers/fake-talemetry";
 
-export const CREDENTIALS: Credentials = { clientId: "acme", secretKey: "sandbox-secret-acme" };
+export const CREDENTIALS: Credentials = { clientId: FAKE_CREDENTIALS.client_id, secretKey: FAKE_CREDENTIALS.secret_key };
 
 /** A TokenSource like the Durable Object's, minus single-flight: holds one token, replaces it on refresh. */
 export function testTokens(hosts: TalemetryHosts, credentials: Credentials = CREDENTIALS) {

@@ -3,7 +3,7 @@
 // own sample (offset 5), and an upstream outage. TALKDESK_PAGE_SIZE is 4 in tests (vitest.config.ts).
 import { describe, expect, it } from "vitest";
 import { SANDBOX_USERS } from "../../sandbox/demo-data";
-import { clearFaults, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { clearFaults, createAccount, setFaults } from "../helpers/sandbox";
 import { createTenant } from "../helpers/tenants";
 import { envelope, TALKDESK_SAMPLES, talkdesk } from "./helpers";
 
@@ -65,7 +65,7 @@ describe("POST /talkdesk/agents", () => {
   });
 
   it("answers 503 with Retry-After when Talemetry's users call keeps failing", async () => {
-    const clientId = uniqueClientId("agents-outage");
+    const { client_id: clientId } = await createAccount("agents-outage");
     const tenant = await createTenant({ talemetryClientId: clientId });
     await setFaults(clientId, [{ op: "users", status: 503 }]);
     const res = await talkdesk("/agents", envelope(tenant.api_key));

@@ -2,7 +2,7 @@
 // shape with our api_key, 200 {} for a good key, 401 for an unknown key or rejected Talemetry
 // credentials, 503 + Retry-After for an outage, and never more than one Talemetry authorization.
 import { describe, expect, it } from "vitest";
-import { clearFaults, getStats, resetStats, sandboxCredentials, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { accountCredentials, clearFaults, createAccount, getStats, resetStats, setFaults } from "../helpers/sandbox";
 import { adminFetch, createTenant } from "../helpers/tenants";
 import { syncedTenant, talkdesk } from "./helpers";
 
@@ -45,9 +45,9 @@ describe("POST /talkdesk/auth", () => {
 
   it("answers 503 with Retry-After when Talemetry cannot be reached: an outage is not a wrong key", async () => {
     const tenant = await createTenant();
-    const clientId = uniqueClientId("auth-outage");
+    const { client_id: clientId } = await createAccount("auth-outage");
     await setFaults(clientId, [{ op: "authorize", status: 503 }]);
-    await setTalemetryCredentials(tenant.id, sandboxCredentials(clientId));
+    await setTalemetryCredentials(tenant.id, accountCredentials(clientId));
     const res = await talkdesk("/auth", { auth: { api_key: tenant.api_key } });
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ message: expect.any(String) });
@@ -63,7 +63,7 @@ describe("POST /talkdesk/auth", () => {
     expect((await getStats(clientId)).calls.authorize).toBe(0);
 
     // New credentials (the cached token is of the old ones): one authorization for three validations.
-    await setTalemetryCredentials(tenant.id, sandboxCredentials(clientId));
+    await setTalemetryCredentials(tenant.id, accountCredentials(clientId));
     await resetStats(clientId);
     const answers = await Promise.all([1, 2, 3].map(() => talkdesk("/auth", { auth: { api_key: tenant.api_key } })));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);

@@ -4,7 +4,7 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { directoryOf, drainBackfill } from "../helpers/directory";
-import { seedAccount, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, seedAccount } from "../helpers/sandbox";
 import { BRIDGE, createTenant, type TestTenant } from "../helpers/tenants";
 
 /** A parsed answer: status, headers and JSON body (null when the body is not JSON). */
@@ -47,7 +47,7 @@ export async function syncedTenant(
   count: number,
   opts: { region?: string; settings?: Record<string, unknown>; label?: string } = {},
 ): Promise<SyncedTenant> {
-  const clientId = uniqueClientId(opts.label ?? "td");
+  const { client_id: clientId } = await createAccount(opts.label ?? "td");
   await seedAccount(clientId, count);
   const tenant = await createTenant({ talemetryClientId: clientId, region: opts.region ?? "US", settings: opts.settings });
   await drainBackfill(tenant.id);

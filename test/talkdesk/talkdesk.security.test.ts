@@ -3,7 +3,7 @@
 // non-JSON bodies are 400 {message} naming the field, the body limit is 413, answers are JSON and never
 // echo the key — and one tenant's key never reaches another tenant's candidates or notes.
 import { describe, expect, it } from "vitest";
-import { createCandidate, getCandidate, seedAccount, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, createCandidate, getCandidate, seedAccount } from "../helpers/sandbox";
 import { adminFetch, createTenant } from "../helpers/tenants";
 import { contactSyncRun, drainBackfill, envelope, syncedTenant, talkdesk, talkdeskFetch } from "./helpers";
 
@@ -99,7 +99,7 @@ describe("tenant isolation", () => {
   it("never shows or changes another tenant's candidates or notes", async () => {
     const a = await syncedTenant(9, { label: "iso-a" });
     // B's account has no demo candidates: its ids, emails and phones are its own.
-    const bClient = uniqueClientId("iso-b");
+    const { client_id: bClient } = await createAccount("iso-b");
     await seedAccount(bClient, 6, { demo: false, seed: "isolation" });
     const bSecret = await createCandidate(bClient, { givenName: "Only", familyName: "InB", emails: ["only.in.b@example.com"] });
     const b = await createTenant({ talemetryClientId: bClient, region: "US" });

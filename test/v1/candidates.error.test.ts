@@ -4,7 +4,7 @@
 // 501 (contacts, companies), 502 (the tenant's Talemetry credentials rejected), 503 (Talemetry down or
 // throttling, with Retry-After).
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { clearFaults, getCandidate, getStats, setFaults, uniqueClientId } from "../helpers/sandbox";
+import { clearFaults, createAccount, getCandidate, getStats, setFaults } from "../helpers/sandbox";
 import { adminFetch, type TestTenant } from "../helpers/tenants";
 import { DEMO, expectProblem, tenantWithDefaults, v1 } from "./helpers";
 
@@ -155,7 +155,7 @@ describe("501", () => {
 
 describe("502: the tenant's stored Talemetry credentials are rejected", () => {
   it("says so without blaming the caller's key", async () => {
-    const clientId = uniqueClientId("wrong-secret");
+    const { client_id: clientId } = await createAccount("wrong-secret");
     const created = await adminFetch("/admin/tenants", {
       method: "POST",
       body: { name: "Wrong secret", region: "GB", talemetry: { client_id: clientId, secret_key: "not-the-sandbox-secret" } },

@@ -4,7 +4,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { directoryOf, drainBackfill } from "../helpers/directory";
-import { createCandidate, deleteCandidate, seedAccount, uniqueClientId, updateCandidate } from "../helpers/sandbox";
+import { createAccount, createCandidate, deleteCandidate, seedAccount, updateCandidate } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 import { expectProblem, v1 } from "./helpers";
 
@@ -21,7 +21,7 @@ interface Page {
 }
 
 async function seededTenant(count: number, settings?: Record<string, unknown>): Promise<{ tenant: TestTenant; clientId: string }> {
-  const clientId = uniqueClientId("feed");
+  const { client_id: clientId } = await createAccount("feed");
   await seedAccount(clientId, count, { demo: false });
   const tenant = await createTenant({ talemetryClientId: clientId, region: "US", settings });
   await drainBackfill(tenant.id);

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { getSearchGeneration } from "../../src/directory/search-cache";
 import { directoryOf, drainBackfill } from "../helpers/directory";
-import { createCandidate, uniqueClientId, updateCandidate } from "../helpers/sandbox";
+import { createAccount, createCandidate, updateCandidate } from "../helpers/sandbox";
 import { adminFetch, createTenant, type TestTenant } from "../helpers/tenants";
 
 type SearchBody = {
@@ -33,7 +33,7 @@ describe("search answers never outlive the facts they show", () => {
   let clientId: string;
 
   beforeAll(async () => {
-    clientId = uniqueClientId("fresh");
+    ({ client_id: clientId } = await createAccount("fresh"));
     tenant = await createTenant({ talemetryClientId: clientId, region: "US" });
     await drainBackfill(tenant.id);
   });
@@ -99,7 +99,7 @@ describe("search answers never outlive the facts they show", () => {
 
 describe("has_more", () => {
   it("is true when a search is cut at 50 results, false otherwise", async () => {
-    const clientId = uniqueClientId("many");
+    const { client_id: clientId } = await createAccount("many");
     const shared = { kind: "Mobile", InternationalCountryCode: "1", AreaCityCode: "646", SubscriberNumber: "5550199" } as const;
     await Promise.all(
       Array.from({ length: 51 }, (_, i) =>

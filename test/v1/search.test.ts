@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
 import { getTenant } from "../../src/tenants/store";
 import { drainBackfill } from "../helpers/directory";
-import { createCandidate, getStats, resetStats, uniqueClientId } from "../helpers/sandbox";
+import { createAccount, createCandidate, getStats, resetStats } from "../helpers/sandbox";
 import { servicesFor } from "../helpers/services";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 
@@ -34,7 +34,7 @@ let britId: string;
 let idnId: string;
 
 beforeAll(async () => {
-  usClient = uniqueClientId("search-us");
+  ({ client_id: usClient } = await createAccount("search-us"));
   // A UK number stored with its country code, in the US tenant's CRM: a national match for a US caller ID.
   britId = await createCandidate(usClient, {
     givenName: "Brit",
@@ -47,7 +47,7 @@ beforeAll(async () => {
     region: "US",
     settings: { candidate_url_template: "https://crm.example/people/{id}" },
   });
-  gb = await createTenant({ talemetryClientId: uniqueClientId("search-gb"), region: "GB" });
+  gb = await createTenant({ talemetryClientId: (await createAccount("search-gb")).client_id, region: "GB" });
   await ready(us);
   await ready(gb);
 });
@@ -250,9 +250,9 @@ describe("cache, write-through and isolation", () => {
   });
 
   it("one tenant never sees another's rows or cache entries", async () => {
-    const clientA = uniqueClientId("iso-a");
+    const { client_id: clientA } = await createAccount("iso-a");
     const a = await createTenant({ talemetryClientId: clientA, region: "US" });
-    const b = await createTenant({ talemetryClientId: uniqueClientId("iso-b"), region: "US" });
+    const b = await createTenant({ talemetryClientId: (await createAccount("iso-b")).client_id, region: "US" });
     await createCandidate(clientA, {
       givenName: "Only",
       familyName: "InA",
