@@ -49,7 +49,9 @@ export interface PlacedPhone {
 }
 
 function isEmpty(cm: ContactMethodRecord): boolean {
-  return !PHONE_SLOTS.some((s) => cm[s]) && cm.InternetEmailAddress === undefined && !cm.PostalAddress;
+  return (
+    !PHONE_SLOTS.some((s) => cm[s]) && cm.InternetEmailAddress === undefined && cm.InternetWebAddress === undefined && !cm.PostalAddress
+  );
 }
 
 /** Returns new ContactMethods with the given lists replacing the old ones (absent list = unchanged). */

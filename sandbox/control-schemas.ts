@@ -41,6 +41,7 @@ const contactMethod = z
     Fax: phoneParts.optional(),
     Pager: phoneParts.optional(),
     InternetEmailAddress: text(254).optional(),
+    InternetWebAddress: text(2048).optional(),
     PostalAddress: postalAddress.optional(),
   })
   .strict();

@@ -35,6 +35,8 @@ export interface ContactMethodRecord {
   Fax?: PhoneParts;
   Pager?: PhoneParts;
   InternetEmailAddress?: string;
+  /** HR-XML's web address (a profile or portfolio link). */
+  InternetWebAddress?: string;
   PostalAddress?: PostalAddress;
 }
 

@@ -53,6 +53,7 @@ function contactMethod(cm: ContactMethodRecord): JsonObject {
     if (parts) out[slot] = ordered(parts, PHONE_KEYS);
   }
   if (cm.InternetEmailAddress !== undefined) out.InternetEmailAddress = cm.InternetEmailAddress;
+  if (cm.InternetWebAddress !== undefined) out.InternetWebAddress = cm.InternetWebAddress;
   if (cm.PostalAddress) out.PostalAddress = ordered(cm.PostalAddress, ADDRESS_KEYS);
   return out;
 }

@@ -618,7 +618,10 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
   }
 }
 
-/** What Talkdesk contacts need beyond the person record. */
-function extrasOf(details: CandidateDetails): { address: string | null } {
-  return { address: details.address };
+/**
+ * What Talkdesk contacts need beyond the person record. `websites` only when there are some, so rows of
+ * candidates without any keep the extras (and the change sequence) they had before websites were read.
+ */
+function extrasOf(details: CandidateDetails): { address: string | null; websites?: string[] } {
+  return details.websites.length > 0 ? { address: details.address, websites: details.websites } : { address: details.address };
 }

@@ -60,6 +60,8 @@ export interface CandidateApplication {
 export interface CandidateDetails extends CandidateContact {
   /** One-line postal address when known ("Municipality, Region PostalCode, CountryCode"). */
   address: string | null;
+  /** Web addresses (HR-XML `ContactMethod.InternetWebAddress`), as stored, de-duplicated. */
+  websites: string[];
   lifecycle: string | null;
   tags: string[];
   notes: CandidateNote[];

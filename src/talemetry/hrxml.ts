@@ -98,6 +98,8 @@ const contactMethod = element({
   Fax: many(phoneParts),
   Pager: many(phoneParts),
   InternetEmailAddress: many(text),
+  // HR-XML's place for a web address (a profile, a portfolio); Talemetry's samples carry none.
+  InternetWebAddress: many(text),
   PostalAddress: postalAddress,
 });
 

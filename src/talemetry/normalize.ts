@@ -38,6 +38,7 @@ export function normalizeCandidate(candidate: HrxmlCandidate, options: Normalize
     company: employment.company,
     title: employment.title,
     address: addressOf(methods),
+    websites: websitesOf(methods),
     do_not_contact: yesNo(userArea.DoNotContact.Value) === "yes",
     consent: { sms: yesNo(userArea.sms_consent.Value), email: yesNo(userArea.email_consent.Value) },
     lifecycle: userArea.Lifecycle.State,
@@ -72,6 +73,12 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
     seen.add(k);
     return true;
   });
+}
+
+/** Web addresses as stored (trimmed by the schema), de-duplicated case-insensitively; blanks dropped. */
+function websitesOf(methods: HrxmlContactMethod[]): string[] {
+  const sites = methods.flatMap((method) => method.InternetWebAddress.filter(isText)).filter((site) => site.length > 0);
+  return uniqueBy(sites, (site) => site.toLowerCase());
 }
 
 /** Trimmed by the schema; display keeps the stored case, identity is case-insensitive (mailboxes are, in practice). */

@@ -99,7 +99,7 @@ export function planContactPage(meta: { synchronization_checkpoint?: string; off
 export interface ContactRow {
   seq: number;
   person: Person;
-  extras: { address?: string | null } | null;
+  extras: { address?: string | null; websites?: readonly string[] } | null;
 }
 
 /** The contact retriever's response body (§2). */
@@ -138,7 +138,7 @@ export function buildContactPage(
   const sent = rows.slice(0, size);
   const body: TalkdeskContactPage = {
     synchronization_checkpoint: encodeCheckpoint(highWater),
-    contacts: sent.map((r) => toTalkdeskContact(r.person, { address: r.extras?.address ?? null })),
+    contacts: sent.map((r) => toTalkdeskContact(r.person, { address: r.extras?.address ?? null, websites: r.extras?.websites ?? [] })),
   };
   if (rows.length > size) {
     return { restart: false, body: { next_offset: encodeContactOffset({ highWater, lastSeq: sent[sent.length - 1]!.seq }), ...body } };

@@ -34,6 +34,8 @@ export interface TalkdeskContact {
   phones?: string[];
   company?: string;
   address?: string;
+  /** The candidate's web addresses (HR-XML `InternetWebAddress`), when Talemetry holds any. */
+  websites?: string[];
   url?: string;
 }
 
@@ -46,6 +48,44 @@ export interface TalkdeskInteraction {
   date: string;
   url?: string;
   type: TalkdeskInteractionType;
+  /** Applications only, when the disposition fits one of Talkdesk's statuses (`applicationStatus`). */
+  status?: TalkdeskInteractionStatus;
+}
+
+/** Talkdesk's interaction statuses (§3). */
+export const TALKDESK_INTERACTION_STATUSES = ["new", "open", "pending", "solved", "closed"] as const;
+export type TalkdeskInteractionStatus = (typeof TALKDESK_INTERACTION_STATUSES)[number];
+
+// Words of a disposition status name (ATS stages, e.g. "020 Applied", "Phone Screen Scheduled", "Not
+// Selected"), checked in this order: an ending first ("Offer Declined" is over, not an offer), then a
+// hire, a wait, a fresh application, and any stage in progress.
+const STATUS_WORDS: ReadonlyArray<[TalkdeskInteractionStatus, RegExp]> = [
+  [
+    "closed",
+    /\b(not selected|reject\w*|declin\w*|withdr[ae]wn?|disqualif\w*|unqualified|not qualified|unsuccessful|closed|cancell?ed|no show|archived|dispositioned)\b/,
+  ],
+  ["solved", /\b(hired|offer accepted|accepted offer|placed|onboard\w*|started)\b/],
+  ["pending", /\b(on hold|hold|pending|waiting|wait ?list\w*|deferred)\b/],
+  ["new", /\b(new|applied|received|submitted|unreviewed)\b/],
+  [
+    "open",
+    /\b(screen\w*|interview\w*|review\w*|assess\w*|test\w*|offer\w*|reference\w*|background|shortlist\w*|scheduled|in progress|contacted|qualified)\b/,
+  ],
+];
+
+/**
+ * Talkdesk's status for an application, from its disposition status name, or null when none fits:
+ * `closed` (rejected, withdrawn…), `solved` (hired), `pending` (on hold), `new` (applied), `open` (any
+ * stage in progress: screening, interviews, an offer). A leading stage code ("020 Applied") is ignored.
+ */
+export function applicationStatus(disposition: string | null | undefined): TalkdeskInteractionStatus | null {
+  const text = (disposition ?? "")
+    .toLowerCase()
+    .replace(/^[\s\d.:-]+/, "")
+    .replace(/[_-]+/g, " ");
+  if (!text.trim()) return null;
+  for (const [status, words] of STATUS_WORDS) if (words.test(text)) return status;
+  return null;
 }
 
 /** One agent of the agent retriever's response; `id` is a string (Talkdesk's reference types it so). */
@@ -77,9 +117,12 @@ function uniqueBy(values: string[], key: (value: string) => string): string[] {
 /**
  * Maps a directory person to a Talkdesk contact. Only phones the bridge accepted (`valid`, hence E.164)
  * are sent: Talkdesk matches callers on E.164, and a raw invalid number would never match anyway.
- * `extras.url` wins over `person.url`; `address` comes from the adapter's details when known.
+ * `extras.url` wins over `person.url`; `address` and `websites` come from the adapter's details when known.
  */
-export function toTalkdeskContact(person: Person, extras: { address?: string | null; url?: string | null } = {}): TalkdeskContact {
+export function toTalkdeskContact(
+  person: Person,
+  extras: { address?: string | null; url?: string | null; websites?: readonly string[] | null } = {},
+): TalkdeskContact {
   const emails = uniqueBy(
     person.emails.map((e) => e.trim()).filter((e) => e.length > 0),
     (e) => e.toLowerCase(),
@@ -101,6 +144,11 @@ export function toTalkdeskContact(person: Person, extras: { address?: string | n
   if (company) contact.company = company;
   const address = clean(extras.address);
   if (address) contact.address = address;
+  const websites = uniqueBy(
+    (extras.websites ?? []).map((w) => w.trim()).filter((w) => w.length > 0),
+    (w) => w.toLowerCase(),
+  );
+  if (websites.length > 0) contact.websites = websites;
   const url = clean(extras.url) ?? clean(person.url);
   if (url) contact.url = url;
   return contact;
@@ -209,7 +257,13 @@ export function toInteractions(
   const url = clean(opts.candidateUrl);
   const items: Array<{ at: number | null; item: TalkdeskInteraction }> = [];
 
-  const push = (type: TalkdeskInteractionType, id: string, date: string | null, text: { subject: string; description?: string }) => {
+  const push = (
+    type: TalkdeskInteractionType,
+    id: string,
+    date: string | null,
+    text: { subject: string; description?: string },
+    status: TalkdeskInteractionStatus | null = null,
+  ) => {
     const at = date ? parseDate(date) : null;
     const formatted = at === null ? null : formatTalkdeskDate(new Date(at));
     // Keys in the order of Talkdesk's own sample, so responses read like its docs.
@@ -220,6 +274,7 @@ export function toInteractions(
       date: formatted ?? UNKNOWN_TALKDESK_DATE,
       ...(url ? { url } : {}),
       type,
+      ...(status ? { status } : {}),
     };
     items.push({ at: formatted ? at : null, item });
   };
@@ -231,10 +286,16 @@ export function toInteractions(
   if (wanted.has("application")) {
     for (const app of details.applications) {
       const description = clean(app.status);
-      push("application", app.id, app.applied_at ?? app.disposition_date, {
-        subject: truncate(clean(app.posting_title) ?? "Application", SUBJECT_MAX_CHARS),
-        ...(description ? { description } : {}),
-      });
+      push(
+        "application",
+        app.id,
+        app.applied_at ?? app.disposition_date,
+        {
+          subject: truncate(clean(app.posting_title) ?? "Application", SUBJECT_MAX_CHARS),
+          ...(description ? { description } : {}),
+        },
+        applicationStatus(app.status),
+      );
     }
   }
 

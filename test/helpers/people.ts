@@ -24,5 +24,5 @@ export function makePerson(id: string, overrides: Partial<Person> = {}): Person 
 /** Adapter details with nothing but `id` and `name` set, plus `overrides`. */
 export function makeDetails(id: string, overrides: Partial<CandidateDetails> = {}): CandidateDetails {
   const { entity: _entity, url: _url, updated_at: _updatedAt, ...contact } = makePerson(id);
-  return { ...contact, address: null, lifecycle: null, tags: [], notes: [], applications: [], ...overrides };
+  return { ...contact, address: null, websites: [], lifecycle: null, tags: [], notes: [], applications: [], ...overrides };
 }

@@ -42,6 +42,8 @@ describe("fixture talemetry-profile-full.json", () => {
       company: "Investment Technology Group Brokerage From",
       title: "Qa Manager",
       address: "Rishon Lezion, Israel, TX 75293, IL",
+      // Talemetry's samples hold no web address (HR-XML's ContactMethod.InternetWebAddress).
+      websites: [],
     });
   });
 
@@ -153,6 +155,7 @@ describe("normalizeCandidate on dirty data", () => {
       company: null,
       title: null,
       address: null,
+      websites: [],
       do_not_contact: false,
       consent: { sms: null, email: null },
       lifecycle: null,
@@ -273,6 +276,20 @@ describe("normalizeCandidate on dirty data", () => {
       }),
     );
     expect(d.emails).toEqual(["Maya.Ortiz@Example.com", "maya@work.example"]);
+  });
+
+  it("reads web addresses from every ContactMethod, de-duplicated; the fixtures carry none", () => {
+    const d = details(
+      withContact({
+        ContactMethod: [
+          { InternetWebAddress: " https://portfolio.example/maya " },
+          { InternetWebAddress: ["HTTPS://portfolio.example/maya", "www.maya.example", null, ""], InternetEmailAddress: "m@example.com" },
+          { InternetWebAddress: null },
+        ],
+      }),
+    );
+    expect(d.websites).toEqual(["https://portfolio.example/maya", "www.maya.example"]);
+    expect(details(withContact({ ContactMethod: null })).websites).toEqual([]);
   });
 
   it("picks the current employer, else the first; PositionHistory may be a list", () => {

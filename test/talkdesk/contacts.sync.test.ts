@@ -54,6 +54,8 @@ describe("initial sync", () => {
       company: "Example Health",
       address: expect.stringContaining("San Francisco"),
     });
+    // No demo candidate has a web address: no websites key.
+    expect(maya).not.toHaveProperty("websites");
     // Robin Doe has only garbage phone text: no phones key rather than non-E.164 values.
     const robin = run.pages.flatMap((p) => p.contacts).find((contact) => contact.id === DEMO.robin.record.id);
     expect(robin).not.toHaveProperty("phones");
@@ -64,6 +66,32 @@ describe("initial sync", () => {
     const first = await talkdesk<ContactPage>("/contacts", envelope(tenant.api_key));
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ synchronization_checkpoint: expect.any(String), contacts: [] });
+  });
+});
+
+describe("websites", () => {
+  it("are carried when Talemetry holds web addresses (HR-XML InternetWebAddress), in any ContactMethod", async () => {
+    const { tenant, clientId } = await syncedTenant(3);
+    const initial = await contactSyncRun(tenant.api_key);
+    const id = await createCandidate(clientId, {
+      givenName: "Wes",
+      familyName: "Site",
+      contactMethods: [
+        { Use: "personal", InternetEmailAddress: "wes.site@example.com" },
+        { Use: "business", InternetWebAddress: "https://portfolio.example/wes" },
+        { InternetWebAddress: "www.wes-site.example" },
+      ],
+    });
+    await directoryOf(tenant.id).requestSync();
+    const next = await contactSyncRun(tenant.api_key, initial.checkpoint);
+    expect(next.pages.flatMap((p) => p.contacts)).toEqual([
+      {
+        id,
+        name: "Wes Site",
+        emails: ["wes.site@example.com"],
+        websites: ["https://portfolio.example/wes", "www.wes-site.example"],
+      },
+    ]);
   });
 });
 

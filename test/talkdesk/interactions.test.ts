@@ -61,7 +61,14 @@ describe("POST /talkdesk/interactions", () => {
         ["application", "15sepArraow-edited"],
       ]);
       for (const item of res.body) expect(item.date).toMatch(TALKDESK_DATE);
-      expect(res.body[2]).toMatchObject({ id: "application:grfammed", description: "020 Applied", date: "2024-11-10 00:00:00 UTC" });
+      // The disposition "020 Applied" is Talkdesk's status "new"; notes have no status.
+      expect(res.body[2]).toMatchObject({
+        id: "application:grfammed",
+        description: "020 Applied",
+        date: "2024-11-10 00:00:00 UTC",
+        status: "new",
+      });
+      expect(res.body[0]).not.toHaveProperty("status");
     }
   });
 

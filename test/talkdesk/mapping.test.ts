@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CandidateDetails, Person, TalemetryUser } from "../../src/domain/person";
 import {
+  applicationStatus,
   formatTalkdeskDate,
   MAX_INTERACTIONS,
   renderAddedNote,
@@ -35,7 +36,8 @@ describe("toTalkdeskContact", () => {
       company: "Example Corp.",
       url: "http://example.com/users/1/",
     });
-    expect(toTalkdeskContact(jane, { address: "37, Famous St., New York, US" })).toEqual({
+    const contact = toTalkdeskContact(jane, { address: "37, Famous St., New York, US", websites: ["www.example.com"] });
+    expect(contact).toEqual({
       id: "1",
       name: "Jane Doe",
       title: "CTO",
@@ -43,8 +45,11 @@ describe("toTalkdeskContact", () => {
       phones: ["+15555555555"],
       company: "Example Corp.",
       address: "37, Famous St., New York, US",
+      websites: ["www.example.com"],
       url: "http://example.com/users/1/",
     });
+    // In the order of Talkdesk's sample (photo_url and twitter aside: Talemetry has neither).
+    expect(Object.keys(contact)).toEqual(["id", "name", "title", "emails", "phones", "company", "address", "websites", "url"]);
     // Talkdesk's second sample: only what is known, nothing empty.
     expect(
       toTalkdeskContact(person({ id: "2", name: "Joe", first_name: null, last_name: null, title: "Staff", emails: ["joe@example.com"] })),
@@ -88,6 +93,14 @@ describe("toTalkdeskContact", () => {
       ).name,
     ).toBe("+14155550142");
     expect(toTalkdeskContact(person({ id: "abc", name: "", first_name: null, last_name: null })).name).toBe("Candidate abc");
+  });
+
+  it("carries websites only when Talemetry holds some, trimmed and once each", () => {
+    expect(
+      toTalkdeskContact(person(), { websites: [" https://a.example/x ", "HTTPS://A.example/x", "", "www.b.example"] }).websites,
+    ).toEqual(["https://a.example/x", "www.b.example"]);
+    expect(toTalkdeskContact(person(), { websites: [] })).not.toHaveProperty("websites");
+    expect(toTalkdeskContact(person(), { websites: null })).not.toHaveProperty("websites");
   });
 
   it("prefers the extras url over the person's", () => {
@@ -137,6 +150,44 @@ describe("formatTalkdeskDate", () => {
   });
 });
 
+describe("applicationStatus", () => {
+  it.each([
+    ["020 Applied", "new"],
+    ["New", "new"],
+    ["030 Phone Screen", "open"],
+    ["Phone Screen Scheduled", "open"],
+    ["Interview 2", "open"],
+    ["Offer Extended", "open"],
+    ["On Hold", "pending"],
+    ["Hired", "solved"],
+    ["Offer Accepted", "solved"],
+    ["Not Selected", "closed"],
+    ["Offer Declined", "closed"],
+    ["Rejected - Skills", "closed"],
+    ["Withdrawn", "closed"],
+    ["Unqualified", "closed"],
+  ])("%j → %s", (disposition, status) => {
+    expect(applicationStatus(disposition)).toBe(status);
+  });
+
+  it("gives none where Talkdesk's enum does not fit", () => {
+    for (const disposition of ["Talent Pool", "Silver medalist", "", "  ", null, undefined, "123"]) {
+      expect(applicationStatus(disposition), String(disposition)).toBeNull();
+    }
+  });
+
+  it("is set on applications only", () => {
+    const items = toInteractions(SAMPLE_DETAILS, undefined);
+    for (const item of items) {
+      if (item.type === "note") expect(item).not.toHaveProperty("status");
+    }
+    expect(items.filter((i) => i.type === "application").map((i) => [i.description, i.status])).toEqual([
+      ["Phone Screen Scheduled", "open"],
+      ["Not Selected", "closed"],
+    ]);
+  });
+});
+
 describe("toInteractions", () => {
   const sample = details({
     notes: [
@@ -180,6 +231,7 @@ describe("toInteractions", () => {
         date: "2026-11-18 00:00:00 UTC",
         url: "https://t.example/c1",
         type: "application",
+        status: "open",
       },
     ]);
     expect(new Set(items.map((i) => i.id)).size).toBe(items.length);

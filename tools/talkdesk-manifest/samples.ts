@@ -46,6 +46,7 @@ export const SAMPLE_DETAILS: CandidateDetails = {
   company: "Example Health",
   title: "Staff Nurse",
   address: "Oakland, CA 94612, US",
+  websites: ["https://portfolio.example/maya-ortiz"],
   do_not_contact: false,
   consent: { sms: "yes", email: "yes" },
   lifecycle: "Active",

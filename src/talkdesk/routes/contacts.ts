@@ -40,7 +40,10 @@ export function registerContactRetriever(app: Hono<TalkdeskEnv>): void {
       const rows: ContactRow[] = page.rows.map((row) => ({
         seq: row.seq,
         person: { ...row.person, url: candidateUrl(tenant.settings, row.person.id) },
-        extras: { address: typeof row.extras?.address === "string" ? row.extras.address : null },
+        extras: {
+          address: typeof row.extras?.address === "string" ? row.extras.address : null,
+          websites: Array.isArray(row.extras?.websites) ? row.extras.websites.filter((w): w is string => typeof w === "string") : [],
+        },
       }));
       return buildContactPage(p, { highWater: page.highWater, rows }, pageSize);
     };
