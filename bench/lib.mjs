@@ -2,7 +2,7 @@
 // reaches the simulator over HTTP, the production code path for an http(s) Talemetry host), with fresh
 // local state, and offers admin/control/load helpers. Nothing here is imported by the Worker.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ensureDevVars } from "../scripts/dev-vars.mjs";
 
@@ -11,6 +11,8 @@ export const SANDBOX_PORT = 8789;
 export const BRIDGE = `http://127.0.0.1:${BRIDGE_PORT}`;
 export const SANDBOX = `http://127.0.0.1:${SANDBOX_PORT}`;
 const STATE = ".wrangler/bench-state";
+/** Each wrangler's output, for a run that fails to start (read them there). */
+const LOGS = ".wrangler/bench-logs";
 
 /**
  * The bench drives one tenant far beyond the production per-tenant budgets, so it runs the bridge with a
@@ -41,12 +43,13 @@ const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_
 const COMMON_ARGS = ["--ip", "127.0.0.1", "--persist-to", STATE];
 
 function spawnSimulator() {
+  mkdirSync(LOGS, { recursive: true });
   return spawn(
     "wrangler",
     ["dev", "-c", "sandbox/wrangler.toml", "--port", String(SANDBOX_PORT), "--inspector-port", "9330", ...COMMON_ARGS],
     {
       env: WRANGLER_ENV,
-      stdio: "ignore",
+      stdio: ["ignore", openSync(`${LOGS}/simulator.log`, "w"), openSync(`${LOGS}/simulator.err.log`, "w")],
     },
   );
 }
@@ -95,7 +98,7 @@ export async function startStack({ logLevel = "error" } = {}) {
         `LOG_LEVEL:${logLevel}`,
         ...common,
       ],
-      { env, stdio: ["ignore", "pipe", "ignore"] },
+      { env, stdio: ["ignore", "pipe", openSync(`${LOGS}/bridge.err.log`, "w")] },
     ),
   ];
   const requestLines = [];
