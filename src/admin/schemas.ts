@@ -188,6 +188,10 @@ export const SyncStatusSchema = z
   .object({
     state: z.enum(["idle", "running", "backfilling", "failing"]),
     indexed: z.number().int(),
+    storage_bytes: z
+      .number()
+      .int()
+      .openapi({ description: "Bytes of the tenant's Durable Object storage (directory index and activity records)." }),
     checkpoint: z.string().nullable(),
     last_success_at: z.string().nullable(),
     last_error: z.string().optional(),

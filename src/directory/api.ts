@@ -15,6 +15,8 @@ import type { TokenOutcome } from "./token-flight";
 export interface SyncStatus {
   state: "idle" | "running" | "backfilling" | "failing";
   indexed: number;
+  /** Bytes of the tenant object's SQLite storage (index, activity records, claims). */
+  storage_bytes: number;
   checkpoint: string | null;
   last_success_at: string | null;
   last_error?: string;

@@ -305,6 +305,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
       state:
         state.failures > 0 ? "failing" : state.phase === "backfill" ? "backfilling" : state.running || state.window ? "running" : "idle",
       indexed,
+      storage_bytes: this.ctx.storage.sql.databaseSize,
       checkpoint: state.checkpoint,
       last_success_at: state.lastSuccessAt,
       talemetry_concurrency: Math.min(talemetryConcurrency(tenant?.settings ?? {}), state.concurrency ?? Number.POSITIVE_INFINITY),
