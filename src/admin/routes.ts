@@ -6,6 +6,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../config/env";
 import type { AppEnv } from "../core/context";
 import { tenantDirectory } from "../directory/api";
+import { forgetSearchGeneration } from "../directory/search-cache";
 import { jsonBody } from "../platform/body";
 import { setRequestTenant } from "../platform/context";
 import { AppError } from "../platform/errors";
@@ -194,7 +195,10 @@ export function adminRoutes(): OpenAPIHono<AppEnv> {
     const { full, reconcile } = c.req.valid("json");
     const tenant = await requireTenant(c.env, id);
     setRequestTenant(c, id);
-    return c.json(await directory(c.env, tenant).requestSync({ full: full ?? false, reconcile: reconcile ?? false }), 202);
+    const status = await directory(c.env, tenant).requestSync({ full: full ?? false, reconcile: reconcile ?? false });
+    // The run may have moved the search generation in the object (elsewhere): this isolate reads it afresh.
+    forgetSearchGeneration(tenant.id);
+    return c.json(status, 202);
   });
 
   return admin;

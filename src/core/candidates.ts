@@ -4,6 +4,7 @@
  * through to the tenant's directory so the next search finds the new phones and emails at once.
  */
 import { canonicalJson } from "../directory/index-keys";
+import { forgetSearchGeneration } from "../directory/search-cache";
 import { emailKey } from "../domain/email";
 import { type CandidateDetails, type Person, toPerson } from "../domain/person";
 import { splitPersonName } from "../domain/person-name";
@@ -68,9 +69,13 @@ async function writeThrough(s: Services, details: CandidateDetails, at: string):
   try {
     await s.directory.writeThrough(details, at);
   } catch (err) {
+    forgetSearchGeneration(s.tenant.id);
     // Talemetry has the change; the next sync indexes it. Failing here would invite a needless retry.
     s.logger.warn("directory write-through failed; sync will catch up", { error: err, candidate_id: details.id });
+    return;
   }
+  // The object may have moved the search generation (it may run in another isolate): read it afresh.
+  forgetSearchGeneration(s.tenant.id);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { PhoneQuery } from "../phone/query";
+import { authMemo } from "../tenants/auth-memo";
 import { searchGenerationKey } from "../tenants/keys";
 import { emailKey } from "./index-keys";
 
@@ -29,6 +30,13 @@ export const NO_MATCH_TTL_SECONDS = 60;
  * entries live 1–5 minutes anyway. Reading without `cacheTtl` would mean KV's default of 60 s: worse.
  */
 export const GENERATION_CACHE_TTL_SECONDS = 30;
+/**
+ * How long an isolate reuses the generation it read with a credential (src/tenants/auth-memo.ts) before
+ * reading KV again: a search then costs no KV read at all, and a generation moved elsewhere (a sync in
+ * the tenant's Durable Object) reaches this isolate at most this much later than the KV read alone
+ * allows. A generation moved through this isolate is taken at once.
+ */
+export const GENERATION_MEMO_TTL_SECONDS = 5;
 
 /** What a search was for, normalized: two requests that must get the same answer share it. */
 export type SearchCacheQuery = { kind: "phone"; key: string; partial: boolean } | { kind: "email"; key: string };
@@ -104,5 +112,15 @@ export async function getSearchGeneration(kv: KVNamespace, tenantId: string): Pr
 export async function bumpSearchGeneration(kv: KVNamespace, tenantId: string): Promise<string> {
   const generation = `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
   await kv.put(searchGenerationKey(tenantId), generation);
+  // This isolate's remembered credentials take it at once (see GENERATION_MEMO_TTL_SECONDS).
+  authMemo.noteRideAlong(tenantId, searchGenerationKey(tenantId), generation);
   return generation;
+}
+
+/**
+ * The tenant's generation may have moved where this isolate cannot see it (a write-through or sync in
+ * its Durable Object, which may run elsewhere): the next search of this isolate reads KV again.
+ */
+export function forgetSearchGeneration(tenantId: string): void {
+  authMemo.noteRideAlong(tenantId, searchGenerationKey(tenantId), null);
 }

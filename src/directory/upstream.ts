@@ -5,7 +5,9 @@
  */
 import type { Env } from "../config/env";
 import { talemetryHosts } from "../config/settings";
+import { Lru } from "../platform/lru";
 import { authorize, createDeadline, createTalemetryClient, PERSON_INCLUDE, type TalemetryHosts, type TokenSource } from "../talemetry";
+import { authMemo } from "../tenants/auth-memo";
 import { decryptTalemetryCredentials } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 import type { TenantDirectoryApi } from "./api";
@@ -28,19 +30,44 @@ export interface WorkerTokenDeps {
 }
 
 /**
- * Tokens for a request handled by the Worker: the encrypted KV copy when usable, else the tenant's
- * Durable Object (single-flight). After a 401, the DO is asked with the rejected token.
+ * The Talemetry tokens this isolate last used, per tenant and credentials version: a fresh read needs no
+ * KV read and no decryption while the token stays usable. Each is reused no longer than the KV read it
+ * replaces could be served from KV's edge cache (TOKEN_MEMO_MS, KV's default), nor past its refresh
+ * margin; a token Talemetry rejects (401) is replaced by the one the Durable Object answers, a
+ * credentials change moves to another key, and a tenant deleted or changed through this isolate is
+ * forgotten at once (so a deleted tenant's requests reach its object, which refuses them). A memo of
+ * what the object issued, not coordination state.
+ */
+const tokensInUse = new Lru<string, { record: TokenRecord; until: number }>(1_000);
+/** KV's default edge cache time for a read without `cacheTtl` (how stale the read copy may already be). */
+const TOKEN_MEMO_MS = 60_000;
+
+authMemo.onForgetTenant((tenantId) => {
+  for (const version of tokensInUse.keys()) if (version.startsWith(`${tenantId}:`)) tokensInUse.delete(version);
+});
+
+/**
+ * Tokens for a request handled by the Worker: the one this isolate last used when still usable, else
+ * the encrypted KV copy when usable, else the tenant's Durable Object (single-flight). After a 401, the
+ * DO is asked with the rejected token.
  */
 export function workerTokenSource({ kv, credentialsKey, tenant, directory }: WorkerTokenDeps): TokenSource {
   const version = tenant.talemetry.credentials_version;
+  const key = `${tenant.id}:v${version}`;
+  const use = (record: TokenRecord): string => {
+    tokensInUse.set(key, { record, until: Date.now() + TOKEN_MEMO_MS });
+    return record.token;
+  };
   return {
     async get() {
+      const known = tokensInUse.get(key);
+      if (known && known.until > Date.now() && isUsable(known.record)) return known.record.token;
       const cached = await readCachedToken(kv, credentialsKey, tenant.id, version);
-      if (isUsable(cached)) return cached.token;
-      return unwrapToken(await directory.getToken()).token;
+      if (isUsable(cached)) return use(cached);
+      return use(unwrapToken(await directory.getToken()));
     },
     async refresh(rejected) {
-      return unwrapToken(await directory.getToken(rejected)).token;
+      return use(unwrapToken(await directory.getToken(rejected)));
     },
   };
 }

@@ -55,6 +55,14 @@ export const KV_MIN_EXPIRATION_TTL_SECONDS = 60;
 export const AUTH_CACHE_TTL_SECONDS = 60;
 
 /**
+ * The window above in two layers on the hot path: the KV read of the auth records is edge-cached for
+ * AUTH_KV_CACHE_TTL_SECONDS (KV's minimum), and what it proved is remembered in the isolate for
+ * AUTH_MEMO_TTL_SECONDS (src/tenants/auth-memo.ts): together never more than AUTH_CACHE_TTL_SECONDS.
+ */
+export const AUTH_KV_CACHE_TTL_SECONDS = 30;
+export const AUTH_MEMO_TTL_SECONDS = AUTH_CACHE_TTL_SECONDS - AUTH_KV_CACHE_TTL_SECONDS;
+
+/**
  * How long a KV write or delete may take to reach every location (Cloudflare: "up to 60 seconds or
  * more"; the contract's revocation bound). A location may read an auth record just before a delete
  * reaches it and then serve that read from its edge cache for AUTH_CACHE_TTL_SECONDS more.

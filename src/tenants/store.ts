@@ -16,9 +16,12 @@ import { tenantDirectory } from "../directory/api";
 import { bumpSearchGeneration } from "../directory/search-cache";
 import { decryptSecret, encryptSecret, randomHex, randomSecret, sha256Hex, timingSafeEqualStrings } from "../platform/crypto";
 import { AppError } from "../platform/errors";
+import { authMemo } from "./auth-memo";
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   AUTH_CACHE_TTL_SECONDS,
+  AUTH_KV_CACHE_TTL_SECONDS,
+  AUTH_MEMO_TTL_SECONDS,
   accessTokenKey,
   apiKeyKey,
   KV_MIN_EXPIRATION_TTL_SECONDS,
@@ -210,6 +213,8 @@ export async function patchTenant(env: Env, id: string, patch: TenantPatch): Pro
     };
   }
   await kvPut(env, tenantKey(id), JSON.stringify(next));
+  // This isolate's requests see the change at once (others within the auth cache window).
+  authMemo.forgetTenant(id);
   // Search answers show `url` (the template, applied at read time): cached ones must not outlive it.
   if (next.settings.candidate_url_template !== current.settings.candidate_url_template) await bumpSearchGeneration(env.KV, id);
   return next;
@@ -230,6 +235,7 @@ export async function deleteTenant(env: Env, id: string): Promise<boolean> {
     credential ? env.KV.delete(apiKeyKey(credential.api_key_hash)) : Promise.resolve(),
     env.KV.delete(tenantIndexKey(id)),
   ]);
+  authMemo.forgetTenant(id);
   await directory(env, tenant).purge(id);
   await env.KV.delete(tenantKey(id));
   return true;
@@ -259,6 +265,7 @@ export async function rotateTenantKeys(env: Env, id: string): Promise<{ api_key:
   // New key record first (inert until the credential record names it), then the switch, then clean-up.
   await kvPut(env, apiKeyKey(apiKeyHash), JSON.stringify(apiKeyRecord));
   await kvPut(env, oauthClientKey(tenant.oauth_client_id), JSON.stringify(next));
+  authMemo.forgetTenant(id);
   await env.KV.delete(apiKeyKey(current.api_key_hash));
   return { api_key, client_secret };
 }
@@ -280,6 +287,27 @@ export interface RideAlong {
   values: Map<string, string | null>;
   /** How stale the ride-along values may be (s); the bulk get uses the stricter of this and the auth TTL. */
   cacheTtl: number;
+  /** How long this isolate may reuse them after reading (s; see src/tenants/auth-memo.ts). */
+  memoTtl: number;
+}
+
+/**
+ * A credential this isolate proved recently (src/tenants/auth-memo.ts): its tenant, and the ride-along
+ * values filled in; null when it must be read from KV.
+ */
+function memoized(credentialHash: string, ride?: RideAlong): Tenant | null {
+  const hit = authMemo.get(credentialHash, (tenantId) => ride?.keysFor(tenantId) ?? []);
+  if (!hit) return null;
+  for (const [key, value] of hit.rides) ride?.values.set(key, value);
+  return hit.tenant;
+}
+
+/** Remembers a credential this request proved, for AUTH_MEMO_TTL_SECONDS or `ttlSeconds` if shorter. */
+function remember(credentialHash: string, tenant: Tenant, ride?: RideAlong, ttlSeconds = AUTH_MEMO_TTL_SECONDS): Tenant {
+  const rides = new Map<string, string | null>();
+  for (const key of ride?.keysFor(tenant.id) ?? []) rides.set(key, ride?.values.get(key) ?? null);
+  authMemo.set(credentialHash, tenant, Math.min(AUTH_MEMO_TTL_SECONDS, ttlSeconds), rides, ride?.memoTtl ?? 0);
+  return tenant;
 }
 
 /**
@@ -294,7 +322,8 @@ async function tenantWithCredentials(
 ): Promise<[Tenant | null, CredentialRecord | null]> {
   if (!TENANT_ID.test(tenantId)) return [null, null];
   const keys = [tenantKey(tenantId), oauthClientKey(clientId), ...(ride?.keysFor(tenantId) ?? [])];
-  const cacheTtl = Math.min(AUTH_CACHE_TTL_SECONDS, ride?.cacheTtl ?? AUTH_CACHE_TTL_SECONDS);
+  // KV's minimum edge cache: what it proves is then remembered in the isolate (AUTH_MEMO_TTL_SECONDS).
+  const cacheTtl = Math.min(AUTH_KV_CACHE_TTL_SECONDS, ride?.cacheTtl ?? AUTH_KV_CACHE_TTL_SECONDS);
   const values = await env.KV.get(keys, { type: "text", cacheTtl });
   for (const key of keys.slice(2)) ride?.values.set(key, values.get(key) ?? null);
   const parse = <T>(text: string | null | undefined): T | null => (text ? (JSON.parse(text) as T) : null);
@@ -305,19 +334,21 @@ async function tenantWithCredentials(
 export async function resolveApiKey(env: Env, apiKey: string, ride?: RideAlong): Promise<Tenant | null> {
   if (!ISSUED_SECRET.test(apiKey) || apiKey.startsWith(ACCESS_TOKEN_PREFIX) || apiKey.startsWith(CLIENT_SECRET_PREFIX)) return null;
   const hash = await sha256Hex(apiKey);
+  const memo = memoized(`key:${hash}`, ride);
+  if (memo) return memo;
   const located = LOCATED_API_KEY.exec(apiKey);
   if (located) {
     const clientId = `${CLIENT_ID_PREFIX}${located[2]}`;
     const [tenant, credential] = await tenantWithCredentials(env, `ten_${located[1]}`, clientId, ride);
     if (!tenant || !credential || credential.tenant_id !== tenant.id || tenant.oauth_client_id !== clientId) return null;
-    return (await timingSafeEqualStrings(credential.api_key_hash, hash)) ? tenant : null;
+    return (await timingSafeEqualStrings(credential.api_key_hash, hash)) ? remember(`key:${hash}`, tenant, ride) : null;
   }
   const record = await kvGetJson<ApiKeyRecord>(env, apiKeyKey(hash), true);
   if (!record) return null;
   const [tenant, credential] = await tenantWithCredentials(env, record.tenant_id, record.client_id, ride);
   if (!tenant || !credential || credential.tenant_id !== tenant.id) return null;
   // The credential record names the one current key: a key record left behind by a rotation never counts.
-  return (await timingSafeEqualStrings(credential.api_key_hash, hash)) ? tenant : null;
+  return (await timingSafeEqualStrings(credential.api_key_hash, hash)) ? remember(`key:${hash}`, tenant, ride) : null;
 }
 
 /**
@@ -370,11 +401,16 @@ export async function issueAccessToken(env: Env, tenant: Tenant): Promise<{ acce
 /** The tenant of a valid access token, or null when unknown, expired, issued before a rotation, or its tenant deleted. */
 export async function resolveAccessToken(env: Env, token: string, ride?: RideAlong): Promise<Tenant | null> {
   if (!token.startsWith(ACCESS_TOKEN_PREFIX) || !ISSUED_SECRET.test(token)) return null;
-  const record = await kvGetJson<AccessTokenRecord>(env, accessTokenKey(await sha256Hex(token)), true);
-  if (!record || record.expires_at <= Date.now() / 1000) return null;
+  const hash = await sha256Hex(token);
+  const memo = memoized(`token:${hash}`, ride);
+  if (memo) return memo;
+  const record = await kvGetJson<AccessTokenRecord>(env, accessTokenKey(hash), true);
+  const left = (record?.expires_at ?? 0) - Date.now() / 1000;
+  if (!record || left <= 0) return null;
   const [tenant, credential] = await tenantWithCredentials(env, record.tenant_id, record.client_id, ride);
   if (!tenant || !credential || credential.tenant_id !== tenant.id) return null;
-  return credential.key_version === record.key_version ? tenant : null;
+  // Remembered no longer than the token lives.
+  return credential.key_version === record.key_version ? remember(`token:${hash}`, tenant, ride, left) : null;
 }
 
 /** Ids of all live tenants (for the cron), from the `tenants-index:` entries, following KV's list cursor. */

@@ -7,7 +7,7 @@ import type { Env as HonoEnv, MiddlewareHandler } from "hono";
 import { authenticateBearer } from "../core/authentication";
 import type { TenantEnv } from "../core/context";
 import { bindTenant } from "../core/services";
-import { GENERATION_CACHE_TTL_SECONDS, INITIAL_SEARCH_GENERATION } from "../directory/search-cache";
+import { GENERATION_CACHE_TTL_SECONDS, GENERATION_MEMO_TTL_SECONDS, INITIAL_SEARCH_GENERATION } from "../directory/search-cache";
 import { bearerToken } from "../platform/authorization";
 import { AppError } from "../platform/errors";
 import { searchGenerationKey } from "../tenants/keys";
@@ -36,7 +36,12 @@ export function tenantAuth(): MiddlewareHandler<TenantEnv> {
     if (!credential) throw new AppError("unauthorized", "Send Authorization: Bearer <access token or API key>.");
     // The search generation rides along with the auth records (same KV round trip): search, the hot
     // path, then needs no read of its own, and other routes pay nothing for it.
-    const ride: RideAlong = { keysFor: (id) => [searchGenerationKey(id)], values: new Map(), cacheTtl: GENERATION_CACHE_TTL_SECONDS };
+    const ride: RideAlong = {
+      keysFor: (id) => [searchGenerationKey(id)],
+      values: new Map(),
+      cacheTtl: GENERATION_CACHE_TTL_SECONDS,
+      memoTtl: GENERATION_MEMO_TTL_SECONDS,
+    };
     const tenant = await authenticateBearer(c.env, credential, ride);
     if (!tenant) throw new AppError("unauthorized", "The access token or API key is invalid, expired or revoked.");
     bindTenant(c, tenant);

@@ -8,6 +8,7 @@ import { isEmailAddress } from "../domain/email";
 import type { Person } from "../domain/person";
 import { parsePhoneQuery, phoneQueryProblem } from "../phone/match";
 import { AppError } from "../platform/errors";
+import { Lru } from "../platform/lru";
 import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
 import { V1_SECURITY_SCHEME } from "./auth";
@@ -64,6 +65,23 @@ type Hit = { person: Person; match: string; matchedAs: string };
 type Parsed = { cacheQuery: SearchCacheQuery; run: (stub: DirectoryStub) => Promise<Hit[]> };
 type DirectoryStub = Pick<TenantDirectoryApi, "searchPhone" | "searchEmail">;
 
+/**
+ * Reading a phone query takes libphonenumber a tenth of a millisecond or more, and a cache-hit search
+ * spends little else: a caller's hot numbers are read once per isolate. The reading depends on nothing
+ * but these three inputs, so a remembered one is never wrong.
+ */
+const phoneReadings = new Lru<string, ReturnType<typeof parsePhoneQuery>>(5_000);
+
+function readPhoneQuery(text: string, region: string | null, tenantRegion: string): ReturnType<typeof parsePhoneQuery> {
+  const key = `${tenantRegion}\u0000${region ?? ""}\u0000${text}`;
+  let parsed = phoneReadings.get(key);
+  if (!parsed) {
+    parsed = parsePhoneQuery(text, { region, tenantRegion });
+    phoneReadings.set(key, parsed);
+  }
+  return parsed;
+}
+
 function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
   if (q.entity !== undefined && q.entity !== "candidate") {
     throw new AppError(
@@ -86,7 +104,7 @@ function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
       });
     return { cacheQuery: emailCacheQuery(email), run: (stub) => stub.searchEmail(email, MAX_SEARCH_LIMIT) };
   }
-  const parsed = parsePhoneQuery(q.phone!, { region: q.region ?? null, tenantRegion: tenant.region });
+  const parsed = readPhoneQuery(q.phone!, q.region ?? null, tenant.region);
   if (!parsed.ok) throw phoneQueryProblem(parsed.error);
   const partial = q.partial === "true";
   return { cacheQuery: phoneCacheQuery(parsed.query, partial), run: (stub) => stub.searchPhone(parsed.query, partial, MAX_SEARCH_LIMIT) };
