@@ -73,7 +73,9 @@ function logError(c: Context<AppEnv>, thrown: unknown, err: AppError): void {
 
 /** The deployment's secrets, scrubbed literally from every log line of a request. */
 function deploymentSecrets(env: Env): string[] {
-  return [env.ADMIN_TOKEN, env.CREDENTIALS_KEY].filter((s): s is string => typeof s === "string" && s.length > 0);
+  return [env.ADMIN_TOKEN, env.CREDENTIALS_KEY, env.SANDBOX_CONTROL_TOKEN].filter(
+    (s): s is string => typeof s === "string" && s.length > 0,
+  );
 }
 
 /**

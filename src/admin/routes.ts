@@ -15,6 +15,7 @@ import { createRouter } from "../platform/validation";
 import { createTenant, deleteTenant, getCredentialRecord, getTenant, patchTenant, rotateTenantKeys, tenantView } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
 import { adminAuth } from "./auth";
+import { registerSandboxAccounts } from "./sandbox-accounts";
 import {
   CreatedTenantSchema,
   CreateTenantSchema,
@@ -201,5 +202,6 @@ export function adminRoutes(): OpenAPIHono<AppEnv> {
     return c.json(status, 202);
   });
 
+  registerSandboxAccounts(admin);
   return admin;
 }

@@ -37,4 +37,6 @@ export interface Env {
   /** Secrets. */
   ADMIN_TOKEN: string;
   CREDENTIALS_KEY: string;
+  /** The simulator's control token, where one is bound: lets `POST /admin/sandbox-accounts` create accounts. */
+  SANDBOX_CONTROL_TOKEN?: string;
 }

@@ -329,6 +329,7 @@ const FUZZED = new Set([
   "POST /admin/tenants/:id/keys",
   "GET /admin/tenants/:id/sync",
   "POST /admin/tenants/:id/sync",
+  "POST /admin/sandbox-accounts",
   "POST /talkdesk/*",
   "POST /talkdesk/auth",
   "POST /talkdesk/contacts",
@@ -652,6 +653,16 @@ describe("/admin", () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(bodies(["full"], { full: false }), fc.constant("")), contentType, async (body, type) => {
         await check({ method: "POST", url: url(`/tenants/${adminTarget.id}/sync`), headers: withType(type, ADMIN), body }, [202]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("POST /admin/sandbox-accounts: bad bodies (optional body)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(bodies(["client_id"], { client_id: "fuzz-account" }), fc.constant("")), contentType, async (body, type) => {
+        // 201 for a valid new id, 409 when the valid id was taken by an earlier run.
+        await check({ method: "POST", url: url("/sandbox-accounts"), headers: withType(type, ADMIN), body }, [201, 409]);
       }),
       { numRuns: 30 },
     );

@@ -138,6 +138,7 @@ const PROBES: Record<string, string> = {
   "POST /admin/tenants/:id/keys": "admin",
   "GET /admin/tenants/:id/sync": "admin",
   "POST /admin/tenants/:id/sync": "admin",
+  "POST /admin/sandbox-accounts": "admin",
   "POST /talkdesk/*": "talkdesk envelope",
   "POST /talkdesk/auth": "talkdesk auth",
   "POST /talkdesk/contacts": "talkdesk contacts",
@@ -328,6 +329,7 @@ describe("/oauth and /admin", () => {
       ["POST", `/admin/tenants/${a.tenant.id}/keys`],
       ["GET", `/admin/tenants/${a.tenant.id}/sync`],
       ["POST", `/admin/tenants/${a.tenant.id}/sync`],
+      ["POST", "/admin/sandbox-accounts"],
     ];
     for (const credential of [b.tenant.api_key, b.token, b.tenant.client_secret, a.tenant.api_key, a.token]) {
       for (const [method, path] of routes) {
