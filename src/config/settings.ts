@@ -143,10 +143,19 @@ export function parseSettings(env: Partial<Env>): Settings {
  * raw values it was parsed from, so an `env` whose vars are changed in place (tests do) is parsed again
  * rather than served stale. A cache of derived, immutable data — not coordination state.
  */
-const parsedByEnv = new WeakMap<object, { raw: string; settings: Settings }>();
+const parsedByEnv = new WeakMap<object, { raw: unknown[]; settings: Settings }>();
 
-function rawVars(env: Env): string {
-  return JSON.stringify(Object.keys(VarsSchema.shape).map((key) => (env as unknown as Record<string, unknown>)[key] ?? null));
+const VAR_NAMES = Object.keys(VarsSchema.shape);
+
+function rawVars(env: Env): unknown[] {
+  return VAR_NAMES.map((key) => (env as unknown as Record<string, unknown>)[key] ?? null);
+}
+
+/** Whether `env` still holds the values the settings were parsed from (several reads per request: no copies). */
+function sameVars(env: Env, raw: unknown[]): boolean {
+  for (let i = 0; i < VAR_NAMES.length; i++)
+    if (((env as unknown as Record<string, unknown>)[VAR_NAMES[i]] ?? null) !== raw[i]) return false;
+  return true;
 }
 
 /**
@@ -154,9 +163,9 @@ function rawVars(env: Env): string {
  * @throws ConfigError when a var is present but wrong, or names the simulator where it is not bound.
  */
 export function loadSettings(env: Env): Settings {
-  const raw = rawVars(env);
   const cached = parsedByEnv.get(env);
-  if (cached?.raw === raw) return cached.settings;
+  if (cached && sameVars(env, cached.raw)) return cached.settings;
+  const raw = rawVars(env);
   const settings = parseSettings(env);
   for (const [key, host] of [
     ["TALEMETRY_MATCH_URL", settings.matchUrl],
