@@ -6,8 +6,12 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { resolve } from "node:path";
 import { ensureDevVars } from "../scripts/dev-vars.mjs";
 
-export const BRIDGE_PORT = 8788;
-export const SANDBOX_PORT = 8789;
+/** Ports (the machine may be shared: `BENCH_PORT` moves all four, e.g. 18788 → 18788, 18789, 19330, 19331). */
+const PORT_BASE = Number(process.env.BENCH_PORT ?? 8788);
+export const BRIDGE_PORT = PORT_BASE;
+export const SANDBOX_PORT = PORT_BASE + 1;
+export const BRIDGE_INSPECTOR_PORT = PORT_BASE + 543;
+export const SANDBOX_INSPECTOR_PORT = PORT_BASE + 542;
 export const BRIDGE = `http://127.0.0.1:${BRIDGE_PORT}`;
 export const SANDBOX = `http://127.0.0.1:${SANDBOX_PORT}`;
 const STATE = ".wrangler/bench-state";
@@ -46,7 +50,16 @@ function spawnSimulator() {
   mkdirSync(LOGS, { recursive: true });
   return spawn(
     "wrangler",
-    ["dev", "-c", "sandbox/wrangler.toml", "--port", String(SANDBOX_PORT), "--inspector-port", "9330", ...COMMON_ARGS],
+    [
+      "dev",
+      "-c",
+      "sandbox/wrangler.toml",
+      "--port",
+      String(SANDBOX_PORT),
+      "--inspector-port",
+      String(SANDBOX_INSPECTOR_PORT),
+      ...COMMON_ARGS,
+    ],
     {
       env: WRANGLER_ENV,
       stdio: ["ignore", openSync(`${LOGS}/simulator.log`, "w"), openSync(`${LOGS}/simulator.err.log`, "w")],
@@ -89,7 +102,7 @@ export async function startStack({ logLevel = "error" } = {}) {
         "--port",
         String(BRIDGE_PORT),
         "--inspector-port",
-        "9331",
+        String(BRIDGE_INSPECTOR_PORT),
         "--var",
         `TALEMETRY_MATCH_URL:${SANDBOX}`,
         "--var",
@@ -259,4 +272,54 @@ export function table(headers, rows) {
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   const line = (r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
   return [line(cells[0]), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
+}
+
+/**
+ * Samples the JS heap of the bridge's isolate (where the tenants' Durable Objects run under `wrangler
+ * dev`) through wrangler's inspector (Chrome DevTools protocol, `Runtime.getHeapUsage`) every
+ * `intervalMs`, until `stop()`; returns the peak `usedSize` in bytes (null when the inspector is not
+ * reachable).
+ */
+export async function heapSampler(intervalMs = 250, port = BRIDGE_INSPECTOR_PORT) {
+  let ws;
+  try {
+    ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { origin: "https://devtools.devprod.cloudflare.dev" } });
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = reject;
+    });
+  } catch {
+    return { stop: async () => null };
+  }
+  let peak = 0;
+  let id = 0;
+  ws.onmessage = (message) => {
+    const data = JSON.parse(String(message.data));
+    if (data.result?.usedSize !== undefined) peak = Math.max(peak, data.result.usedSize);
+  };
+  const timer = setInterval(() => ws.send(JSON.stringify({ id: ++id, method: "Runtime.getHeapUsage" })), intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sleep(intervalMs);
+      ws.close();
+      return peak;
+    },
+  };
+}
+
+/** Runs `task` over `items`, `concurrency` at a time. */
+export async function forEachLimited(items, concurrency, task) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await task(items[next++]);
+    }),
+  );
+}
+
+/** Median, min and max of numbers. */
+export function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0], median: sorted[Math.floor((sorted.length - 1) / 2)], max: sorted[sorted.length - 1] };
 }
