@@ -16,6 +16,7 @@ import { noStore } from "./platform/no-store";
 import { renderMessage, renderProblem } from "./platform/problem";
 import { requestId } from "./platform/request-id";
 import { createRouter } from "./platform/validation";
+import { talkdeskDocsPage } from "./talkdesk/docs-page";
 import { talkdeskRoutes } from "./talkdesk/routes";
 import { registerV1SecurityScheme } from "./v1/auth";
 import { oauthRoutes, renderOAuthError } from "./v1/oauth";
@@ -132,7 +133,7 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route("/talkdesk", talkdeskRoutes());
 
   // /openapi.json and /docs describe every router above (the document is built per request).
-  registerDocs(app);
+  registerDocs(app, { talkdesk: { title: "Talemetry for Talkdesk", markdown: talkdeskDocsPage } });
 
   return app;
 }

@@ -59,7 +59,11 @@ const VarsSchema = z.object({
   PUBLIC_URL: z
     .string()
     .trim()
-    .refine((value) => value === "" || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i.test(value), "must be empty or an http(s) URL")
+    // https only (Talkdesk sends the API key in every request it makes to this base); http for localhost.
+    .refine(
+      (value) => value === "" || /^(https:\/\/[^\s/?#]+|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?)(\/[^\s?#]*)?$/i.test(value),
+      "must be empty or an https URL (http only for localhost)",
+    )
     .transform((value) => (value === "" ? null : value.replace(/\/+$/, "")))
     .default(null),
 });

@@ -181,6 +181,29 @@ function renderProblemTypes(): string {
 }
 
 /** The whole page for `doc`. */
+/**
+ * A page of `/docs` written in the same few Markdown forms (e.g. the Talkdesk integration's page,
+ * whose text its caller module provides), with the same stylesheet and therefore the same CSP.
+ */
+export function renderMarkdownPage(title: string, text: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${DOCS_STYLE}</style>
+</head>
+<body>
+<main>
+<header><h1>${escapeHtml(title)}</h1><nav><a href="/docs">API reference</a></nav></header>
+${markdown(text, 2)}
+</main>
+</body>
+</html>
+`;
+}
+
 export function renderDocsPage(doc: OpenApiDocument): string {
   const byTag = new Map<string, string[]>();
   for (const [path, item] of Object.entries(doc.paths ?? {}).sort(([a], [b]) => a.localeCompare(b))) {

@@ -8,7 +8,16 @@ import type { Context } from "hono";
 import type { AppEnv } from "../core/context";
 import { AppError, CODE_SLUG } from "../platform/errors";
 import { buildOpenApiDocument, type DocumentContext, problemAnchor } from "./openapi";
-import { DOCS_STYLE, renderDocsPage } from "./page";
+import { DOCS_STYLE, renderDocsPage, renderMarkdownPage } from "./page";
+
+/**
+ * A page of `/docs/{name}` that another part of the bridge writes (the docs know no caller: app.ts hands
+ * them over), as a title and Markdown built for the request (e.g. with this deployment's URLs).
+ */
+export interface DocsPage {
+  title: string;
+  markdown: (c: Context<AppEnv>) => string;
+}
 
 function documentContext(c: Context<AppEnv>): DocumentContext {
   const settings = c.var.settings;
@@ -37,8 +46,11 @@ async function docsHeaders(): Promise<Record<string, string>> {
 
 const PROBLEM_SLUGS = new Set<string>(Object.values(CODE_SLUG));
 
-/** Registers the docs routes on the root app (after every router is mounted, or at any time: the document is built per request). */
-export function registerDocs(app: OpenAPIHono<AppEnv>): void {
+/**
+ * Registers the docs routes on the root app (after every router is mounted, or at any time: the document
+ * is built per request), with `pages` at `/docs/{name}`.
+ */
+export function registerDocs(app: OpenAPIHono<AppEnv>, pages: Record<string, DocsPage> = {}): void {
   app.get("/openapi.json", (c) => {
     const doc = buildOpenApiDocument(app, documentContext(c));
     // A public description: tools such as editors in a browser may fetch it from another origin.
@@ -50,6 +62,10 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.get("/docs", async (c) => c.body(renderDocsPage(buildOpenApiDocument(app, documentContext(c))), 200, await docsHeaders()));
+
+  for (const [name, page] of Object.entries(pages)) {
+    app.get(`/docs/${name}`, async (c) => c.body(renderMarkdownPage(page.title, page.markdown(c)), 200, await docsHeaders()));
+  }
 
   app.get("/problems/:slug", (c) => {
     const slug = c.req.param("slug");

@@ -24,6 +24,17 @@ export interface TalkdeskActionDef {
   inputs: readonly TalkdeskActionInput[];
 }
 
+/** The `message` of each action's `201` (the manifest document shows these very texts). */
+export const ACTION_MESSAGES = {
+  callLogged: "Call logged in Talemetry.",
+  noteAdded: "Note added in Talemetry.",
+  contactUpdated: "Candidate updated in Talemetry.",
+  contactUnchanged: "The candidate already has these phones and emails in Talemetry.",
+  candidateCreated: "Candidate created in Talemetry.",
+  candidateExists: "A Talemetry candidate already has this phone or email; no new candidate was created.",
+  noteAlsoAdded: " The note was added.",
+} as const;
+
 /** The call directions `log_call` accepts (case-insensitive on the wire). */
 export const CALL_DIRECTIONS = ["inbound", "outbound", "missed"] as const;
 export type CallDirection = (typeof CALL_DIRECTIONS)[number];

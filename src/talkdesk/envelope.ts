@@ -12,6 +12,7 @@ import type { TenantVariables } from "../core/context";
 import { bindTenant } from "../core/services";
 import { maxBodyBytes, readBodyWithLimit } from "../platform/body";
 import { AppError } from "../platform/errors";
+import { UNKNOWN_KEY_MESSAGE } from "./errors";
 import { parseTalkdesk, talkdeskAuthSchema } from "./schemas";
 
 /** Context variables of the authenticated Talkdesk routes. */
@@ -48,7 +49,7 @@ export function talkdeskEnvelope(): MiddlewareHandler<TalkdeskEnv> {
     const auth = parseTalkdesk(talkdeskAuthSchema, body.auth ?? {}, "auth");
     if (!auth.success) throw new AppError("bad_request", auth.error.message);
     const tenant = await authenticateApiKey(c.env, auth.data.api_key);
-    if (!tenant) throw new AppError("unauthorized", "auth.api_key is unknown or has been revoked");
+    if (!tenant) throw new AppError("unauthorized", UNKNOWN_KEY_MESSAGE);
 
     bindTenant(c, tenant);
     c.set("talkdeskBody", body);

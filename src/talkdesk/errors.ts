@@ -6,6 +6,12 @@
  */
 import { AppError, asUpstreamError, toAppError } from "../platform/errors";
 
+/** `401` for an `api_key` that is unknown, rotated away or of a deleted tenant (every component). */
+export const UNKNOWN_KEY_MESSAGE = "auth.api_key is unknown or has been revoked";
+
+/** `404` for an action the bridge does not have. */
+export const UNKNOWN_ACTION_MESSAGE = "There is no such action; see the manifest's actions";
+
 /** The Talkdesk components whose answers differ from /v1's for some upstream outcomes. */
 export type TalkdeskComponent = "auth" | "contacts" | "interactions" | "agents" | "actions";
 

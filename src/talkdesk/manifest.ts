@@ -21,8 +21,10 @@ export const TALKDESK_PATHS = {
   contacts: "/talkdesk/contacts",
   interactions: "/talkdesk/interactions",
   agents: "/talkdesk/agents",
-  logo: "/talkdesk/assets/logo.svg",
-  icon: "/talkdesk/assets/icon.svg",
+  logo: "/talkdesk/assets/logo.png",
+  icon: "/talkdesk/assets/icon.png",
+  logoSvg: "/talkdesk/assets/logo.svg",
+  iconSvg: "/talkdesk/assets/icon.svg",
   /** Prefix of `/talkdesk/actions/<name>`. */
   actions: "/talkdesk/actions",
 } as const;
@@ -83,20 +85,27 @@ const API_KEY_FIELD: TalkdeskAuthField = {
   help: "The API key your Talemetry bridge operator issued for your organization (the same key TalentLynk uses). After the key is rotated, enter the new one here.",
 };
 
+/** Hosts of a local run, the only ones whose base may be plain `http://`. */
+const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
 /**
- * Normalizes a deployment base URL: absolute http(s), no query, fragment or credentials, trailing
- * slashes removed (a path prefix such as `https://host/bridge/` is kept). Throws `TypeError` otherwise,
- * because a manifest with relative or broken endpoints would be accepted by Talkdesk and fail later.
+ * Normalizes a deployment base URL: absolute **https** (plain `http` only for `localhost`: Talkdesk
+ * calls bridges over HTTPS), no query, fragment or credentials, trailing slashes removed (a path prefix
+ * such as `https://host/bridge/` is kept). Throws `TypeError` otherwise, because a manifest with relative,
+ * broken or unencrypted endpoints would be accepted by Talkdesk and fail later — or send API keys in clear.
  */
 export function normalizeBaseUrl(baseUrl: string): string {
   let url: URL;
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    throw new TypeError(`base URL must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
+    throw new TypeError(`base URL must be an absolute https URL, got ${JSON.stringify(baseUrl)}`);
+  }
+  if (url.protocol === "http:" && !LOCAL_HOSTNAMES.has(url.hostname)) {
+    throw new TypeError("base URL must use https (Talkdesk sends the API key in every request); http is for localhost only");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(`base URL must use https (or http for local use), got ${url.protocol}`);
+    throw new TypeError(`base URL must use https, got ${url.protocol}`);
   }
   if (url.search || url.hash || url.username || url.password) {
     throw new TypeError("base URL must not carry a query, fragment or credentials");
@@ -147,6 +156,15 @@ export function buildManifest(baseUrl: string, opts: ManifestOptions = {}): Talk
 /** Content type for the two assets below. */
 export const SVG_CONTENT_TYPE = "image/svg+xml";
 
+/**
+ * The PNG renders Talkdesk shows (`logo_url`, `icon_url`): within its limits of 192×96 for the logo and
+ * 96×96 for the icon. `npm run assets` renders them from the SVGs below into ./assets-png.ts.
+ */
+export const TALKDESK_PNG_SIZES = {
+  logo: { width: 192, height: 51, maxWidth: 192, maxHeight: 96 },
+  icon: { width: 96, height: 96, maxWidth: 96, maxHeight: 96 },
+} as const;
+
 // Paths only (no <text>) in the icon: Talkdesk renders it small next to interactions, where font
 // fallback would be unpredictable. The logo adds a wordmark with a generic sans-serif stack.
 const MARK =
@@ -154,10 +172,10 @@ const MARK =
   '<path d="M16 18h32v8H36v24h-8V26H16z" fill="#ffffff"/>' +
   '<circle cx="47" cy="46" r="5" fill="#5eead4"/>';
 
-/** Square icon served at `/talkdesk/assets/icon.svg` (`icon_url`). */
+/** Square icon served at `/talkdesk/assets/icon.svg` (its PNG render is `icon_url`). */
 export const TALKDESK_ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64" role="img" aria-label="Talemetry">${MARK}</svg>`;
 
-/** Wide logo served at `/talkdesk/assets/logo.svg` (`logo_url`). */
+/** Wide logo served at `/talkdesk/assets/logo.svg` (its PNG render is `logo_url`). */
 export const TALKDESK_LOGO_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="64" viewBox="0 0 240 64" role="img" aria-label="Talemetry">' +
   MARK +

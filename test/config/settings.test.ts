@@ -85,6 +85,7 @@ describe("parseSettings", () => {
     ["LOG_LEVEL", "verbose"],
     ["ENVIRONMENT", "live"],
     ["PUBLIC_URL", "bridge.example.com"],
+    ["PUBLIC_URL", "http://bridge.example.com"],
   ])("refuses %s=%s, naming the setting and not its value", (setting, value) => {
     const err = configErrorOf({ [setting]: value });
     expect(err.setting).toBe(setting);

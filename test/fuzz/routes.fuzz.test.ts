@@ -88,7 +88,7 @@ function expectWellFormed(probe: Probe, out: Outcome, allowed: Allowed): unknown
   const type = out.headers.get("content-type") ?? "";
   const isError = out.status >= 400;
   let body: unknown;
-  if (type.startsWith("text/html") || type.startsWith("image/svg+xml")) {
+  if (type.startsWith("text/html") || type.startsWith("image/svg+xml") || type === "image/png") {
     expect(isError, where).toBe(false);
     return out.text;
   }
@@ -339,9 +339,12 @@ const FUZZED = new Set([
   "GET /talkdesk/manifest",
   "GET /talkdesk/assets/logo.svg",
   "GET /talkdesk/assets/icon.svg",
+  "GET /talkdesk/assets/logo.png",
+  "GET /talkdesk/assets/icon.png",
   "GET /healthz",
   "GET /openapi.json",
   "GET /docs",
+  "GET /docs/talkdesk",
   "GET /problems/:slug",
 ]);
 
@@ -800,7 +803,15 @@ describe("/talkdesk", () => {
   it("GET routes (manifest, assets, unknown) with garbage queries and paths", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom("/manifest", "/assets/logo.svg", "/assets/icon.svg", "/auth", "/assets/x.svg"),
+        fc.constantFrom(
+          "/manifest",
+          "/assets/logo.svg",
+          "/assets/icon.svg",
+          "/assets/logo.png",
+          "/assets/icon.png",
+          "/auth",
+          "/assets/x.svg",
+        ),
         queryString(["base", "x"]),
         pathSegment,
         async (path, q, seg) => {

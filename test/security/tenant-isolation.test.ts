@@ -148,9 +148,12 @@ const PROBES: Record<string, string> = {
   "GET /talkdesk/manifest": "public",
   "GET /talkdesk/assets/logo.svg": "public",
   "GET /talkdesk/assets/icon.svg": "public",
+  "GET /talkdesk/assets/logo.png": "public",
+  "GET /talkdesk/assets/icon.png": "public",
   "GET /healthz": "public",
   "GET /openapi.json": "public",
   "GET /docs": "public",
+  "GET /docs/talkdesk": "public",
   "GET /problems/:slug": "public",
 };
 
@@ -418,9 +421,12 @@ describe("public routes", () => {
       "/talkdesk/manifest",
       "/talkdesk/assets/logo.svg",
       "/talkdesk/assets/icon.svg",
+      "/talkdesk/assets/logo.png",
+      "/talkdesk/assets/icon.png",
       "/healthz",
       "/openapi.json",
       "/docs",
+      "/docs/talkdesk",
       "/problems/not-found",
     ]) {
       const res = await exports.default.fetch(`${BRIDGE}${path}`, {

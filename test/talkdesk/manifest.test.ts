@@ -45,8 +45,8 @@ describe("buildManifest", () => {
 
   it("points every endpoint and asset at absolute URLs under the base", () => {
     expect(manifest).toMatchObject({
-      logo_url: "https://bridge.example.com/talkdesk/assets/logo.svg",
-      icon_url: "https://bridge.example.com/talkdesk/assets/icon.svg",
+      logo_url: "https://bridge.example.com/talkdesk/assets/logo.png",
+      icon_url: "https://bridge.example.com/talkdesk/assets/icon.png",
       auth_validation_endpoint: "https://bridge.example.com/talkdesk/auth",
       contact_synchronization_endpoint: "https://bridge.example.com/talkdesk/contacts",
       interaction_retrieval_endpoint: "https://bridge.example.com/talkdesk/interactions",
@@ -73,9 +73,14 @@ describe("buildManifest", () => {
       "ftp://bridge.example.com",
       "https://x.example/?a=1",
       "https://u:p@x.example",
+      // Talkdesk sends the API key in every request: plain http only for a local run.
+      "http://bridge.example.com",
+      "http://10.0.0.5:8787",
     ]) {
       expect(() => buildManifest(bad), bad).toThrow(TypeError);
     }
+    expect(() => buildManifest("http://bridge.example.com")).toThrow(/https/);
+    expect(buildManifest("http://127.0.0.1:8787").auth_validation_endpoint).toBe("http://127.0.0.1:8787/talkdesk/auth");
   });
 
   it("takes logo and icon overrides only as absolute URLs", () => {
@@ -170,7 +175,10 @@ describe("assets", () => {
       expect(svg.endsWith("</svg>")).toBe(true);
       expect(svg).not.toMatch(/<script|href=/i);
     }
-    expect(TALKDESK_PATHS.logo.endsWith("logo.svg")).toBe(true);
+    expect(TALKDESK_PATHS.logoSvg.endsWith("logo.svg")).toBe(true);
+    // The manifest names the PNG renders (Talkdesk's logo and icon format).
+    expect(TALKDESK_PATHS.logo.endsWith("logo.png")).toBe(true);
+    expect(TALKDESK_PATHS.icon.endsWith("icon.png")).toBe(true);
   });
 
   it("normalizeBaseUrl keeps the origin and path prefix", () => {

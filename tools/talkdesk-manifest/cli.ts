@@ -16,12 +16,13 @@ export const MANIFEST_USAGE = `Usage: npm run manifest -- --url <base URL> [opti
 
 Prints Talkdesk's "API Manifest" document (Markdown) filled in for the deployment at <base URL>.
 
-  --url <url>                  deployment base URL, e.g. https://bridge.example.com (required)
+  --url <url>                  deployment base URL, https (http only for localhost), e.g. https://bridge.example.com (required)
   --config <file>              config file (default: ${DEFAULT_CONFIG_FILE})
   --client <name>              client name in the title              (config: client_name)
   --contact "<name> <email>"   technical contact; repeat for several (config: technical_contacts)
                                optional ", <notes>" after the email
   --keybase <user>             Keybase user name                     (config: keybase_username)
+  --talkdesk-account <domain>  the customer's Talkdesk account, e.g. acme.mytalkdesk.com (config: talkdesk_account)
   --test-in-production yes|no  answer to "tested in production?"     (config: test_in_production)
   --docs-url <url>             integration documentation weblink     (config: documentation_url)
   --logo-url <url>             logo URL (default: served by the deployment)  (config: logo_url)
@@ -38,6 +39,7 @@ export interface ManifestCliArgs {
   client?: string;
   contacts: string[];
   keybase?: string;
+  talkdeskAccount?: string;
   testInProduction?: string;
   docsUrl?: string;
   logoUrl?: string;
@@ -54,6 +56,7 @@ const STRING_FLAGS: Record<string, StringFlag> = {
   "--config": "config",
   "--client": "client",
   "--keybase": "keybase",
+  "--talkdesk-account": "talkdeskAccount",
   "--test-in-production": "testInProduction",
   "--docs-url": "docsUrl",
   "--logo-url": "logoUrl",
@@ -101,6 +104,7 @@ const CONFIG_KEYS = [
   "client_name",
   "technical_contacts",
   "keybase_username",
+  "talkdesk_account",
   "test_in_production",
   "documentation_url",
   "logo_url",
@@ -217,6 +221,13 @@ export function resolveManifestDocumentInput(
   const keybaseUsername = text(args.keybase) ?? text(cfg.keybase_username);
   if (!keybaseUsername) missing.push(`Keybase user name: ${where("--keybase", "keybase_username")}`);
 
+  // The template's "Talkdesk Account / Domain Name (i.e. yourOrg.mytalkdesk.com)": the account to activate.
+  const talkdeskAccount = text(args.talkdeskAccount) ?? text(cfg.talkdesk_account);
+  if (!talkdeskAccount) missing.push(`Talkdesk account domain: ${where("--talkdesk-account", "talkdesk_account")}`);
+  else if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(talkdeskAccount)) {
+    invalid.push('--talkdesk-account / "talkdesk_account" must be a domain name such as acme.mytalkdesk.com');
+  }
+
   const testRaw = args.testInProduction ?? cfg.test_in_production;
   const testInProduction = yesNo(testRaw);
   if (testRaw === undefined) {
@@ -244,6 +255,7 @@ export function resolveManifestDocumentInput(
     date,
     technicalContacts: contacts,
     keybaseUsername: keybaseUsername!,
+    talkdeskAccount: talkdeskAccount!,
     testInProduction: testInProduction!,
     documentationUrl: documentationUrl!,
   };

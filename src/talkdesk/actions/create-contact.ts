@@ -8,6 +8,7 @@
 import { createCandidate } from "../../core/candidates";
 import { AppError } from "../../platform/errors";
 import { activityTypesFor } from "../../tenants/activity-types";
+import { ACTION_MESSAGES } from "../actions-def";
 import { actionIdempotencyKeys } from "../idempotency";
 import { renderAddedNote } from "../mapping";
 import { type ActionContext, type ActionResult, contactRef, resolveAuthor } from "./context";
@@ -62,9 +63,7 @@ export async function createContact(action: ActionContext): Promise<ActionResult
   });
   const id = result.person.id;
 
-  let message = result.created
-    ? "Candidate created in Talemetry."
-    : "A Talemetry candidate already has this phone or email; no new candidate was created.";
+  let message: string = result.created ? ACTION_MESSAGES.candidateCreated : ACTION_MESSAGES.candidateExists;
   if (input.note !== undefined && author) {
     const type = activityTypesFor(tenant).some((t) => t.id === "note") ? "note" : "call";
     await writeNote(action, {
@@ -74,7 +73,7 @@ export async function createContact(action: ActionContext): Promise<ActionResult
       author,
       activity: { type, body: renderAddedNote(input.note, author.unknownAgentId) },
     });
-    message += " The note was added.";
+    message += ACTION_MESSAGES.noteAlsoAdded;
   }
   return { message, external_id: id, ...contactRef(action, id) };
 }

@@ -10,7 +10,7 @@
 import { type ActivityInput, createActivity } from "../../core/activities";
 import { AppError } from "../../platform/errors";
 import { activityTypesFor } from "../../tenants/activity-types";
-import type { TalkdeskActionName } from "../actions-def";
+import { ACTION_MESSAGES, type TalkdeskActionName } from "../actions-def";
 import { findContactId } from "../contact-lookup";
 import { actionIdempotencyKeys } from "../idempotency";
 import { renderAddedNote, toCallActivity } from "../mapping";
@@ -97,7 +97,7 @@ export async function logCall(action: ActionContext): Promise<ActionResult> {
       phone: input.phone,
     }),
   });
-  const result: ActionResult = { message: "Call logged in Talemetry.", external_id: externalId };
+  const result: ActionResult = { message: ACTION_MESSAGES.callLogged, external_id: externalId };
   return contact.resolved ? { ...result, ...contactRef(action, contact.id) } : result;
 }
 
@@ -118,5 +118,5 @@ export async function addNote(action: ActionContext): Promise<ActionResult> {
     author,
     activity: { type, body: renderAddedNote(input.text, author.unknownAgentId) },
   });
-  return { message: "Note added in Talemetry.", external_id: externalId };
+  return { message: ACTION_MESSAGES.noteAdded, external_id: externalId };
 }

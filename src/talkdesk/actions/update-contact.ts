@@ -8,6 +8,7 @@
 import { type ContactInput, contactChangeOf, readCandidate, updateCandidateContact, WRITABLE_PHONE_TYPES } from "../../core/candidates";
 import type { Person } from "../../domain/person";
 import { AppError } from "../../platform/errors";
+import { ACTION_MESSAGES } from "../actions-def";
 import type { ActionContext, ActionResult } from "./context";
 import { requireContactId } from "./context";
 import { actionInput } from "./note-actions";
@@ -76,8 +77,8 @@ export async function updateContact(action: ActionContext): Promise<ActionResult
   if (addPhones.length > 0) change.phones = [...keptPhones(person), ...addPhones.map((number) => ({ number, type: "other" as const }))];
 
   if (change.emails === undefined && change.phones === undefined) {
-    return { message: "The candidate already has these phones and emails in Talemetry." };
+    return { message: ACTION_MESSAGES.contactUnchanged };
   }
   await updateCandidateContact(c.var.services, contactId, change);
-  return { message: "Candidate updated in Talemetry." };
+  return { message: ACTION_MESSAGES.contactUpdated };
 }

@@ -14,7 +14,7 @@ import { addNote, logCall } from "../actions/note-actions";
 import { updateContact } from "../actions/update-contact";
 import { isTalkdeskActionName, type TalkdeskActionName } from "../actions-def";
 import { readEnvelope, type TalkdeskEnv } from "../envelope";
-import { talkdeskCall } from "../errors";
+import { talkdeskCall, UNKNOWN_ACTION_MESSAGE } from "../errors";
 import { actionRequestSchema } from "../schemas";
 
 const ACTIONS: Record<TalkdeskActionName, (action: ActionContext) => Promise<ActionResult>> = {
@@ -28,7 +28,7 @@ const ACTIONS: Record<TalkdeskActionName, (action: ActionContext) => Promise<Act
 export function registerActionExecutor(app: Hono<TalkdeskEnv>): void {
   app.post("/actions/:name", async (c) => {
     const name = c.req.param("name");
-    if (!isTalkdeskActionName(name)) throw new AppError("not_found", "There is no such action; see the manifest's actions");
+    if (!isTalkdeskActionName(name)) throw new AppError("not_found", UNKNOWN_ACTION_MESSAGE);
     const request = readEnvelope(c, actionRequestSchema);
     const result = await talkdeskCall("actions", () => ACTIONS[name]({ c, request }));
     return c.json(result, 201);

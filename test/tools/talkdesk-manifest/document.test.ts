@@ -32,6 +32,7 @@ const fullConfig = {
   client_name: "Acme Recruiting",
   technical_contacts: [{ name: "Jordan Lee", email: "jordan@acme.example", role: "Lead", notes: "keys" }],
   keybase_username: "acme_keys",
+  talkdesk_account: "acme.mytalkdesk.com",
   test_in_production: true,
   documentation_url: "{base}/docs",
 };
@@ -43,6 +44,7 @@ function input(overrides: Partial<ManifestDocumentInput> = {}): ManifestDocument
     date: TODAY,
     technicalContacts: [{ name: "Jordan Lee", email: "jordan@acme.example" }],
     keybaseUsername: "acme_keys",
+    talkdeskAccount: "acme.mytalkdesk.com",
     testInProduction: false,
     documentationUrl: "https://bridge.example.com/docs",
     ...overrides,
@@ -92,6 +94,8 @@ describe("resolveManifestDocumentInput", () => {
       "technical_contacts",
       "--keybase",
       "keybase_username",
+      "--talkdesk-account",
+      "talkdesk_account",
       "--test-in-production",
       "test_in_production",
       "--docs-url",
@@ -112,6 +116,7 @@ describe("resolveManifestDocumentInput", () => {
         date: TODAY,
         technicalContacts: [{ name: "Jordan Lee", email: "jordan@acme.example", role: "Lead", notes: "keys" }],
         keybaseUsername: "acme_keys",
+        talkdeskAccount: "acme.mytalkdesk.com",
         testInProduction: true,
         documentationUrl: "https://bridge.example.com/docs",
       },
@@ -159,7 +164,7 @@ describe("resolveManifestDocumentInput", () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        'unknown key "keybase_user" in my.json (known: client_name, technical_contacts, keybase_username, test_in_production, documentation_url, logo_url, icon_url)',
+        'unknown key "keybase_user" in my.json (known: client_name, technical_contacts, keybase_username, talkdesk_account, test_in_production, documentation_url, logo_url, icon_url)',
         '--contact "no email here" must read "Name <email>" (optionally ", notes")',
         '--test-in-production / "test_in_production" must be yes or no',
         "icon URL must be an absolute http(s) URL",
@@ -209,6 +214,8 @@ describe("renderManifestDocument", () => {
       "# Talemetry API Manifest - Acme Recruiting",
       "**Talkdesk CRM Integration**",
       `**Date:** ${TODAY}`,
+      "**Instructions:** This document has example input and responses for each action.",
+      "**Talkdesk account / domain name:** acme.mytalkdesk.com",
       "| Acme Recruiting Technical Contact | Name & Email | Notes |",
       "## Use Case Description",
       "# Components Description",
@@ -231,6 +238,8 @@ describe("renderManifestDocument", () => {
       "# 5: Implementing a Contact Retriever",
       "# 6: Implementing an Interaction Retriever",
       "## Completed Document Instructions",
+      "subject **Activate Custom Integration**",
+      "Alternatively (the template's route), email this document to: [developers@talkdesk.com]",
     ];
     let at = -1;
     for (const needle of order) {
@@ -268,7 +277,7 @@ describe("renderManifestDocument", () => {
     check(authValidationRequestSchema, pick("# 4:"), 1);
     check(contactsRequestSchema, pick("# 5:"), 4);
     check(interactionsRequestSchema, pick("# 6:"), 1);
-    for (const name of ["log_call", "add_note", "update_contact"] as TalkdeskActionName[]) {
+    for (const name of ["log_call", "add_note", "update_contact", "create_contact"] as TalkdeskActionName[]) {
       const [request] = pick(`### Action: \`${name}\``);
       expect(actionRequestSchema.safeParse(request).success).toBe(true);
       expect(parseActionInput(name, (request as { data: unknown }).data).success, name).toBe(true);
