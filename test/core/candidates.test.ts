@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
-import { contactChangeOf, readCandidate, updateCandidateContact } from "../../src/core/candidates";
+import { contactChangeOf, createCandidate, readCandidate, updateCandidateContact } from "../../src/core/candidates";
 import { AppError } from "../../src/platform/errors";
 import { getTenant } from "../../src/tenants/store";
 import type { Tenant } from "../../src/tenants/types";
@@ -113,5 +113,50 @@ describe("updateCandidateContact", () => {
       updateCandidateContact(servicesFor(tenant), "00000000-0000-1000-8000-000000000000", { emails: ["x@example.com"] }),
     );
     expect(err.status).toBe(404);
+  });
+});
+
+describe("createCandidate", () => {
+  const phone = () => `+1628555${String(Math.floor(Math.random() * 10_000)).padStart(4, "0")}`;
+
+  it("creates the candidate in Talemetry and indexes it at once", async () => {
+    const number = phone();
+    const creates = (await getStats(issued.talemetry.client_id)).calls.candidate_create;
+    const { person, created, replayed } = await createCandidate(servicesFor(tenant), {
+      name: "Core Created",
+      phones: [{ number, type: "mobile" }],
+      source: "talkdesk",
+    });
+    expect([created, replayed]).toEqual([true, false]);
+    expect(person).toMatchObject({ first_name: "Core", last_name: "Created", url: `https://crm.example/people/${person.id}` });
+    expect((await getStats(issued.talemetry.client_id)).calls.candidate_create).toBe(creates + 1);
+    expect((await servicesFor(tenant).directory.getIndexed(person.id))?.phones.map((p) => p.number)).toEqual([number]);
+  });
+
+  it("answers with the candidate who already has the email, creating nothing", async () => {
+    const creates = (await getStats(issued.talemetry.client_id)).calls.candidate_create;
+    const { person, created } = await createCandidate(servicesFor(tenant), { name: "Somebody Else", emails: ["MAYA.ORTIZ@example.com"] });
+    expect([person.id, created]).toEqual([MAYA, false]);
+    expect((await getStats(issued.talemetry.client_id)).calls.candidate_create).toBe(creates);
+  });
+
+  it("creates one candidate for a repeated key, and replays its answer", async () => {
+    const key = `core:${crypto.randomUUID()}`;
+    const input = { name: "Once Only", phones: [{ number: phone() }] };
+    const first = await createCandidate(servicesFor(tenant), input, { idempotencyKey: key });
+    const creates = (await getStats(issued.talemetry.client_id)).calls.candidate_create;
+    const again = await createCandidate(servicesFor(tenant), input, { idempotencyKey: key });
+    expect([again.person.id, again.replayed]).toEqual([first.person.id, true]);
+    expect((await getStats(issued.talemetry.client_id)).calls.candidate_create).toBe(creates);
+  });
+
+  it("refuses a nameless or unreachable candidate with 422 before any call", async () => {
+    const calls = (await getStats(issued.talemetry.client_id)).calls;
+    expect((await appError(createCandidate(servicesFor(tenant), { name: "  ", phones: [{ number: phone() }] }))).errors?.[0]?.field).toBe(
+      "name",
+    );
+    expect((await appError(createCandidate(servicesFor(tenant), { name: "No Contact" }))).status).toBe(422);
+    expect((await appError(createCandidate(servicesFor(tenant), { name: "Bad Phone", phones: [{ number: "12" }] }))).status).toBe(422);
+    expect((await getStats(issued.talemetry.client_id)).calls).toEqual(calls);
   });
 });
