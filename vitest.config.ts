@@ -41,6 +41,8 @@ export default defineConfig({
   ],
   test: {
     globalSetup: ["./test/global-setup.ts"],
+    // Every /v1 and /oauth answer any test observes is checked against /openapi.json.
+    setupFiles: ["./test/contract/setup.ts"],
     include: ["test/**/*.test.ts"],
     // One Workers runtime per pool worker, reused across files: ~4 s of startup per file otherwise
     // (524 s → 135 s for the suite here). Tests never rely on empty storage: each uses its own tenants and

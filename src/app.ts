@@ -5,10 +5,13 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { DEPRECATIONS } from "./config/deprecations";
 import type { Env } from "./config/env";
 import { ConfigError, loadSettings } from "./config/settings";
 import type { AppEnv } from "./core/context";
-import { registerDocs } from "./docs/routes";
+import { deprecationIndex } from "./docs/openapi";
+import { documentFor, registerDocs } from "./docs/routes";
+import { announceDeprecations, checkDeprecation, type Deprecation } from "./platform/deprecation";
 import { AppError, toAppError, UpstreamError } from "./platform/errors";
 import { requestLogger } from "./platform/logger";
 import { methodsByPath } from "./platform/methods";
@@ -97,8 +100,16 @@ function settingsMiddleware(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Options of `buildApp`. */
+export interface AppOptions {
+  /** The deprecated operations and fields (default: src/config/deprecations.ts, the one place to mark them). */
+  deprecations?: readonly Deprecation[];
+}
+
 /** Builds the Worker's Hono app. */
-export function buildApp(): OpenAPIHono<AppEnv> {
+export function buildApp(options: AppOptions = {}): OpenAPIHono<AppEnv> {
+  const deprecations = options.deprecations ?? DEPRECATIONS;
+  for (const d of deprecations) checkDeprecation(d);
   const app = createRouter<AppEnv>();
   app.use("*", requestId());
   app.use("*", settingsMiddleware());
@@ -122,18 +133,27 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   });
   // Partner and operator answers carry personal data or credentials: never stored by a cache.
   app.use("*", noStore(carriesPersonalData));
+  // Deprecation, Sunset and Link on the answers of deprecated operations and of those carrying deprecated
+  // fields (RFC 9745, RFC 8594), from the same document that marks them (built once, on first use).
+  app.use(
+    "*",
+    announceDeprecations(
+      () => deprecationIndex(app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "", version: "" } }), deprecations),
+      (origin) => `${origin}/docs#deprecations`,
+    ),
+  );
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
   registerV1SecurityScheme(app);
-  app.route("/admin", adminRoutes());
+  app.route("/admin", adminRoutes({ document: (c) => documentFor(app, c, "admin", deprecations) }));
   app.route("/oauth", oauthRoutes());
   app.route("/v1", v1Routes());
 
   app.route("/talkdesk", talkdeskRoutes());
 
   // /openapi.json and /docs describe every router above (the document is built per request).
-  registerDocs(app, { talkdesk: { title: "Talemetry for Talkdesk", markdown: talkdeskDocsPage } });
+  registerDocs(app, deprecations, { talkdesk: { title: "Talemetry for Talkdesk", markdown: talkdeskDocsPage } });
 
   return app;
 }

@@ -3,6 +3,7 @@
  * sync control, for operators of the bridge. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { Env } from "../config/env";
 import type { AppEnv } from "../core/context";
 import { tenantDirectory } from "../directory/api";
@@ -37,8 +38,10 @@ const security = [{ [ADMIN_SECURITY_SCHEME]: [] }];
 const problem = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } });
 const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
-const common = { 401: problem("Missing or wrong admin token.") };
+const common = { 401: problem("Missing or wrong admin token."), 500: problem("Internal error; the details are in the bridge's log.") };
 const withTenant = { ...common, 404: problem("No such tenant.") };
+/** A write to KV refused for its write rate (one key, once a second) is a retryable 429. */
+const writes = { 429: problem("Too many changes to this record at once; retry after `Retry-After` seconds.") };
 const withBody = {
   400: problem("Malformed JSON."),
   413: problem("Body larger than MAX_BODY_BYTES."),
@@ -47,6 +50,7 @@ const withBody = {
 };
 
 const createTenantRoute = createRoute({
+  operationId: "createTenant",
   method: "post",
   path: "/tenants",
   tags: TAGS,
@@ -55,10 +59,11 @@ const createTenantRoute = createRoute({
   description: "Issues the tenant's API key and OAuth client (secrets shown once) and starts the directory backfill.",
   middleware: [jsonBody()],
   request: { body: { required: true, content: { "application/json": { schema: CreateTenantSchema } } } },
-  responses: { 201: json(CreatedTenantSchema, "Created; secrets shown once."), ...common, ...withBody },
+  responses: { 201: json(CreatedTenantSchema, "Created; secrets shown once."), ...common, ...withBody, ...writes },
 });
 
 const getTenantRoute = createRoute({
+  operationId: "getTenant",
   method: "get",
   path: "/tenants/{id}",
   tags: TAGS,
@@ -69,6 +74,7 @@ const getTenantRoute = createRoute({
 });
 
 const patchTenantRoute = createRoute({
+  operationId: "updateTenant",
   method: "patch",
   path: "/tenants/{id}",
   tags: TAGS,
@@ -77,10 +83,11 @@ const patchTenantRoute = createRoute({
   description: "`settings` is a JSON merge patch (RFC 7396): given values replace, `null` resets to the default.",
   middleware: [jsonBody()],
   request: { params: TenantIdParamsSchema, body: { required: true, content: { "application/json": { schema: PatchTenantSchema } } } },
-  responses: { 200: json(TenantViewSchema, "The updated tenant."), ...withTenant, ...withBody },
+  responses: { 200: json(TenantViewSchema, "The updated tenant."), ...withTenant, ...withBody, ...writes },
 });
 
 const deleteTenantRoute = createRoute({
+  operationId: "deleteTenant",
   method: "delete",
   path: "/tenants/{id}",
   tags: TAGS,
@@ -92,6 +99,7 @@ const deleteTenantRoute = createRoute({
 });
 
 const rotateKeysRoute = createRoute({
+  operationId: "rotateTenantKeys",
   method: "post",
   path: "/tenants/{id}/keys",
   tags: TAGS,
@@ -99,10 +107,11 @@ const rotateKeysRoute = createRoute({
   summary: "Rotate the API key and client secret",
   description: "The client id stays. The old key, old secret and access tokens issued before stop working (everywhere within 60 s).",
   request: { params: TenantIdParamsSchema },
-  responses: { 200: json(RotatedKeysSchema, "New secrets, shown once."), ...withTenant },
+  responses: { 200: json(RotatedKeysSchema, "New secrets, shown once."), ...withTenant, ...writes },
 });
 
 const getSyncRoute = createRoute({
+  operationId: "getSyncStatus",
   method: "get",
   path: "/tenants/{id}/sync",
   tags: TAGS,
@@ -113,6 +122,7 @@ const getSyncRoute = createRoute({
 });
 
 const requestSyncRoute = createRoute({
+  operationId: "requestSync",
   method: "post",
   path: "/tenants/{id}/sync",
   tags: TAGS,
@@ -135,8 +145,14 @@ const directory = (env: Env, tenant: Tenant) => tenantDirectory(env.TENANT, tena
 /** Answers that carry secrets must not be stored by any cache (RFC 9111 §5.2.2.5). */
 const NO_STORE = { "Cache-Control": "no-store" };
 
+/** What the admin router is given by the app. */
+export interface AdminRouteOptions {
+  /** The admin API's OpenAPI document for this request (built by the app, which knows every router). */
+  document: (c: Context<AppEnv>) => unknown;
+}
+
 /** Builds the `/admin` sub-app (mounted by app.ts). */
-export function adminRoutes(): OpenAPIHono<AppEnv> {
+export function adminRoutes(options: AdminRouteOptions): OpenAPIHono<AppEnv> {
   const admin = createRouter<AppEnv>();
   admin.openAPIRegistry.registerComponent("securitySchemes", ADMIN_SECURITY_SCHEME, {
     type: "http",
@@ -144,6 +160,10 @@ export function adminRoutes(): OpenAPIHono<AppEnv> {
     description: "The deployment's ADMIN_TOKEN secret.",
   });
   admin.use("*", adminAuth());
+
+  // The operators' own OpenAPI document: behind the admin token like every admin route, and no longer
+  // in the partners' public /openapi.json.
+  admin.get("/openapi.json", (c) => c.json(options.document(c), 200, { "X-Content-Type-Options": "nosniff" }));
 
   admin.openapi(createTenantRoute, async (c) => {
     const { tenant, credentials } = await createTenant(c.env, c.req.valid("json"));

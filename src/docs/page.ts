@@ -23,6 +23,7 @@ code{background:#f3f5f8;padding:0 3px;border-radius:3px;font-size:.92em}
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #e4e7ec;padding:3px 8px;text-align:left;vertical-align:top}
 ul.schema{margin:2px 0 2px 0;padding-left:18px}.muted{color:#5b6576}
 nav a{margin-right:12px}
+.deprecated{color:#b00020;font-size:.8em;text-transform:uppercase}
 `;
 
 function escapeHtml(text: string): string {
@@ -37,13 +38,21 @@ function inline(text: string): string {
     .replace(/\*([^*\s][^*]*)\*/g, "<em>$1</em>");
 }
 
+/** A heading's anchor: `Rate limits and retries` → `rate-limits-and-retries`. */
+function slugOf(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
 /** Block Markdown: `## headings`, `- lists` and paragraphs separated by blank lines. */
 function markdown(text: string, headingLevel = 3): string {
   return text
     .split(/\n{2,}/)
     .map((block) => {
       const heading = /^#{1,6}\s+(.*)$/.exec(block);
-      if (heading) return `<h${headingLevel}>${inline(heading[1])}</h${headingLevel}>`;
+      if (heading) return `<h${headingLevel} id="${slugOf(heading[1])}">${inline(heading[1])}</h${headingLevel}>`;
       const lines = block.split("\n");
       if (lines.every((l) => l.startsWith("- "))) return `<ul>${lines.map((l) => `<li>${inline(l.slice(2))}</li>`).join("")}</ul>`;
       return `<p>${inline(block)}</p>`;
@@ -110,13 +119,16 @@ function schemaFields(doc: OpenApiDocument, raw: Schema, depth = 0, seen: Readon
     const example =
       resolved.example !== undefined ? ` <span class="muted">e.g. <code>${escapeHtml(JSON.stringify(resolved.example))}</code></span>` : "";
     const nested = schemaFields(doc, prop, depth + 1, innerSeen);
-    return `<li><code>${escapeHtml(name)}</code>${requiredSet.has(name) ? "" : "?"}: <em>${escapeHtml(typeLabel(doc, prop))}</em>${description}${example}${nested}</li>`;
+    const deprecated = resolved.deprecated === true ? ' <strong class="deprecated">deprecated</strong>' : "";
+    return `<li><code>${escapeHtml(name)}</code>${requiredSet.has(name) ? "" : "?"}: <em>${escapeHtml(typeLabel(doc, prop))}</em>${deprecated}${description}${example}${nested}</li>`;
   });
   return `<ul class="schema">${items.join("")}</ul>`;
 }
 
 type Parameter = { name: string; in: string; required?: boolean; description?: string; schema?: Schema };
 type Operation = {
+  operationId?: string;
+  deprecated?: boolean;
   summary?: string;
   description?: string;
   tags?: string[];
@@ -135,8 +147,9 @@ function anchorOf(method: string, path: string): string {
 function renderOperation(doc: OpenApiDocument, method: string, path: string, op: Operation): string {
   const parts = [
     `<section class="op" id="${anchorOf(method, path)}">`,
-    `<h3><span class="method ${method}">${method}</span> <span class="path">${escapeHtml(path)}</span></h3>`,
+    `<h3><span class="method ${method}">${method}</span> <span class="path">${escapeHtml(path)}</span>${op.deprecated ? ' <strong class="deprecated">deprecated</strong>' : ""}</h3>`,
   ];
+  if (op.operationId) parts.push(`<p class="muted">operationId <code>${escapeHtml(op.operationId)}</code></p>`);
   if (op.summary) parts.push(`<p><strong>${inline(op.summary)}</strong></p>`);
   if (op.description) parts.push(markdown(op.description, 4));
   if (op.security?.length) {
@@ -170,6 +183,29 @@ function renderOperation(doc: OpenApiDocument, method: string, path: string, op:
   });
   parts.push(`<p>Responses:</p><ul>${responses.join("")}</ul>`, "</section>");
   return parts.join("\n");
+}
+
+/** Every deprecated operation and field of `doc`, with the explanation the document gives. */
+function renderDeprecations(doc: OpenApiDocument): string {
+  const items: string[] = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = (item as Record<string, Operation | undefined>)[method];
+      if (op?.deprecated) {
+        items.push(
+          `<li><a href="#${anchorOf(method, path)}"><code>${method.toUpperCase()} ${escapeHtml(path)}</code></a> — ${inline((op.description ?? "").split("\n\n")[0])}</li>`,
+        );
+      }
+    }
+  }
+  for (const [name, schema] of Object.entries((doc.components?.schemas ?? {}) as Record<string, Schema>)) {
+    for (const [field, prop] of Object.entries((schema.properties as Record<string, Schema> | undefined) ?? {})) {
+      if (prop.deprecated === true)
+        items.push(`<li><code>${escapeHtml(`${name}.${field}`)}</code> — ${inline(String(prop.description ?? ""))}</li>`);
+    }
+  }
+  const body = items.length > 0 ? `<ul>${items.join("")}</ul>` : "<p>Nothing is deprecated.</p>";
+  return `<h2 id="deprecations">Deprecations</h2><p>Deprecated operations and fields answer with <code>Deprecation</code> (RFC 9745) and <code>Sunset</code> (RFC 8594) headers and keep working until their sunset date.</p>${body}`;
 }
 
 function renderProblemTypes(): string {
@@ -233,9 +269,10 @@ export function renderDocsPage(doc: OpenApiDocument): string {
 <body>
 <main>
 <header><h1>${title}</h1><p class="muted">Version ${escapeHtml(doc.info.version)} · OpenAPI ${escapeHtml(doc.openapi)} · <a href="/openapi.json">openapi.json</a></p>
-<nav>${tags.map((t) => `<a href="#${tagId(t)}">${escapeHtml(t)}</a>`).join("")}<a href="#problems">Problem types</a></nav></header>
+<nav>${tags.map((t) => `<a href="#${tagId(t)}">${escapeHtml(t)}</a>`).join("")}<a href="#rate-limits-and-retries">Rate limits and retries</a><a href="#deprecations">Deprecations</a><a href="#problems">Problem types</a></nav></header>
 ${markdown(doc.info.description ?? "", 2)}
 ${sections.join("\n")}
+${renderDeprecations(doc)}
 ${renderProblemTypes()}
 </main>
 </body>

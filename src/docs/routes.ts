@@ -6,8 +6,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../core/context";
+import type { Deprecation } from "../platform/deprecation";
 import { AppError, CODE_SLUG } from "../platform/errors";
-import { buildOpenApiDocument, type DocumentContext, problemAnchor } from "./openapi";
+import { type Audience, buildOpenApiDocument, type DocumentContext, type OpenApiDocument, problemAnchor } from "./openapi";
 import { DOCS_STYLE, renderDocsPage, renderMarkdownPage } from "./page";
 
 /**
@@ -17,6 +18,16 @@ import { DOCS_STYLE, renderDocsPage, renderMarkdownPage } from "./page";
 export interface DocsPage {
   title: string;
   markdown: (c: Context<AppEnv>) => string;
+}
+
+/** The document of one audience for the request's deployment. */
+export function documentFor(
+  app: OpenAPIHono<AppEnv>,
+  c: Context<AppEnv>,
+  audience: Audience,
+  deprecations: readonly Deprecation[],
+): OpenApiDocument {
+  return buildOpenApiDocument(app, documentContext(c), audience, deprecations);
 }
 
 function documentContext(c: Context<AppEnv>): DocumentContext {
@@ -48,11 +59,12 @@ const PROBLEM_SLUGS = new Set<string>(Object.values(CODE_SLUG));
 
 /**
  * Registers the docs routes on the root app (after every router is mounted, or at any time: the document
- * is built per request), with `pages` at `/docs/{name}`.
+ * is built per request), with `pages` at `/docs/{name}`. `/openapi.json` and `/docs` describe the partner
+ * API only: the admin API has its own document behind the admin token (/admin/openapi.json).
  */
-export function registerDocs(app: OpenAPIHono<AppEnv>, pages: Record<string, DocsPage> = {}): void {
+export function registerDocs(app: OpenAPIHono<AppEnv>, deprecations: readonly Deprecation[], pages: Record<string, DocsPage> = {}): void {
   app.get("/openapi.json", (c) => {
-    const doc = buildOpenApiDocument(app, documentContext(c));
+    const doc = documentFor(app, c, "partner", deprecations);
     // A public description: tools such as editors in a browser may fetch it from another origin.
     return c.json(doc, 200, {
       "Access-Control-Allow-Origin": "*",
@@ -61,7 +73,7 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, pages: Record<string, Doc
     });
   });
 
-  app.get("/docs", async (c) => c.body(renderDocsPage(buildOpenApiDocument(app, documentContext(c))), 200, await docsHeaders()));
+  app.get("/docs", async (c) => c.body(renderDocsPage(documentFor(app, c, "partner", deprecations)), 200, await docsHeaders()));
 
   for (const [name, page] of Object.entries(pages)) {
     app.get(`/docs/${name}`, async (c) => c.body(renderMarkdownPage(page.title, page.markdown(c)), 200, await docsHeaders()));

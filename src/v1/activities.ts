@@ -29,6 +29,7 @@ const KEY_NAMESPACE = "v1:";
 export const createActivityRoute = createRoute({
   method: "post",
   path: "/activities",
+  operationId: "createActivity",
   tags: ["Activities"],
   summary: "Log an activity (a note on the candidate)",
   description:
@@ -40,8 +41,17 @@ export const createActivityRoute = createRoute({
     body: { required: true, content: { "application/json": { schema: CreateActivityBodySchema } } },
   },
   responses: {
-    201: { description: "The activity (new, or the first result of this Idempotency-Key)", content: activity },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 501, 502, 503),
+    201: {
+      description: "The activity (new, or the first result of this Idempotency-Key)",
+      headers: {
+        "Idempotent-Replayed": {
+          description: "`true` when this is the first result of the `Idempotency-Key` again, and nothing new was created.",
+          schema: { type: "string", enum: ["true"] },
+        },
+      },
+      content: activity,
+    },
+    ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 500, 501, 502, 503),
   },
 });
 
@@ -49,13 +59,14 @@ export const createActivityRoute = createRoute({
 export const getActivityRoute = createRoute({
   method: "get",
   path: "/activities/{id}",
+  operationId: "getActivity",
   tags: ["Activities"],
   summary: "One activity",
   security,
   request: { params: ActivityIdParamsSchema },
   responses: {
     200: { description: "The activity", content: activity },
-    ...problemResponses(400, 401, 404, 429),
+    ...problemResponses(400, 401, 404, 429, 500),
   },
 });
 
@@ -63,9 +74,11 @@ export const getActivityRoute = createRoute({
 export const patchActivityRoute = createRoute({
   method: "patch",
   path: "/activities/{id}",
+  operationId: "updateActivity",
   tags: ["Activities"],
   summary: "Change an activity's body or type",
-  description: "Rewrites the Talemetry note. Repeating the same change is harmless.",
+  description:
+    "Rewrites the Talemetry note. Repeating the same change is harmless. Changes of one activity are applied one after the other (the later sees the earlier); one still waiting after 20 s → `409` with `Retry-After`.",
   security,
   middleware: [jsonBody()],
   request: {
@@ -74,7 +87,7 @@ export const patchActivityRoute = createRoute({
   },
   responses: {
     200: { description: "The updated activity", content: activity },
-    ...problemResponses(400, 401, 404, 413, 415, 422, 429, 502, 503),
+    ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 500, 502, 503),
   },
 });
 
@@ -91,7 +104,8 @@ export function idempotencyFingerprint(body: Record<string, unknown>): Record<st
 /** Registers the activity routes on the /v1 router. */
 export function registerActivities(app: V1Router): void {
   app.openapi(createActivityRoute, async (c) => {
-    const body = c.req.valid("json");
+    const sent = c.req.valid("json");
+    const body = { ...sent, entity: sent.entity ?? "candidate" };
     const { entity, ...input } = body;
     if (entity !== "candidate") {
       throw new AppError(

@@ -10,7 +10,11 @@ import { ACTIVITY_ID_PATTERN } from "../core/ids";
 /** `POST /v1/activities` body: unknown keys are refused, so a misspelt field is not silently dropped. */
 export const CreateActivityBodySchema = z
   .object({
-    entity: z.string().default("candidate").openapi({ description: "Only `candidate`; other entities answer `501`", example: "candidate" }),
+    // Optional rather than `.default()`: the document must not tell clients to send it (a default renders as required).
+    entity: z
+      .string()
+      .optional()
+      .openapi({ description: "Only `candidate` (the default); other entities answer `501`", example: "candidate" }),
     ...activityInputShape,
   })
   .strict()

@@ -18,12 +18,13 @@ export const ActivityTypeSchema = z
 export const activityTypesRoute = createRoute({
   method: "get",
   path: "/activity-types",
+  operationId: "listActivityTypes",
   tags: ["Metadata"],
   summary: "The tenant's activity types",
   security: [{ [V1_SECURITY_SCHEME]: [] }],
   responses: {
     200: { description: "Activity types", content: { "application/json": { schema: z.object({ data: z.array(ActivityTypeSchema) }) } } },
-    ...problemResponses(401, 429),
+    ...problemResponses(401, 429, 500),
   },
 });
 

@@ -19,6 +19,7 @@ const candidate = { "application/json": { schema: PersonSchema } };
 export const getCandidateRoute = createRoute({
   method: "get",
   path: "/candidates/{id}",
+  operationId: "getCandidate",
   tags: ["Candidates"],
   summary: "One candidate, fresh from Talemetry",
   description: "`updated_at` is when the bridge last saw the candidate change (null if unknown); `url` follows the tenant's link template.",
@@ -26,7 +27,7 @@ export const getCandidateRoute = createRoute({
   request: { params: CandidateIdParamsSchema },
   responses: {
     200: { description: "The candidate", content: candidate },
-    ...problemResponses(400, 401, 404, 429, 502, 503),
+    ...problemResponses(400, 401, 404, 429, 500, 502, 503),
   },
 });
 
@@ -34,6 +35,7 @@ export const getCandidateRoute = createRoute({
 export const patchCandidateRoute = createRoute({
   method: "patch",
   path: "/candidates/{id}",
+  operationId: "updateCandidate",
   tags: ["Candidates"],
   summary: "Replace a candidate's emails and/or phones",
   description:
@@ -46,7 +48,7 @@ export const patchCandidateRoute = createRoute({
   },
   responses: {
     200: { description: "The updated candidate", content: candidate },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 502, 503),
+    ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 500, 502, 503),
   },
 });
 

@@ -42,12 +42,13 @@ export const CapabilitiesSchema = z
 export const capabilitiesRoute = createRoute({
   method: "get",
   path: "/capabilities",
+  operationId: "getCapabilities",
   tags: ["Metadata"],
   summary: "Which entity types and operations the CRM supports",
   security: [{ [V1_SECURITY_SCHEME]: [] }],
   responses: {
     200: { description: "Capabilities", content: { "application/json": { schema: CapabilitiesSchema } } },
-    ...problemResponses(401, 429),
+    ...problemResponses(401, 429, 500),
   },
 });
 

@@ -40,7 +40,7 @@ const ChangesQuery = z
       .transform(Number)
       .pipe(z.number().int().min(1).max(CHANGES_MAX_LIMIT))
       .optional()
-      .openapi({ type: "integer", description: `1…${CHANGES_MAX_LIMIT}, default ${CHANGES_DEFAULT_LIMIT}`, example: "100" }),
+      .openapi({ type: "integer", description: `1…${CHANGES_MAX_LIMIT}, default ${CHANGES_DEFAULT_LIMIT}`, example: 100 }),
   })
   .refine((q) => !(q.cursor && q.from), { message: "Send either cursor or from=beginning, not both.", path: ["from"] });
 
@@ -48,6 +48,7 @@ const ChangesQuery = z
 export const changesRoute = createRoute({
   method: "get",
   path: "/changes",
+  operationId: "listChanges",
   tags: ["Changes and webhooks"],
   summary: "Candidates created, changed or deleted since a cursor",
   description:
@@ -60,7 +61,7 @@ export const changesRoute = createRoute({
   request: { query: ChangesQuery },
   responses: {
     200: { description: "A page of changes", content: { "application/json": { schema: ChangesResponseSchema } } },
-    ...problemResponses(400, 401, 410, 429),
+    ...problemResponses(400, 401, 410, 429, 500),
   },
 });
 

@@ -132,6 +132,7 @@ export function oauthRoutes(): OpenAPIHono<AppEnv> {
   oauth.openAPIRegistry.registerPath({
     method: "post",
     path: "/token",
+    operationId: "issueAccessToken",
     tags: ["Authentication"],
     summary: "Get an access token (OAuth 2.0 client credentials)",
     security: [{ [CLIENT_BASIC_SCHEME]: [] }, {}],
@@ -148,10 +149,17 @@ export function oauthRoutes(): OpenAPIHono<AppEnv> {
         description: "invalid_client: unknown client id or wrong secret.",
         content: { "application/json": { schema: OAuthErrorSchema } },
       },
+      413: {
+        description: "invalid_request: the body is larger than MAX_BODY_BYTES.",
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
       429: {
         description:
           "temporarily_unavailable, with `Retry-After`: over the client's budget (60 token requests per minute by default, whatever the secret), over the budget of the caller's address for unknown client ids (60 per minute), or the token could not be stored (KV's write rate).",
-        headers: { "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" } } },
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
+      500: {
+        description: "server_error: a bug; the details are in the bridge's log.",
         content: { "application/json": { schema: OAuthErrorSchema } },
       },
     },

@@ -55,26 +55,30 @@ export const SearchResponseSchema = z
   })
   .openapi("SearchResponse");
 
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: "Bad input (problem+json)",
+  401: "Missing or invalid bearer credential (problem+json, `WWW-Authenticate: Bearer`)",
+  404: "Not found (problem+json)",
+  409: "Conflict (problem+json)",
+  410: "Gone (problem+json)",
+  413: "Request body too large (problem+json)",
+  415: "Request body is not JSON (problem+json)",
+  422: "Invalid field values; `errors` names each (problem+json)",
+  429: "Over the tenant's rate limit (problem+json, `Retry-After`)",
+  500: "Internal error (problem+json); the details are in the bridge's log under the request id",
+  501: "Entity type not supported by Talemetry (problem+json)",
+  502: "Talemetry rejected the tenant's stored credentials (problem+json)",
+  503: "Talemetry unavailable or throttling (problem+json, `Retry-After`)",
+};
+
+const problemContent = { "application/problem+json": { schema: ProblemSchema } };
+
 /** problem+json responses, for the OpenAPI document. */
 export function problemResponses(...statuses: number[]) {
-  const descriptions: Record<number, string> = {
-    400: "Bad input (problem+json)",
-    401: "Missing or invalid bearer credential (problem+json, `WWW-Authenticate: Bearer`)",
-    404: "Not found (problem+json)",
-    409: "Conflict (problem+json)",
-    410: "Gone: past the change log's retention (problem+json)",
-    413: "Request body too large (problem+json)",
-    415: "Request body is not JSON (problem+json)",
-    422: "Invalid field values; `errors` names each (problem+json)",
-    429: "Over the tenant's rate limit (problem+json, `Retry-After`)",
-    501: "Entity type not supported by Talemetry (problem+json)",
-    502: "Talemetry rejected the tenant's stored credentials (problem+json)",
-    503: "Talemetry unavailable or throttling (problem+json, `Retry-After`)",
-  };
-  return Object.fromEntries(
-    statuses.map((s) => [
-      s,
-      { description: descriptions[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } },
-    ]),
-  );
+  return Object.fromEntries(statuses.map((s) => [s, { description: PROBLEM_DESCRIPTIONS[s] ?? "Error", content: problemContent }]));
+}
+
+/** The `default` response of an operation that never succeeds (OpenAPI wants a success or a default). */
+export function problemDefault() {
+  return { description: "Any other status is also a problem document (problem+json)", content: problemContent };
 }

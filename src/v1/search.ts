@@ -47,6 +47,7 @@ const SearchQuery = z.object({
 export const searchRoute = createRoute({
   method: "get",
   path: "/search",
+  operationId: "searchCandidates",
   tags: ["Search"],
   summary: "Caller-ID search by phone or email",
   description:
@@ -56,8 +57,17 @@ export const searchRoute = createRoute({
   security: [{ [V1_SECURITY_SCHEME]: [] }],
   request: { query: SearchQuery },
   responses: {
-    200: { description: "Matches (possibly none)", content: { "application/json": { schema: SearchResponseSchema } } },
-    ...problemResponses(400, 401, 429, 501),
+    200: {
+      description: "Matches (possibly none)",
+      headers: {
+        "X-Search-Source": {
+          description: "`cache`: answered from the edge cache; `index`: from the bridge's directory index.",
+          schema: { type: "string", enum: ["cache", "index"] },
+        },
+      },
+      content: { "application/json": { schema: SearchResponseSchema } },
+    },
+    ...problemResponses(400, 401, 429, 500, 501),
   },
 });
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AppError } from "../platform/errors";
 import { V1_SECURITY_SCHEME } from "./auth";
-import { problemResponses } from "./schemas";
+import { problemDefault, problemResponses } from "./schemas";
 import type { V1Router } from "./v1";
 
 /**
@@ -27,11 +27,13 @@ export function registerUnsupportedEntities(app: V1Router): void {
       const route = createRoute({
         method,
         path: `/${path}/{id}`,
+        operationId: `${method === "get" ? "get" : "update"}${entity[0].toUpperCase()}${entity.slice(1)}`,
         tags: ["Unsupported entities"],
         summary: `${method === "get" ? "Read" : "Change"} a ${entity}: not supported by Talemetry`,
         security: [{ [V1_SECURITY_SCHEME]: [] }],
         request: { params: IdParams },
-        responses: problemResponses(401, 429, 501),
+        // Never a 2xx: `default` says any other status is a problem document too (OpenAPI needs a success or default).
+        responses: { ...problemResponses(401, 429, 500, 501), default: problemDefault() },
       });
       app.openapi(route, refuse);
     }

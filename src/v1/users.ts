@@ -23,13 +23,14 @@ export const UserSchema = z
 export const usersRoute = createRoute({
   method: "get",
   path: "/users",
+  operationId: "listUsers",
   tags: ["Metadata"],
   summary: "The CRM users",
   description: "Cached for up to two minutes. Use an `id` as `user_id` (or the `email` as `user_email`) when creating activities.",
   security: [{ [V1_SECURITY_SCHEME]: [] }],
   responses: {
     200: { description: "Users", content: { "application/json": { schema: z.object({ data: z.array(UserSchema) }) } } },
-    ...problemResponses(401, 429, 502, 503),
+    ...problemResponses(401, 429, 500, 502, 503),
   },
 });
 

@@ -328,6 +328,7 @@ const FUZZED = new Set([
   "DELETE /admin/tenants/:id",
   "POST /admin/tenants/:id/keys",
   "GET /admin/tenants/:id/sync",
+  "GET /admin/openapi.json",
   "POST /admin/tenants/:id/sync",
   "POST /admin/sandbox-accounts",
   "POST /talkdesk/*",
@@ -615,6 +616,16 @@ describe("/admin", () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it("GET /admin/openapi.json: any query and credential is the document (admin token) or a 401", async () => {
+    await fc.assert(
+      fc.asyncProperty(queryString(["x", "format"]), fc.option(fc.stringMatching(/^[A-Za-z0-9._~-]{0,60}$/)), async (q, token) => {
+        const headers = token === null ? ADMIN : { authorization: `Bearer ${token}` };
+        await check({ method: "GET", url: `${url("/openapi.json")}?${q}`, headers }, [200]);
+      }),
+      { numRuns: 20 },
     );
   });
 

@@ -139,6 +139,7 @@ const PROBES: Record<string, string> = {
   "GET /admin/tenants/:id/sync": "admin",
   "POST /admin/tenants/:id/sync": "admin",
   "POST /admin/sandbox-accounts": "admin",
+  "GET /admin/openapi.json": "admin",
   "POST /talkdesk/*": "talkdesk envelope",
   "POST /talkdesk/auth": "talkdesk auth",
   "POST /talkdesk/contacts": "talkdesk contacts",
