@@ -39,6 +39,7 @@ const problem = (description: string) => ({ description, content: { [PROBLEM_CON
 const createSandboxAccountRoute = createRoute({
   method: "post",
   path: "/sandbox-accounts",
+  operationId: "createSandboxAccount",
   tags: ["Admin"],
   security: [{ AdminToken: [] }],
   summary: "Create a Talemetry account on the built-in simulator (sandbox environment only)",
@@ -52,6 +53,7 @@ const createSandboxAccountRoute = createRoute({
     404: problem("No simulator in this environment."),
     409: problem("An account with this client id exists."),
     422: problem("Invalid client id."),
+    500: problem("Internal error; the details are in the bridge's log."),
     503: problem("The simulator did not answer."),
   },
 });

@@ -38,6 +38,7 @@ describe("/admin/openapi.json", () => {
       ["/admin/tenants/{id}/keys", "post", "rotateTenantKeys"],
       ["/admin/tenants/{id}/sync", "get", "getSyncStatus"],
       ["/admin/tenants/{id}/sync", "post", "requestSync"],
+      ["/admin/sandbox-accounts", "post", "createSandboxAccount"],
     ];
     for (const [path, method, operationId] of expected) {
       const op = admin.paths[path]?.[method];
