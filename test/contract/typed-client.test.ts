@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { components, paths } from "../../.build/openapi/v1-api";
 import { DEMO } from "../../sandbox/demo-data";
 import { drainBackfill } from "../helpers/directory";
-import { uniqueClientId } from "../helpers/sandbox";
+import { createAccount } from "../helpers/sandbox";
 import { BRIDGE, createTenant, type TestTenant } from "../helpers/tenants";
 
 type Candidate = components["schemas"]["Candidate"];
@@ -17,8 +17,9 @@ let tenant: TestTenant;
 let client: ReturnType<typeof createClient<paths>>;
 
 beforeAll(async () => {
+  const { client_id } = await createAccount("typed");
   tenant = await createTenant({
-    talemetryClientId: uniqueClientId("typed"),
+    talemetryClientId: client_id,
     region: "US",
     settings: { default_author_email: "amy@agency.example" },
   });
