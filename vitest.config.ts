@@ -24,7 +24,13 @@ export default defineConfig({
           // A small Talkdesk budget (wrangler.toml: 1,200 / 60 s), so spending it takes a second, not twenty;
           // the binding below says the same. test/talkdesk/budget.test.ts checks wrangler.toml's own numbers.
           TALKDESK_RATE_LIMIT_REQUESTS: "150",
+          // Webhook retries after 1 s, 2 s, 4 s … (wrangler.toml: 10 s), so a failing receiver's retries
+          // run through the real queue in seconds. The schedule itself is unit-tested with the default.
+          WEBHOOK_RETRY_BASE_SECONDS: "1",
         },
+        // The bridge's outbound fetch (webhook deliveries: its only global fetch; Talemetry is reached through
+        // the TALEMETRY_SANDBOX binding) goes to the receiver Worker below, as a network would route it.
+        outboundService: "webhook-receiver",
         ratelimits: { TALKDESK_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 150, period: 60 } } },
         workers: [
           {
@@ -35,6 +41,7 @@ export default defineConfig({
             durableObjects: { ACCOUNT: { className: "SimulatorAccount", useSQLite: true } },
             bindings: { SEED_CANDIDATES: "240", SANDBOX_CONTROL_TOKEN: TEST_SECRETS.SANDBOX_CONTROL_TOKEN },
           },
+          { name: "webhook-receiver", modules: true, scriptPath: "./test/helpers/webhook-receiver.js", compatibilityDate: "2026-11-01" },
         ],
       },
     }),

@@ -1,4 +1,5 @@
 import type { TenantDirectory } from "../directory/tenant-directory";
+import type { WebhookMessage } from "../directory/webhooks";
 
 /**
  * Bindings, vars and secrets of the bridge Worker, as wrangler.toml declares them. Vars arrive as
@@ -16,6 +17,10 @@ export interface Env {
   OAUTH_IP_RATE_LIMIT: RateLimit;
   /** Present only where the built-in simulator is deployed (local, tests, sandbox). */
   TALEMETRY_SANDBOX?: Fetcher;
+  /** Webhook deliveries: "deliver what is pending for subscription S" (this Worker consumes it). */
+  WEBHOOKS: Queue<WebhookMessage>;
+  /** Deliveries given up after the retry window land here (this Worker consumes it and records them). */
+  WEBHOOKS_DLQ: Queue<WebhookMessage>;
 
   ENVIRONMENT?: string;
   TALEMETRY_MATCH_URL?: string;
@@ -33,6 +38,8 @@ export interface Env {
   TALKDESK_PAGE_SIZE?: string;
   MAX_BODY_BYTES?: string;
   PUBLIC_URL?: string;
+  WEBHOOKS_ALLOW_LOCALHOST?: string;
+  WEBHOOK_RETRY_BASE_SECONDS?: string;
 
   /** Secrets. */
   ADMIN_TOKEN: string;

@@ -56,6 +56,10 @@ const VarsSchema = z.object({
   // The directory serves at most 1,000 rows a call and contact sync reads one row more than a page.
   TALKDESK_PAGE_SIZE: intVar(1, 999).default(100),
   MAX_BODY_BYTES: intVar(1_024, 1_048_576).default(65_536),
+  // Only a local deployment (its walkthrough and tests) may deliver webhooks to localhost/127.0.0.1.
+  WEBHOOKS_ALLOW_LOCALHOST: z.enum(["true", "false"]).default("false"),
+  // First retry wait of a failed webhook delivery (doubling after); the contract allows at most 30 s.
+  WEBHOOK_RETRY_BASE_SECONDS: intVar(1, 30).default(10),
   PUBLIC_URL: z
     .string()
     .trim()
@@ -94,6 +98,12 @@ export interface Settings {
   maxBodyBytes: number;
   /** The deployment's public origin, or null: then each request's own origin. */
   publicUrl: string | null;
+  webhooks: {
+    /** `localhost` and `127.0.0.1` are allowed webhook hosts (local only; staging and production never set it). */
+    allowLocalhost: boolean;
+    /** The wait before a failed delivery's first retry; each later wait doubles (src/core/webhook-schedule.ts). */
+    retryBaseSeconds: number;
+  };
 }
 
 /** A var that is present but unusable. `setting` is the var's name; the message never echoes its value. */
@@ -139,6 +149,7 @@ export function parseSettings(env: Partial<Env>): Settings {
     talkdeskPageSize: v.TALKDESK_PAGE_SIZE,
     maxBodyBytes: v.MAX_BODY_BYTES,
     publicUrl: v.PUBLIC_URL,
+    webhooks: { allowLocalhost: v.WEBHOOKS_ALLOW_LOCALHOST === "true", retryBaseSeconds: v.WEBHOOK_RETRY_BASE_SECONDS },
   };
 }
 

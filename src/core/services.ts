@@ -8,6 +8,7 @@ import type { Env } from "../config/env";
 import { type Settings, talemetryHosts } from "../config/settings";
 import { type TenantDirectoryApi, tenantDirectory } from "../directory/api";
 import { workerTokenSource } from "../directory/upstream";
+import type { WebhookMessage } from "../directory/webhooks";
 import { setRequestTenant } from "../platform/context";
 import type { Logger } from "../platform/logger";
 import { createDeadline, createStats, createTalemetryClient, type TalemetryClient, type UpstreamStats } from "../talemetry";
@@ -32,6 +33,8 @@ export interface Services {
   readonly stats: UpstreamStats;
   /** CREDENTIALS_KEY: encrypts secrets at rest and derives the tenant's feed-cursor key. Never logged. */
   readonly credentialsKey: string;
+  /** The webhook delivery queue (replays are enqueued by the routes). */
+  readonly webhookQueue: Queue<WebhookMessage>;
 }
 
 /** Builds the services of one request. Cheap: the client and the stub are made only when first used. */
@@ -44,6 +47,7 @@ export function createServices(env: Env, init: { tenant: Tenant; settings: Setti
     kv: env.KV,
     stats,
     credentialsKey: env.CREDENTIALS_KEY,
+    webhookQueue: env.WEBHOOKS,
     get directory() {
       directory ??= tenantDirectory(env.TENANT, init.tenant);
       return directory;

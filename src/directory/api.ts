@@ -10,6 +10,15 @@ import type { Activity, ClaimOutcome, ClaimRelease, EditGrant, KeyClaimOutcome, 
 import type { FeedPage, FeedPosition } from "./change-log";
 import type { EmailHit, IndexChange, PhoneHit } from "./index-store";
 import type { TokenOutcome } from "./token-flight";
+import type {
+  AttemptOutcome,
+  AttemptResult,
+  NewSubscription,
+  ReplayTarget,
+  StoredDelivery,
+  StoredSubscription,
+  ClaimOutcome as WebhookClaimOutcome,
+} from "./webhooks";
 
 /** The directory's sync status, as `GET /admin/tenants/{id}/sync` shows it. */
 export interface SyncStatus {
@@ -78,6 +87,21 @@ export interface TenantDirectoryApi {
   // change feed
   feedNow(): Promise<number>;
   feedPage(position: FeedPosition, limit: number): Promise<FeedPage>;
+  // webhooks (subscriptions for the /v1 routes; claims and outcomes for the queue consumer)
+  /** Null when the tenant already has `max` subscriptions. */
+  webhookCreate(sub: NewSubscription, max: number): Promise<StoredSubscription | null>;
+  webhookList(): Promise<StoredSubscription[]>;
+  webhookGet(id: string): Promise<StoredSubscription | null>;
+  webhookDelete(id: string): Promise<boolean>;
+  /** Null when there is no such subscription. */
+  webhookDeliveries(id: string): Promise<StoredDelivery[] | null>;
+  /** Null: no such subscription or delivery; `expired`: its change is past the log's retention. */
+  webhookReplayTarget(id: string, deliveryId: string): Promise<ReplayTarget | "expired" | null>;
+  webhookClaim(id: string, owner: string, retried: boolean): Promise<WebhookClaimOutcome>;
+  webhookRelease(id: string, owner: string): Promise<void>;
+  webhookAttempted(id: string, owner: string, seq: number, result: AttemptResult): Promise<AttemptOutcome>;
+  webhookReplayed(id: string, delivery: StoredDelivery, result: Omit<AttemptResult, "ok">): Promise<void>;
+  webhookGiveUp(id: string, seq?: number): Promise<boolean>;
   // write-through
   writeThrough(details: CandidateDetails, at: string): Promise<Person>;
   // sync

@@ -116,6 +116,50 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
       `INSERT INTO dir_meta (k, v) SELECT 'feed_pruned', v FROM dir_meta WHERE k = 'seq'`,
     ],
   },
+  {
+    version: 3,
+    name: "webhook subscriptions and delivery attempts",
+    up: [
+      // One row per subscription (./webhooks.ts). `secret` is the whsec_ signing secret as an AES-GCM
+      // envelope under CREDENTIALS_KEY (context: tenant and subscription id). `cursor`: every change-log entry
+      // up to it was delivered (2xx) or given up; the next matching entry after it is the head, retried in
+      // place, so deliveries of one subscription keep the log's order. `head_attempts`/`head_failed_at`
+      // count the head's failures; `failing_since`: the first failure with no success since (3 days →
+      // disabled, `disabled_reason` says why); `retry_at`: a retry is queued for then; `lease_*`: the one
+      // consumer delivering right now.
+      `CREATE TABLE wh_subscriptions (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        description TEXT,
+        status TEXT NOT NULL,
+        disabled_reason TEXT,
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        cursor INTEGER NOT NULL,
+        head_attempts INTEGER NOT NULL DEFAULT 0,
+        head_failed_at INTEGER,
+        failing_since INTEGER,
+        retry_at INTEGER,
+        lease_owner TEXT,
+        lease_until INTEGER
+      )`,
+      // One row per delivery attempt: `status` NULL on a timeout or network error; `outcome` delivered,
+      // failed, dead_lettered (given up after the retry window) or replayed.
+      `CREATE TABLE wh_deliveries (
+        id TEXT PRIMARY KEY,
+        subscription_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        status INTEGER,
+        duration_ms INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        outcome TEXT NOT NULL
+      )`,
+      `CREATE INDEX wh_deliveries_subscription ON wh_deliveries (subscription_id, at)`,
+    ],
+  },
 ];
 
 /** Brings a tenant object's database to the current schema (once per object start; see TenantDirectory). */

@@ -4,7 +4,7 @@ import { loadSettings, talemetryHosts } from "../config/settings";
 import { type CandidateDetails, type Person, toPerson } from "../domain/person";
 import type { PhoneQuery } from "../phone/match";
 import { AppError } from "../platform/errors";
-import { createLogger } from "../platform/logger";
+import { createLogger, type Logger } from "../platform/logger";
 import { isoSeconds } from "../platform/time";
 import { AUTH_CACHE_TTL_SECONDS, KV_PROPAGATION_SECONDS } from "../tenants/keys";
 import { syncIntervalSeconds, talemetryConcurrency } from "../tenants/settings";
@@ -22,7 +22,7 @@ import {
   type StoredActivity,
 } from "./activities";
 import { type ClaimResult, type CompletedActivity, type SyncStatus, TENANT_DELETED_DETAIL, type TenantDirectoryApi } from "./api";
-import { CHANGE_RETENTION_MS, type FeedPage, type FeedPosition, feedNow, feedPage, pruneChanges } from "./change-log";
+import { CHANGE_RETENTION_MS, type FeedPage, type FeedPosition, feedNow, feedPage, logEntry, pruneChanges } from "./change-log";
 import { type EmailHit, type IndexChange, IndexStore, type PhoneHit } from "./index-store";
 import { purgeTenantKv } from "./purge";
 import { planReconcile, probeChangesFeed, reconcileIntervalSeconds, startReconcile } from "./reconcile";
@@ -33,6 +33,17 @@ import { type Plan, runPages, type SyncSink } from "./sync-pipeline";
 import { INITIAL_SYNC_STATE, type ReconcileReport, retryDelayMs, type SyncState } from "./sync-state";
 import { readCachedToken, TokenFlight, type TokenOutcome, type TokenRecord, tokenOutcome, writeCachedToken } from "./token-flight";
 import { authorizeTenant, syncSourceFor } from "./upstream";
+import {
+  type AttemptOutcome,
+  type AttemptResult,
+  type ClaimOutcome,
+  type NewSubscription,
+  type ReplayTarget,
+  type StoredDelivery,
+  type StoredSubscription,
+  type WebhookMessage,
+  WebhookStore,
+} from "./webhooks";
 
 const SYNC_KEY = "sync";
 const TENANT_KEY = "tenant_id";
@@ -168,6 +179,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     // The change log keeps its retention; pruning is bounded per run and catches up over later alarms.
     if (!this.schemaReady) this.migrateSchema();
     pruneChanges(this.ctx.storage.sql, Date.now() - CHANGE_RETENTION_MS);
+    this.webhooks().prune(Date.now());
     await this.runSync();
   }
 
@@ -180,6 +192,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     const next: Tombstone = first ? { ...stone, final_purge_at: Date.now() + FINAL_PURGE_DELAY_MS } : { ...stone, done: true };
     this.indexStore = null;
     this.activityStore = null;
+    this.webhookStore = null;
     this.flight = null;
     await this.ctx.storage.deleteAlarm();
     // No other event runs between the wipe and the tombstone written back: deleteAll() removes it too.
@@ -291,6 +304,7 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     // seen_at in the sync loop's whole-second form, so a full pass never mistakes this row for unseen.
     const result = store.upsert(person, isoCeil(Date.now()), extrasOf(details));
     if (result.searchChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
+    if (result.logged) await this.enqueueDeliveries(tenant.id);
     return store.get(details.id) ?? person;
   }
 
@@ -462,6 +476,95 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
       await this.ctx.storage.setAlarm(nextRunAt(state, more, Date.now()));
     }
     if (searchChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
+    // Once per run, not per record: every subscription with a change pending gets one message.
+    await this.enqueueDeliveries(tenant.id, log);
+  }
+
+  // ---- webhooks (./webhooks.ts; the consumer is src/queue.ts) ------------------------------------
+
+  private webhookStore: WebhookStore | null = null;
+
+  private webhooks(): WebhookStore {
+    this.refuseIfDeleted();
+    if (!this.schemaReady) this.migrateSchema();
+    this.webhookStore ??= new WebhookStore(this.ctx.storage.sql);
+    return this.webhookStore;
+  }
+
+  /** Stores a subscription (its secret already encrypted by the caller), unless the tenant has `max`. */
+  async webhookCreate(sub: NewSubscription, max: number): Promise<StoredSubscription | null> {
+    const store = this.webhooks();
+    if (store.count() >= max) return null;
+    return store.create({ ...sub, now: Date.now() });
+  }
+
+  async webhookList(): Promise<StoredSubscription[]> {
+    return this.webhooks().list();
+  }
+
+  async webhookGet(id: string): Promise<StoredSubscription | null> {
+    return this.webhooks().get(id);
+  }
+
+  async webhookDelete(id: string): Promise<boolean> {
+    return this.webhooks().delete(id);
+  }
+
+  async webhookDeliveries(id: string): Promise<StoredDelivery[] | null> {
+    const store = this.webhooks();
+    return store.get(id) ? store.deliveries(id) : null;
+  }
+
+  /** A recorded delivery with its change and target, for a replay; null when any of them is gone. */
+  async webhookReplayTarget(id: string, deliveryId: string): Promise<ReplayTarget | "expired" | null> {
+    const store = this.webhooks();
+    const delivery = store.delivery(id, deliveryId);
+    const target = store.target(id);
+    if (!delivery || !target) return null;
+    const change = logEntry(this.ctx.storage.sql, delivery.seq);
+    return change ? { delivery, change, ...target } : "expired";
+  }
+
+  async webhookClaim(id: string, owner: string, retried: boolean): Promise<ClaimOutcome> {
+    return this.webhooks().claim(id, owner, Date.now(), retried);
+  }
+
+  async webhookRelease(id: string, owner: string): Promise<void> {
+    this.webhooks().release(id, owner);
+  }
+
+  async webhookAttempted(id: string, owner: string, seq: number, result: AttemptResult): Promise<AttemptOutcome> {
+    return this.webhooks().attempted(id, owner, seq, result, Date.now(), loadSettings(this.env).webhooks.retryBaseSeconds);
+  }
+
+  async webhookReplayed(id: string, delivery: StoredDelivery, result: Omit<AttemptResult, "ok">): Promise<void> {
+    this.webhooks().replayed(id, delivery, result, Date.now());
+  }
+
+  /** The dead-letter consumer: gives the head up (see `WebhookStore.giveUp`); true when more is pending. */
+  async webhookGiveUp(id: string, seq?: number): Promise<boolean> {
+    return this.webhooks().giveUp(id, seq, Date.now());
+  }
+
+  /**
+   * One queue message per subscription with a matching change pending (after a sync run or a
+   * write-through that logged changes). A failed send is only logged: the change stays pending and the
+   * next run sends again.
+   */
+  private async enqueueDeliveries(tenantId: string, log?: Logger): Promise<void> {
+    if (this.isDeleted()) return;
+    const ids = this.webhooks().pending(Date.now());
+    if (ids.length === 0) return;
+    try {
+      await this.env.WEBHOOKS.sendBatch(
+        ids.map((subscription) => ({ body: { v: 1, tenant: tenantId, subscription } satisfies WebhookMessage })),
+      );
+    } catch (err) {
+      (log ?? createLogger({ level: loadSettings(this.env).logLevel, fields: { tenant_id: tenantId, component: "webhooks" } })).warn(
+        "webhook enqueue failed; the next sync run sends again",
+        { error: err },
+      );
+    }
   }
 
   // ---- helpers -----------------------------------------------------------------------------------

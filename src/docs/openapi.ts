@@ -34,6 +34,31 @@ const TAGS = [
   { name: "Candidates", description: "One candidate, fresh from Talemetry; change its emails and phones." },
   { name: "Activities", description: "Notes on a candidate with a type, direction and duration kept by the bridge." },
   { name: "Metadata", description: "CRM users, activity types and capabilities." },
+  {
+    name: "Changes and webhooks",
+    description: [
+      "Every candidate created, changed or deleted, as a feed (`GET /v1/changes`) or as signed webhooks (Standard Webhooks). " +
+        "A subscriber receives the changes made after it subscribed, in order; the feed's `from=beginning` lists every candidate first.",
+      "**Verifying a delivery.** Check the signature on the raw body, before parsing it, with the Standard Webhooks library of your " +
+        "language (it also refuses a `webhook-timestamp` more than 5 minutes off). Treat `webhook-id` as the event's identity: a retry " +
+        "or a replay repeats it. Answer `2xx` within 10 s; do the work afterwards. Node.js (`npm install standardwebhooks`):",
+      [
+        "```js",
+        'import { Webhook } from "standardwebhooks";',
+        "const wh = new Webhook(process.env.BRIDGE_WEBHOOK_SECRET); // the whsec_… secret from POST /v1/webhooks",
+        "// rawBody: the request body exactly as received (a string); throws WebhookVerificationError unless it checks out",
+        "const event = wh.verify(rawBody, {",
+        '  "webhook-id": req.headers["webhook-id"],',
+        '  "webhook-timestamp": req.headers["webhook-timestamp"],',
+        '  "webhook-signature": req.headers["webhook-signature"],',
+        "});",
+        '// event = { type: "candidate.updated", timestamp: "…", data: { id: "…", candidate: { … } } }',
+        "```",
+      ].join("\n"),
+      "Without a library: `webhook-signature` is `v1,` + base64(HMAC-SHA256(key, `<webhook-id>.<webhook-timestamp>.<raw body>`)), " +
+        "where key is the base64-decoded part of the secret after `whsec_`; compare in constant time.",
+    ].join("\n\n"),
+  },
   { name: "Unsupported entities", description: "Talemetry has no client contacts or companies: these answer `501`." },
   { name: "Admin", description: "For operators of the bridge, not TalentLynk: `Authorization: Bearer <ADMIN_TOKEN>`." },
 ];

@@ -46,11 +46,13 @@ function slugOf(text: string): string {
     .replace(/^-|-$/g, "");
 }
 
-/** Block Markdown: `## headings`, `- lists` and paragraphs separated by blank lines. */
+/** Block Markdown: `## headings`, `- lists`, fenced code (no blank line inside) and paragraphs separated by blank lines. */
 function markdown(text: string, headingLevel = 3): string {
   return text
     .split(/\n{2,}/)
     .map((block) => {
+      const fenced = /^```\w*\n([\s\S]*?)\n```$/.exec(block);
+      if (fenced) return `<pre><code>${escapeHtml(fenced[1]!)}</code></pre>`;
       const heading = /^#{1,6}\s+(.*)$/.exec(block);
       if (heading) return `<h${headingLevel} id="${slugOf(heading[1])}">${inline(heading[1])}</h${headingLevel}>`;
       const lines = block.split("\n");

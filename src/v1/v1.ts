@@ -12,6 +12,7 @@ import { registerChanges } from "./changes";
 import { registerSearch } from "./search";
 import { registerUnsupportedEntities } from "./unsupported-entities";
 import { registerUsers } from "./users";
+import { registerWebhooks } from "./webhooks";
 
 export type V1Router = OpenAPIHono<TenantEnv>;
 
@@ -68,5 +69,6 @@ export function v1Routes(): V1Router {
   registerUsers(app);
   registerActivityTypes(app);
   registerChanges(app);
+  registerWebhooks(app);
   return app;
 }

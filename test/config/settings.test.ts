@@ -40,6 +40,7 @@ describe("parseSettings", () => {
       talkdeskPageSize: 100,
       maxBodyBytes: 65_536,
       publicUrl: null,
+      webhooks: { allowLocalhost: false, retryBaseSeconds: 10 },
     });
   });
 
@@ -172,6 +173,33 @@ describe("wrangler.toml", () => {
         expect(simple, `${name}: ${binding} binding`).not.toBeNull();
         expect([requests, period], `${name}: ${binding}`).toEqual([simple?.[1], simple?.[2]]);
       }
+    }
+  });
+
+  it("allows webhooks to localhost only in the local deployment, never in sandbox, staging or production", () => {
+    const envs = environments(wranglerToml);
+    expect(/^WEBHOOKS_ALLOW_LOCALHOST = "true"$/m.test(envs.get("(top level)") ?? "")).toBe(true);
+    for (const name of ["sandbox", "staging", "production"]) {
+      expect(envs.get(name), name).toBeDefined();
+      expect(/WEBHOOKS_ALLOW_LOCALHOST\s*=\s*"true"/.test(envs.get(name)!), name).toBe(false);
+      expect(
+        parseSettings({ WEBHOOKS_ALLOW_LOCALHOST: /WEBHOOKS_ALLOW_LOCALHOST = "(\w+)"/.exec(envs.get(name)!)?.[1] }).webhooks
+          .allowLocalhost,
+      ).toBe(false);
+    }
+    expect(configErrorOf({ WEBHOOKS_ALLOW_LOCALHOST: "yes" }).setting).toBe("WEBHOOKS_ALLOW_LOCALHOST");
+    expect(configErrorOf({ WEBHOOK_RETRY_BASE_SECONDS: "31" }).setting).toBe("WEBHOOK_RETRY_BASE_SECONDS");
+  });
+
+  it("gives every environment a webhook queue, consumed by this Worker, with a dead-letter queue it also consumes", () => {
+    for (const [name, text] of environments(wranglerToml)) {
+      const producer = /queues\.producers\]\]\s+binding = "WEBHOOKS"\s+queue = "([\w-]+)"/.exec(text)?.[1];
+      const dlq = /queues\.producers\]\]\s+binding = "WEBHOOKS_DLQ"\s+queue = "([\w-]+)"/.exec(text)?.[1];
+      expect(producer, name).toBeDefined();
+      expect(dlq, name).toBeDefined();
+      const consumers = [...text.matchAll(/queues\.consumers\]\]\s+queue = "([\w-]+)"([^[]*)/g)].map((m) => [m[1], m[2]] as const);
+      expect(consumers.map(([q]) => q).sort(), name).toEqual([producer, dlq].sort());
+      expect(consumers.find(([q]) => q === producer)?.[1], name).toContain(`dead_letter_queue = "${dlq}"`);
     }
   });
 

@@ -317,6 +317,12 @@ const FUZZED = new Set([
   "GET /v1/users",
   "GET /v1/activity-types",
   "GET /v1/changes",
+  "POST /v1/webhooks",
+  "GET /v1/webhooks",
+  "GET /v1/webhooks/:id",
+  "DELETE /v1/webhooks/:id",
+  "GET /v1/webhooks/:id/deliveries",
+  "POST /v1/webhooks/:id/deliveries/:delivery_id/replay",
   "POST /oauth/token",
   "GET /oauth/token",
   "PUT /oauth/token",
@@ -466,6 +472,36 @@ describe("/v1", () => {
       ),
       { numRuns: NUM_RUNS },
     );
+  });
+
+  it("POST /v1/webhooks: bad bodies and content types (a subscription only for a valid one)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        bodies(["url", "events", "description"], { url: "https://hooks.example.com/x", events: ["candidate.created"], description: "d" }),
+        contentType,
+        async (body, type) => {
+          const out = await check({ method: "POST", url: v1Url("/webhooks"), headers: withType(type, await bearer()), body }, [201]);
+          expect(out.status === 201 || out.status === 409 || out.status >= 400).toBe(true);
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("/v1/webhooks/{id}[/deliveries[/{delivery_id}/replay]]: garbage ids are 4xx problems", async () => {
+    await fc.assert(
+      fc.asyncProperty(pathSegment, pathSegment, fc.constantFrom("GET", "DELETE", "deliveries", "replay"), async (id, deliveryId, kind) => {
+        const url =
+          kind === "deliveries"
+            ? v1Url(`/webhooks/${id}/deliveries`)
+            : kind === "replay"
+              ? v1Url(`/webhooks/${id}/deliveries/${deliveryId}/replay`)
+              : v1Url(`/webhooks/${id}`);
+        await check({ method: kind === "replay" ? "POST" : kind === "deliveries" ? "GET" : kind, url, headers: await bearer() });
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    await check({ method: "GET", url: v1Url("/webhooks"), headers: await bearer() }, [200]);
   });
 
   it("GET /v1/changes: garbage cursors, limits and from values are 400 problems, never a 500", async () => {

@@ -123,6 +123,12 @@ const PROBES: Record<string, string> = {
   "GET /v1/activity-types": "metadata",
   "GET /v1/users": "metadata",
   "GET /v1/changes": "change feed",
+  "POST /v1/webhooks": "webhooks",
+  "GET /v1/webhooks": "webhooks",
+  "GET /v1/webhooks/:id": "webhooks",
+  "DELETE /v1/webhooks/:id": "webhooks",
+  "GET /v1/webhooks/:id/deliveries": "webhooks",
+  "POST /v1/webhooks/:id/deliveries/:delivery_id/replay": "webhooks",
   "POST /v1/activities": "activities",
   "GET /v1/activities/:id": "activities",
   "PATCH /v1/activities/:id": "activities",
@@ -224,6 +230,32 @@ describe("/v1 with tenant B's credentials", () => {
       expect(stolen.status).toBe(400);
       expect(JSON.stringify(stolen.body)).not.toContain(a.secretId);
     }
+  });
+
+  it("webhooks: A's subscription is neither listed, read, deleted, nor its deliveries read or replayed by B", async () => {
+    const created = await v1(a.tenant.api_key, "/webhooks", {
+      method: "POST",
+      json: { url: "https://hooks-a.example.com/x", events: ["candidate.created"] },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    for (const credential of bCredentials()) {
+      const list = await v1(credential, "/webhooks");
+      expect(list.status).toBe(200);
+      expect(JSON.stringify(list.body)).not.toContain(id);
+      expect((await v1(credential, `/webhooks/${id}`)).status).toBe(404);
+      expect((await v1(credential, `/webhooks/${id}/deliveries`)).status).toBe(404);
+      expect((await v1(credential, `/webhooks/${id}/deliveries/dlv_000000000000000000000000/replay`, { method: "POST" })).status).toBe(404);
+      expect((await v1(credential, `/webhooks/${id}`, { method: "DELETE" })).status).toBe(404);
+    }
+    expect((await v1(a.tenant.api_key, `/webhooks/${id}`)).body).toMatchObject({ id, status: "active" });
+    // B's own subscription is B's alone.
+    const mine = await v1(b.tenant.api_key, "/webhooks", {
+      method: "POST",
+      json: { url: "https://hooks-b.example.com/x", events: ["candidate.created"] },
+    });
+    expect(mine.status).toBe(201);
+    expect(JSON.stringify((await v1(a.tenant.api_key, "/webhooks")).body)).not.toContain(mine.body.id);
   });
 
   it("unsupported entities answer the same 501 for every tenant, with nothing of A's", async () => {

@@ -63,6 +63,13 @@ describe("/openapi.json", () => {
       "patch /v1/activities/{id}",
       "get /v1/users",
       "get /v1/activity-types",
+      "get /v1/changes",
+      "post /v1/webhooks",
+      "get /v1/webhooks",
+      "get /v1/webhooks/{id}",
+      "delete /v1/webhooks/{id}",
+      "get /v1/webhooks/{id}/deliveries",
+      "post /v1/webhooks/{id}/deliveries/{delivery_id}/replay",
       "post /oauth/token",
     ];
     for (const route of expected) {
@@ -130,6 +137,13 @@ describe("/docs", () => {
     for (const [, path] of registeredV1Routes()) expect(html).toContain(path);
     expect(html).toContain(`${env.RATE_LIMIT_REQUESTS} requests per ${env.RATE_LIMIT_PERIOD_SECONDS} seconds`);
     expect(html).toContain('id="problem-entity-not-supported"');
+  });
+
+  it("shows receivers how to verify a delivery, with the library and without", async () => {
+    const html = await (await exports.default.fetch(`${BRIDGE}/docs`)).text();
+    expect(html).toContain("<pre><code>import { Webhook } from &quot;standardwebhooks&quot;;");
+    expect(html).toContain("wh.verify(rawBody");
+    expect(html).toMatch(/base64\(HMAC-SHA256\(key, <code>&lt;webhook-id&gt;\.&lt;webhook-timestamp&gt;\.&lt;raw body&gt;<\/code>\)\)/);
   });
 
   it("allows exactly its own stylesheet", async () => {

@@ -1,0 +1,412 @@
+import { randomHex } from "../platform/crypto";
+import { type ChangeEntry, type ChangeEvent, feedNow, logAfter, logEntry } from "./change-log";
+
+/**
+ * Webhook subscriptions and their delivery state, in the tenant's Durable Object (tables `wh_`, schema
+ * migration 3). Each subscription keeps a cursor into the change log (./change-log.ts): the next matching
+ * entry after it is the subscription's head. A queue consumer (src/queue.ts) leases the subscription,
+ * delivers heads one by one and reports each outcome here; the cursor moves only on a 2xx, so deliveries
+ * of one subscription keep the log's order and a failed one is retried in place, with the same
+ * `webhook-id`. All methods are synchronous SQL: the object's single thread makes each one atomic.
+ */
+
+/** A queue message: "deliver what is pending for this subscription" (or replay one recorded delivery). */
+export interface WebhookMessage {
+  v: 1;
+  tenant: string;
+  subscription: string;
+  /** Replay this delivery (its change, once, out of order). */
+  replay?: string;
+  /** Dead-letter messages: the change given up (absent when Queues itself dead-lettered the message). */
+  seq?: number;
+}
+
+/** A subscription as stored (the secret stays an envelope; only the Worker decrypts it). */
+export interface StoredSubscription {
+  id: string;
+  url: string;
+  events: ChangeEvent[];
+  description: string | null;
+  status: "active" | "disabled";
+  disabledReason: string | null;
+  createdAt: number;
+}
+
+/** One recorded attempt. */
+export interface StoredDelivery {
+  id: string;
+  subscriptionId: string;
+  seq: number;
+  event: ChangeEvent;
+  attempt: number;
+  status: number | null;
+  durationMs: number;
+  at: number;
+  outcome: "delivered" | "failed" | "dead_lettered" | "replayed";
+}
+
+/** A subscription to store: its id and encrypted secret are made by the caller (src/core/webhooks.ts). */
+export interface NewSubscription {
+  id: string;
+  url: string;
+  events: ChangeEvent[];
+  description: string | null;
+  /** The whsec_ secret as an AES-GCM envelope under CREDENTIALS_KEY. */
+  secret: string;
+}
+
+/** One attempt's outcome as the consumer saw it: a 2xx within 10 s is `ok`; `status` null on no answer. */
+export interface AttemptResult {
+  ok: boolean;
+  status: number | null;
+  durationMs: number;
+}
+
+/** What a replay needs: the recorded delivery, its change, and where to send it. */
+export interface ReplayTarget {
+  delivery: StoredDelivery;
+  change: ChangeEntry;
+  url: string;
+  secret: string;
+}
+
+/** What a consumer should do next for a subscription. */
+export type ClaimOutcome =
+  /** Deleted or disabled: drop the message. */
+  | { kind: "gone" }
+  /** Another consumer holds the lease and delivers until nothing is pending: drop the message. */
+  | { kind: "busy" }
+  /** A retry is queued for later: drop this message, the retry delivers everything. */
+  | { kind: "waiting"; retryAt: number }
+  /** Nothing pending: the lease is released. */
+  | { kind: "idle" }
+  | { kind: "deliver"; url: string; secret: string; change: ChangeEntry; attempt: number };
+
+/** What follows an attempt's outcome. */
+export type AttemptOutcome =
+  | { kind: "next" }
+  | { kind: "retry"; delaySeconds: number }
+  /** The head failed for the whole retry window: the consumer hands it to the dead-letter queue. */
+  | { kind: "give_up"; seq: number }
+  | { kind: "disabled"; reason: string }
+  /** The lease had passed to another consumer (this one took too long): it carries on; drop this message. */
+  | { kind: "lost" };
+
+/** The lease outlives one attempt (10 s timeout) with room to spare; each claim renews it. */
+export const LEASE_MS = 30_000;
+/** A failed head is retried for at least this long before it is given up (the contract: at least 24 h). */
+export const RETRY_WINDOW_MS = 24 * 3600 * 1000;
+/** An endpoint failing this long without a success is disabled (the contract: 3 days). */
+export const DISABLE_AFTER_MS = 3 * 24 * 3600 * 1000;
+/** Cloudflare Queues delays a message by at most 12 hours. */
+export const MAX_QUEUE_DELAY_SECONDS = 43_200;
+/** Recent attempts kept per subscription for `GET …/deliveries`. */
+export const DELIVERY_HISTORY = 100;
+/** Attempts older than this are pruned with the change log. */
+export const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** A retry is late by this much before a new message may take over from it. */
+const RETRY_GRACE_MS = 1_000;
+
+/**
+ * The wait before retry `attempt` (1 = the first retry): `base` seconds, doubling each time, capped by
+ * Queues' maximum delay. With the default base of 10 s: 10 s, 20 s, 40 s, … 5.7 h, 11.4 h, 12 h, 12 h —
+ * past the 24 h window after 14 retries.
+ */
+export function retryDelaySeconds(attempt: number, base: number): number {
+  return Math.min(MAX_QUEUE_DELAY_SECONDS, base * 2 ** Math.max(0, Math.min(30, attempt - 1)));
+}
+
+/** The `webhook-id` of a change for a subscription: the same on every attempt, replays included. */
+export function webhookMessageId(subscriptionId: string, seq: number): string {
+  return `msg_${subscriptionId.replace(/^wh_/, "")}_${seq}`;
+}
+
+interface SubscriptionRow extends Record<string, SqlStorageValue> {
+  id: string;
+  url: string;
+  events: string;
+  description: string | null;
+  status: string;
+  disabled_reason: string | null;
+  secret: string;
+  created_at: number;
+  cursor: number;
+  head_attempts: number;
+  head_failed_at: number | null;
+  failing_since: number | null;
+  retry_at: number | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+function toSubscription(row: SubscriptionRow): StoredSubscription {
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events) as ChangeEvent[],
+    description: row.description,
+    status: row.status === "disabled" ? "disabled" : "active",
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at,
+  };
+}
+
+interface DeliveryRow extends Record<string, SqlStorageValue> {
+  id: string;
+  subscription_id: string;
+  seq: number;
+  event: string;
+  attempt: number;
+  status: number | null;
+  duration_ms: number;
+  at: number;
+  outcome: string;
+}
+
+function toDelivery(row: DeliveryRow): StoredDelivery {
+  return {
+    id: row.id,
+    subscriptionId: row.subscription_id,
+    seq: row.seq,
+    event: row.event as ChangeEvent,
+    attempt: row.attempt,
+    status: row.status,
+    durationMs: row.duration_ms,
+    at: row.at,
+    outcome: row.outcome as StoredDelivery["outcome"],
+  };
+}
+
+/** Subscriptions, leases, cursors and attempts of one tenant (see the module comment). */
+export class WebhookStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Stores a new subscription; it receives the changes made from now on. */
+  create(sub: {
+    id: string;
+    url: string;
+    events: ChangeEvent[];
+    description: string | null;
+    secret: string;
+    now: number;
+  }): StoredSubscription {
+    this.sql.exec(
+      `INSERT INTO wh_subscriptions (id, url, events, description, status, secret, created_at, cursor) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`,
+      sub.id,
+      sub.url,
+      JSON.stringify(sub.events),
+      sub.description,
+      sub.secret,
+      sub.now,
+      feedNow(this.sql),
+    );
+    return this.get(sub.id)!;
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM wh_subscriptions`).one().n;
+  }
+
+  list(): StoredSubscription[] {
+    return this.sql.exec<SubscriptionRow>(`SELECT * FROM wh_subscriptions ORDER BY created_at, id`).toArray().map(toSubscription);
+  }
+
+  get(id: string): StoredSubscription | null {
+    const row = this.row(id);
+    return row ? toSubscription(row) : null;
+  }
+
+  /** Deletes the subscription and its attempts; false when there was none. */
+  delete(id: string): boolean {
+    this.sql.exec(`DELETE FROM wh_deliveries WHERE subscription_id = ?`, id);
+    return this.sql.exec(`DELETE FROM wh_subscriptions WHERE id = ?`, id).rowsWritten > 0;
+  }
+
+  /** The subscription's recent attempts, newest first. */
+  deliveries(id: string, limit = DELIVERY_HISTORY): StoredDelivery[] {
+    return this.sql
+      .exec<DeliveryRow>(`SELECT * FROM wh_deliveries WHERE subscription_id = ? ORDER BY at DESC, rowid DESC LIMIT ?`, id, limit)
+      .toArray()
+      .map(toDelivery);
+  }
+
+  delivery(id: string, deliveryId: string): StoredDelivery | null {
+    const row = this.sql.exec<DeliveryRow>(`SELECT * FROM wh_deliveries WHERE subscription_id = ? AND id = ?`, id, deliveryId).toArray()[0];
+    return row ? toDelivery(row) : null;
+  }
+
+  /** Active subscriptions with a matching change pending and no retry queued for later: the ones to enqueue. */
+  pending(now: number): string[] {
+    const out: string[] = [];
+    for (const row of this.sql.exec<SubscriptionRow>(`SELECT * FROM wh_subscriptions WHERE status = 'active'`).toArray()) {
+      if (row.retry_at !== null && row.retry_at > now) continue;
+      if (this.head(row)) out.push(row.id);
+    }
+    return out;
+  }
+
+  /**
+   * Leases the subscription to `owner` (a queue message) and hands it the head to deliver, or says why
+   * not. `retried`: the message is a retry the store asked for, which may come a little before `retry_at`.
+   */
+  claim(id: string, owner: string, now: number, retried: boolean): ClaimOutcome {
+    const row = this.row(id);
+    if (row?.status !== "active") return { kind: "gone" };
+    if (row.lease_owner !== null && row.lease_owner !== owner && (row.lease_until ?? 0) > now) return { kind: "busy" };
+    if (!retried && row.retry_at !== null && row.retry_at - RETRY_GRACE_MS > now) return { kind: "waiting", retryAt: row.retry_at };
+    const head = this.head(row);
+    if (!head) {
+      this.sql.exec(`UPDATE wh_subscriptions SET lease_owner = NULL, lease_until = NULL WHERE id = ?`, id);
+      return { kind: "idle" };
+    }
+    this.sql.exec(`UPDATE wh_subscriptions SET lease_owner = ?, lease_until = ?, retry_at = NULL WHERE id = ?`, owner, now + LEASE_MS, id);
+    return { kind: "deliver", url: row.url, secret: row.secret, change: head, attempt: row.head_attempts + 1 };
+  }
+
+  /** Releases the lease (a consumer stopping before the subscription is idle). */
+  release(id: string, owner: string): void {
+    this.sql.exec(`UPDATE wh_subscriptions SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?`, id, owner);
+  }
+
+  /**
+   * Records one attempt at the head `seq` and decides what follows: a 2xx moves the cursor past it; a
+   * failure schedules a retry (the lease is released), gives the head up after the retry window, or
+   * disables an endpoint that has failed for 3 days without a success.
+   */
+  attempted(id: string, owner: string, seq: number, result: AttemptResult, now: number, retryBaseSeconds: number): AttemptOutcome {
+    const row = this.row(id);
+    if (!row) return { kind: "disabled", reason: "deleted" };
+    const change = logEntry(this.sql, seq);
+    const attempt = row.head_attempts + 1;
+    this.record(id, seq, change?.event ?? "updated", attempt, result.status, result.durationMs, now, result.ok ? "delivered" : "failed");
+    if (row.lease_owner !== owner) {
+      // A late report: the attempt happened (recorded above) and a success still moves the cursor, but
+      // the schedule belongs to the consumer holding the lease now.
+      if (result.ok) this.sql.exec(`UPDATE wh_subscriptions SET cursor = MAX(cursor, ?) WHERE id = ?`, seq, id);
+      return { kind: "lost" };
+    }
+    if (result.ok) {
+      this.sql.exec(
+        `UPDATE wh_subscriptions SET cursor = MAX(cursor, ?), head_attempts = 0, head_failed_at = NULL, failing_since = NULL, retry_at = NULL WHERE id = ?`,
+        seq,
+        id,
+      );
+      return { kind: "next" };
+    }
+    const failingSince = row.failing_since ?? now;
+    const headFailedAt = row.head_failed_at ?? now;
+    if (now - failingSince >= DISABLE_AFTER_MS) {
+      const reason = `Disabled at ${new Date(now).toISOString()}: every delivery has failed since ${new Date(failingSince).toISOString()} (last: ${result.status === null ? "no answer within 10 s" : `HTTP ${result.status}`}).`;
+      this.sql.exec(
+        `UPDATE wh_subscriptions SET status = 'disabled', disabled_reason = ?, head_attempts = ?, lease_owner = NULL, lease_until = NULL, retry_at = NULL WHERE id = ?`,
+        reason,
+        attempt,
+        id,
+      );
+      return { kind: "disabled", reason };
+    }
+    if (now - headFailedAt >= RETRY_WINDOW_MS) {
+      // Held until the dead-letter consumer gives the head up (`giveUp`); no message takes it meanwhile.
+      this.sql.exec(
+        `UPDATE wh_subscriptions SET head_attempts = ?, failing_since = ?, retry_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+        attempt,
+        failingSince,
+        now + 3600_000,
+        id,
+      );
+      return { kind: "give_up", seq };
+    }
+    const delaySeconds = retryDelaySeconds(attempt, retryBaseSeconds);
+    this.sql.exec(
+      `UPDATE wh_subscriptions SET head_attempts = ?, head_failed_at = ?, failing_since = ?, retry_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+      attempt,
+      headFailedAt,
+      failingSince,
+      now + delaySeconds * 1000,
+      id,
+    );
+    return { kind: "retry", delaySeconds };
+  }
+
+  /**
+   * The dead-letter queue's record of a head given up after the retry window: an attempt row
+   * (`dead_lettered`), the cursor moves past it, and the next head starts its own retries. `seq` absent
+   * (Queues dead-lettered the message itself): the current head. True when more is pending.
+   */
+  giveUp(id: string, seq: number | undefined, now: number): boolean {
+    const row = this.row(id);
+    if (!row) return false;
+    const head = this.head(row);
+    if (!head || (seq !== undefined && head.seq !== seq)) return row.status === "active" && this.head(row) !== null;
+    this.record(id, head.seq, head.event, row.head_attempts, null, 0, now, "dead_lettered");
+    this.sql.exec(
+      `UPDATE wh_subscriptions SET cursor = MAX(cursor, ?), head_attempts = 0, head_failed_at = NULL, retry_at = NULL WHERE id = ?`,
+      head.seq,
+      id,
+    );
+    return row.status === "active" && this.head(this.row(id)!) !== null;
+  }
+
+  /** Records a replayed attempt (outside the subscription's order; the cursor does not move). */
+  replayed(id: string, delivery: StoredDelivery, result: { status: number | null; durationMs: number }, now: number): void {
+    const attempt =
+      this.sql
+        .exec<{ n: number }>(
+          `SELECT COALESCE(MAX(attempt), 0) AS n FROM wh_deliveries WHERE subscription_id = ? AND seq = ?`,
+          id,
+          delivery.seq,
+        )
+        .one().n + 1;
+    this.record(id, delivery.seq, delivery.event, attempt, result.status, result.durationMs, now, "replayed");
+  }
+
+  /** The secret envelope and URL of a subscription (replays). */
+  target(id: string): { url: string; secret: string } | null {
+    const row = this.row(id);
+    return row ? { url: row.url, secret: row.secret } : null;
+  }
+
+  /** Drops attempts older than the retention and beyond the history kept per subscription. */
+  prune(now: number): void {
+    this.sql.exec(`DELETE FROM wh_deliveries WHERE at < ?`, now - DELIVERY_RETENTION_MS);
+    this.sql.exec(
+      `DELETE FROM wh_deliveries WHERE rowid IN (
+         SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY at DESC, rowid DESC) AS n FROM wh_deliveries)
+         WHERE n > ?)`,
+      DELIVERY_HISTORY,
+    );
+  }
+
+  private row(id: string): SubscriptionRow | null {
+    return this.sql.exec<SubscriptionRow>(`SELECT * FROM wh_subscriptions WHERE id = ?`, id).toArray()[0] ?? null;
+  }
+
+  /** The next change after the cursor of an event the subscription wants, or null. */
+  private head(row: SubscriptionRow): ChangeEntry | null {
+    return logAfter(this.sql, row.cursor, 1, JSON.parse(row.events) as ChangeEvent[])[0] ?? null;
+  }
+
+  private record(
+    id: string,
+    seq: number,
+    event: ChangeEvent,
+    attempt: number,
+    status: number | null,
+    durationMs: number,
+    at: number,
+    outcome: StoredDelivery["outcome"],
+  ): void {
+    this.sql.exec(
+      `INSERT INTO wh_deliveries (id, subscription_id, seq, event, attempt, status, duration_ms, at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `dlv_${randomHex(12)}`,
+      id,
+      seq,
+      event,
+      attempt,
+      status,
+      Math.max(0, Math.round(durationMs)),
+      at,
+      outcome,
+    );
+  }
+}

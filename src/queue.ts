@@ -1,0 +1,139 @@
+import type { Env } from "./config/env";
+import { loadSettings } from "./config/settings";
+import { openSecret, postWebhook, webhookBody } from "./core/webhooks";
+import { tenantDirectory } from "./directory/api";
+import { type WebhookMessage, webhookMessageId } from "./directory/webhooks";
+import { createLogger, type Logger } from "./platform/logger";
+import { getTenant } from "./tenants/store";
+import type { Tenant } from "./tenants/types";
+
+/**
+ * The webhook queues' consumer (docs/architecture.md, "Webhook deliveries"). A message on the delivery
+ * queue means "deliver what is pending for subscription S": the consumer leases S in the tenant's Durable
+ * Object, posts its pending changes one by one in log order, and reports each outcome, which moves the
+ * subscription's cursor only on a 2xx. A failure ends the run: the message is retried by Queues after the
+ * wait the Durable Object chose (`message.retry({ delaySeconds })`), or — once the change has failed for
+ * the whole retry window — the change goes to the dead-letter queue, whose consumer records it as given up
+ * and lets the subscription go on. Duplicate messages are harmless: a second consumer finds S leased, or
+ * nothing pending, and drops its message.
+ */
+
+/** Changes delivered per message before the consumer hands on to a fresh message (bounded invocations). */
+const DELIVERIES_PER_MESSAGE = 50;
+
+const isDeadLetterQueue = (name: string) => /-dlq(-|$)/.test(name);
+
+export async function handleWebhookBatch(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
+  const settings = loadSettings(env);
+  const deadLetters = isDeadLetterQueue(batch.queue);
+  // Messages of one batch are independent (different subscriptions, or duplicates that drop themselves).
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const body = message.body;
+      const log = createLogger({
+        level: settings.logLevel,
+        fields: { component: "webhooks", tenant_id: body?.tenant, subscription_id: body?.subscription },
+      });
+      if (body?.v !== 1 || typeof body.tenant !== "string" || typeof body.subscription !== "string") {
+        log.error("webhook message dropped: unknown shape");
+        return message.ack();
+      }
+      try {
+        if (deadLetters) await recordDeadLetter(env, body, log);
+        else if (body.replay) await replay(env, body, body.replay, log);
+        else await deliverPending(env, message, log);
+      } catch (err) {
+        if (isTenantGone(err)) {
+          log.info("webhook message dropped: tenant deleted");
+          return message.ack();
+        }
+        // Anything unexpected (the Durable Object unreachable, KV failing): Queues tries the message again.
+        log.warn("webhook message failed; retried by the queue", { error: err });
+        return message.retry({ delaySeconds: settings.webhooks.retryBaseSeconds });
+      }
+    }),
+  );
+}
+
+/** A deleted tenant's object refuses every call with a 401 AppError (src/directory/tenant-directory.ts). */
+function isTenantGone(err: unknown): boolean {
+  return err instanceof Error && err.name === "AppError" && (err as { code?: string }).code === "unauthorized";
+}
+
+async function tenantOf(env: Env, id: string): Promise<Tenant | null> {
+  return getTenant(env, id);
+}
+
+/** Delivers the subscription's pending changes in order until none is left, one fails, or the run is long enough. */
+async function deliverPending(env: Env, message: Message<WebhookMessage>, log: Logger): Promise<void> {
+  const { tenant: tenantId, subscription } = message.body;
+  const tenant = await tenantOf(env, tenantId);
+  if (!tenant) return message.ack();
+  const directory = tenantDirectory(env.TENANT, tenant);
+  const owner = message.id;
+  let delivered = 0;
+  for (;;) {
+    const claim = await directory.webhookClaim(subscription, owner, message.attempts > 1);
+    if (claim.kind !== "deliver") return message.ack(); // gone, busy (its holder delivers), waiting (a retry will), idle
+    if (delivered >= DELIVERIES_PER_MESSAGE) {
+      // Hand on to a fresh message so that one invocation stays short; the lease goes with this one.
+      await directory.webhookRelease(subscription, owner);
+      await env.WEBHOOKS.send(message.body);
+      return message.ack();
+    }
+    const messageId = webhookMessageId(subscription, claim.change.seq);
+    const secret = await openSecret(claim.secret, env.CREDENTIALS_KEY, tenantId, subscription);
+    const result = await postWebhook({ url: claim.url, secret }, messageId, webhookBody(tenant, claim.change));
+    const next = await directory.webhookAttempted(subscription, owner, claim.change.seq, result);
+    log.info("webhook attempt", {
+      message_id: messageId,
+      attempt: claim.attempt,
+      status: result.status,
+      duration_ms: result.durationMs,
+      ok: result.ok,
+    });
+    switch (next.kind) {
+      case "next":
+        delivered++;
+        continue;
+      case "retry":
+        // Queues counts attempts per message; a message that made progress hands its retry to a fresh one,
+        // so no message runs out of attempts on a subscription that fails now and then.
+        if (delivered === 0) return message.retry({ delaySeconds: next.delaySeconds });
+        await env.WEBHOOKS.send(message.body, { delaySeconds: next.delaySeconds });
+        return message.ack();
+      case "give_up":
+        log.warn("webhook change given up after the retry window", { message_id: messageId });
+        await env.WEBHOOKS_DLQ.send({ ...message.body, seq: next.seq });
+        return message.ack();
+      case "lost":
+        return message.ack();
+      case "disabled":
+        log.warn("webhook subscription disabled", { reason: next.reason });
+        return message.ack();
+    }
+  }
+}
+
+/** The dead-letter queue: the change is given up (recorded); the subscription goes on with the next one. */
+async function recordDeadLetter(env: Env, body: WebhookMessage, log: Logger): Promise<void> {
+  const tenant = await tenantOf(env, body.tenant);
+  if (!tenant) return;
+  const more = await tenantDirectory(env.TENANT, tenant).webhookGiveUp(body.subscription, body.seq);
+  log.warn("webhook delivery dead-lettered", { seq: body.seq ?? null });
+  if (more) await env.WEBHOOKS.send({ v: 1, tenant: body.tenant, subscription: body.subscription });
+}
+
+/** One more attempt of a recorded delivery's change, out of order, recorded as `replayed`. */
+async function replay(env: Env, body: WebhookMessage, deliveryId: string, log: Logger): Promise<void> {
+  const tenant = await tenantOf(env, body.tenant);
+  if (!tenant) return;
+  const directory = tenantDirectory(env.TENANT, tenant);
+  const target = await directory.webhookReplayTarget(body.subscription, deliveryId);
+  if (!target || target === "expired") return;
+  const secret = await openSecret(target.secret, env.CREDENTIALS_KEY, body.tenant, body.subscription);
+  const messageId = webhookMessageId(body.subscription, target.change.seq);
+  const result = await postWebhook({ url: target.url, secret }, messageId, webhookBody(tenant, target.change));
+  await directory.webhookReplayed(body.subscription, target.delivery, result);
+  log.info("webhook replay", { message_id: messageId, status: result.status, duration_ms: result.durationMs });
+}

@@ -1,0 +1,294 @@
+// Webhooks through the real routes, the real Queues binding (the pool runs this Worker's queue consumer)
+// and a receiver Worker the deliveries reach over the test network (test/helpers/webhook-receiver.js):
+// a change made in the simulator reaches a subscriber after the next sync, signed (verified with the same
+// library a receiver uses); a failing receiver gets the event again with the same id; order per
+// subscription; tenant isolation; replay; the dead-letter queue; disabling after 3 days; URL rules.
+import { runInDurableObject } from "cloudflare:test";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it } from "vitest";
+import { directoryOf, drainBackfill } from "../helpers/directory";
+import { createCandidate, seedAccount, uniqueClientId, updateCandidate } from "../helpers/sandbox";
+import { createTenant, type TestTenant } from "../helpers/tenants";
+import { expectProblem, v1 } from "./helpers";
+
+interface Received {
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+/** What the receiver got on `path`. */
+async function received(path: string): Promise<Received[]> {
+  const res = await fetch(`http://receiver-control/requests?path=${encodeURIComponent(path)}`);
+  return res.json();
+}
+
+/** The receiver answers the next requests on `path` with these statuses (then 204). */
+async function plan(path: string, statuses: number[]): Promise<void> {
+  await fetch("http://receiver-control/plan", { method: "POST", body: JSON.stringify({ path, statuses }) });
+}
+
+/** Waits until the receiver has at least `n` requests on `path` (bounded). */
+async function waitFor(path: string, n: number, timeoutMs = 20_000): Promise<Received[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await received(path);
+    if (got.length >= n) return got;
+    if (Date.now() > until) throw new Error(`receiver got ${got.length} of ${n} requests on ${path}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function seeded(count = 6): Promise<{ tenant: TestTenant; clientId: string }> {
+  const clientId = uniqueClientId("wh");
+  await seedAccount(clientId, count, { demo: false });
+  const tenant = await createTenant({ talemetryClientId: clientId, region: "US", settings: { sync_interval_seconds: 86_400 } });
+  await drainBackfill(tenant.id);
+  return { tenant, clientId };
+}
+
+async function subscribe(tenant: TestTenant, path: string, events = ["candidate.created", "candidate.updated", "candidate.deleted"]) {
+  const answer = await v1(tenant.api_key, "/webhooks", { method: "POST", json: { url: `https://receiver.example.com${path}`, events } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  return answer.body as { id: string; secret: string; url: string; status: string };
+}
+
+const uniquePath = (label: string) => `/${label}-${crypto.randomUUID().slice(0, 8)}`;
+
+/** The ids of the tenant's indexed candidates. */
+async function indexedIds(tenantId: string): Promise<string[]> {
+  return (await directoryOf(tenantId).changes(0, null, 1000)).rows.map((r) => r.person.id);
+}
+
+describe("subscriptions", () => {
+  it("creates (secret once), lists, reads and deletes; the id is 404 afterwards", async () => {
+    const tenant = await createTenant({ region: "US" });
+    const created = await subscribe(tenant, "/crud", ["candidate.deleted"]);
+    expect(created).toMatchObject({
+      id: expect.stringMatching(/^wh_[0-9a-f]{24}$/),
+      url: "https://receiver.example.com/crud",
+      events: ["candidate.deleted"],
+      description: null,
+      status: "active",
+      disabled_reason: null,
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      created_at: expect.any(String),
+    });
+    const list = await v1(tenant.api_key, "/webhooks");
+    expect(list.body.data).toEqual([{ ...created, secret: undefined }].map(({ secret: _s, ...rest }) => rest));
+    expect(JSON.stringify(list.body)).not.toContain(created.secret);
+    const one = await v1(tenant.api_key, `/webhooks/${created.id}`);
+    expect(one.body).not.toHaveProperty("secret");
+    expect(one.body.id).toBe(created.id);
+    expect((await v1(tenant.api_key, `/webhooks/${created.id}/deliveries`)).body).toEqual({ data: [] });
+    expect((await v1(tenant.api_key, `/webhooks/${created.id}`, { method: "DELETE" })).status).toBe(204);
+    expectProblem(await v1(tenant.api_key, `/webhooks/${created.id}`), 404, "not-found");
+    expectProblem(await v1(tenant.api_key, `/webhooks/${created.id}`, { method: "DELETE" }), 404, "not-found");
+    expectProblem(await v1(tenant.api_key, `/webhooks/${created.id}/deliveries`), 404, "not-found");
+  });
+
+  it("refuses URLs that are not https to a public host (422 naming url), and bad bodies", async () => {
+    const tenant = await createTenant({ region: "US" });
+    const refused = [
+      "http://hooks.example.com/x",
+      "ftp://hooks.example.com/x",
+      "https://api.localhost/x",
+      "https://127.0.0.2/x",
+      "https://2130706434/x", // 127.0.0.2 in decimal
+      "https://0x7f.0.0.3/x",
+      "https://10.1.2.3/x",
+      "https://172.16.0.1/x",
+      "https://192.168.1.10/x",
+      "https://169.254.169.254/latest/meta-data",
+      "https://100.64.0.1/x",
+      "https://0.0.0.0/x",
+      "https://[::1]/x",
+      "https://[::]/x",
+      "https://[fe80::1]/x",
+      "https://[fd00::1]/x",
+      "https://[::ffff:127.0.0.1]/x",
+      "https://[::ffff:10.0.0.1]/x",
+      "https://[64:ff9b::a9fe:a9fe]/x",
+      "https://intranet/x",
+      "https://printer.local/x",
+      "https://user:pass@hooks.example.com/x",
+      "not a url",
+    ];
+    for (const url of refused) {
+      const answer = await v1(tenant.api_key, "/webhooks", { method: "POST", json: { url, events: ["candidate.created"] } });
+      const problem = expectProblem(answer, 422, "invalid");
+      expect(
+        problem.errors.map((e: { field: string }) => e.field),
+        url,
+      ).toEqual(["url"]);
+    }
+    // The local deployment (wrangler.toml's top level, which tests run) allows localhost for its walkthrough.
+    for (const url of ["http://localhost:9000/hook", "http://127.0.0.1:9000/hook", "https://localhost/hook"]) {
+      expect((await v1(tenant.api_key, "/webhooks", { method: "POST", json: { url, events: ["candidate.created"] } })).status, url).toBe(
+        201,
+      );
+    }
+    for (const url of ["https://hooks.example.com/x", "https://93.184.216.34/x", "https://[2606:4700::1111]/x"]) {
+      expect((await v1(tenant.api_key, "/webhooks", { method: "POST", json: { url, events: ["candidate.created"] } })).status, url).toBe(
+        201,
+      );
+    }
+    for (const body of [
+      { url: "https://hooks.example.com" },
+      { url: "https://hooks.example.com", events: [] },
+      { url: "https://hooks.example.com", events: ["candidate.merged"] },
+      { url: "https://hooks.example.com", events: ["candidate.created"], secret: "mine" },
+    ]) {
+      expectProblem(await v1(tenant.api_key, "/webhooks", { method: "POST", json: body }), 422, "invalid");
+    }
+  });
+});
+
+describe("deliveries", () => {
+  it("a change in the simulator reaches the subscriber after the next sync, signed and verifiable", async () => {
+    const { tenant, clientId } = await seeded();
+    const path = uniquePath("e2e");
+    const sub = await subscribe(tenant, path);
+    const [id] = await indexedIds(tenant.id);
+    await updateCandidate(clientId, id!, { title: "Charge Nurse" });
+    await directoryOf(tenant.id).requestSync();
+
+    const [request] = await waitFor(path, 1);
+    // Verified exactly as a receiver does it: the raw body and the three headers.
+    const payload = new Webhook(sub.secret).verify(request!.body, request!.headers) as Record<string, any>;
+    expect(payload).toMatchObject({
+      type: "candidate.updated",
+      timestamp: expect.any(String),
+      data: { id, candidate: { id, title: "Charge Nurse" } },
+    });
+    expect(request!.headers["content-type"]).toBe("application/json");
+    expect(request!.headers["webhook-id"]).toMatch(/^msg_[0-9a-f]{24}_\d+$/);
+    expect(Math.abs(Number(request!.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(60);
+    // Another secret, or a changed body, does not verify.
+    const other = `whsec_${btoa("x".repeat(32))}`;
+    expect(() => new Webhook(other).verify(request!.body, request!.headers)).toThrow();
+    expect(() => new Webhook(sub.secret).verify(request!.body.replace("Charge", "Night"), request!.headers)).toThrow();
+
+    const deliveries = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
+    expect(deliveries).toEqual([
+      {
+        id: expect.stringMatching(/^dlv_/),
+        message_id: request!.headers["webhook-id"],
+        event: "candidate.updated",
+        attempt: 1,
+        status: 204,
+        duration_ms: expect.any(Number),
+        at: expect.any(String),
+        outcome: "delivered",
+      },
+    ]);
+  });
+
+  it("a receiver that fails twice then succeeds gets the event three times with one id; order is kept", async () => {
+    const { tenant, clientId } = await seeded();
+    const path = uniquePath("retry");
+    await plan(path, [500, 503]);
+    const sub = await subscribe(tenant, path);
+    const [first, second] = await indexedIds(tenant.id);
+    await updateCandidate(clientId, first!, { title: "First change" });
+    await directoryOf(tenant.id).requestSync();
+    await updateCandidate(clientId, second!, { title: "Second change" });
+    await directoryOf(tenant.id).requestSync();
+
+    const got = await waitFor(path, 4);
+    const ids = got.map((r) => r.headers["webhook-id"]);
+    expect(new Set(ids.slice(0, 3)).size).toBe(1);
+    expect(ids[3]).not.toBe(ids[0]);
+    const bodies = got.map((r) => new Webhook(sub.secret).verify(r.body, r.headers) as { data: { id: string } });
+    expect(bodies.map((b) => b.data.id)).toEqual([first, first, first, second]);
+    // The first retry came soon after the failure, the second later (1 s, then 2 s in tests).
+    expect(got[1]!.at - got[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(got[2]!.at - got[1]!.at).toBeGreaterThanOrEqual(1_900);
+    const deliveries = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
+    expect(deliveries.map((d: { attempt: number; status: number; outcome: string }) => [d.attempt, d.status, d.outcome])).toEqual([
+      [1, 204, "delivered"],
+      [3, 204, "delivered"],
+      [2, 503, "failed"],
+      [1, 500, "failed"],
+    ]);
+    expect(new Set(deliveries.slice(1).map((d: { message_id: string }) => d.message_id))).toEqual(new Set([ids[0]]));
+
+    // Replay: the same id once more, recorded as replayed.
+    const replay = await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries/${deliveries[1].id}/replay`, { method: "POST" });
+    expect(replay.status).toBe(202);
+    const again = await waitFor(path, 5);
+    expect(again[4]!.headers["webhook-id"]).toBe(ids[0]);
+    expect(new Webhook(sub.secret).verify(again[4]!.body, again[4]!.headers)).toMatchObject({ data: { id: first } });
+    const after = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
+    expect(after[0]).toMatchObject({ attempt: 4, outcome: "replayed", message_id: ids[0] });
+    expectProblem(await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries/dlv_nope/replay`, { method: "POST" }), 404, "not-found");
+  });
+
+  it("one tenant's subscription never sees another tenant's changes", async () => {
+    const a = await seeded();
+    const b = await seeded();
+    const pathA = uniquePath("iso-a");
+    const pathB = uniquePath("iso-b");
+    await subscribe(a.tenant, pathA);
+    await subscribe(b.tenant, pathB);
+    const created = await createCandidate(a.clientId, { givenName: "Only", familyName: "InA", emails: ["only.in.a@example.com"] });
+    await directoryOf(a.tenant.id).requestSync();
+    await directoryOf(b.tenant.id).requestSync();
+    const got = await waitFor(pathA, 1);
+    expect(JSON.parse(got[0]!.body)).toMatchObject({ type: "candidate.created", data: { id: created } });
+    // B synced too, and its subscription stays empty; A's change never reached B's receiver.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(await received(pathB)).toEqual([]);
+  });
+
+  it("gives an event up to the dead-letter queue after the retry window, then goes on; disables after 3 days of failures", async () => {
+    const { tenant, clientId } = await seeded();
+    const path = uniquePath("dlq");
+    await plan(path, [500, 500, 500, 500]);
+    const sub = await subscribe(tenant, path, ["candidate.updated"]);
+    const [first, second] = await indexedIds(tenant.id);
+    const stub = directoryOf(tenant.id);
+    // The first change has been failing for a day (as if its retries had run their course).
+    await updateCandidate(clientId, first!, { title: "Never delivered" });
+    await runInDurableObject(stub, (_i, state) =>
+      state.storage.sql.exec(
+        `UPDATE wh_subscriptions SET head_failed_at = ?, failing_since = ? WHERE id = ?`,
+        Date.now() - 25 * 3600_000,
+        Date.now() - 25 * 3600_000,
+        sub.id,
+      ),
+    );
+    await stub.requestSync();
+    await waitFor(path, 1);
+    // Dead-lettered, recorded, and the subscription went on with nothing left.
+    const until = Date.now() + 10_000;
+    let deliveries: { outcome: string; attempt: number }[] = [];
+    while (Date.now() < until && !deliveries.some((d) => d.outcome === "dead_lettered")) {
+      deliveries = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(deliveries.map((d) => d.outcome)).toEqual(["dead_lettered", "failed"]);
+
+    // Three days without a success: the next failure disables the subscription, and it says why.
+    await runInDurableObject(stub, (_i, state) =>
+      state.storage.sql.exec(`UPDATE wh_subscriptions SET failing_since = ? WHERE id = ?`, Date.now() - 73 * 3600_000, sub.id),
+    );
+    await updateCandidate(clientId, second!, { title: "Also failing" });
+    await stub.requestSync();
+    await waitFor(path, 2);
+    const untilDisabled = Date.now() + 10_000;
+    let view = (await v1(tenant.api_key, `/webhooks/${sub.id}`)).body;
+    while (view.status !== "disabled" && Date.now() < untilDisabled) {
+      await new Promise((r) => setTimeout(r, 100));
+      view = (await v1(tenant.api_key, `/webhooks/${sub.id}`)).body;
+    }
+    expect(view).toMatchObject({ status: "disabled", disabled_reason: expect.stringMatching(/failed since .*HTTP 500/) });
+    // Disabled: later changes are not sent.
+    await updateCandidate(clientId, second!, { title: "After disabling" });
+    await stub.requestSync();
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await received(path)).toHaveLength(2);
+  });
+});
