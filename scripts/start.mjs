@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { ensureDevVars } from "./dev-vars.mjs";
+import { startReceiver } from "./webhook-receiver.mjs";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8786);
@@ -14,6 +15,10 @@ const BASE = `http://localhost:${PORT}`;
 const SANDBOX = `http://127.0.0.1:${SANDBOX_PORT}`;
 const DEMO_FILE = ".wrangler/demo-tenant.json"; // git-ignored with the rest of local state
 const DEMO_TALEMETRY_CLIENT = "demo-agency";
+/** The walkthrough's webhook receiver (the local deployment may deliver to 127.0.0.1: WEBHOOKS_ALLOW_LOCALHOST). */
+const RECEIVER_PORT = Number(process.env.RECEIVER_PORT ?? PORT + 3);
+/** Maya Ortiz, the simulator's demo candidate of the contract's examples. */
+const MAYA = "0290bb50-7113-11ef-9c70-b6a35a531041";
 
 const secrets = ensureDevVars();
 mkdirSync(".wrangler", { recursive: true });
@@ -49,9 +54,22 @@ start(["-c", "sandbox/wrangler.toml", "--port", String(SANDBOX_PORT), "--ip", "1
 await waitForHealth(`${SANDBOX}/healthz`);
 start(["-c", "wrangler.toml", "--port", String(PORT), "--ip", "127.0.0.1"], "inherit");
 await waitForHealth(`${BASE}/healthz`);
+let webhook = { id: null, secret: null };
+const receiver = await startReceiver({
+  port: RECEIVER_PORT,
+  secretFor: () => webhook.secret,
+  onEvent: (event, headers) =>
+    console.log(
+      `[receiver] ${headers["webhook-id"]} signature verified ✓ ${event.type} ${event.data.id}` +
+        (event.data.candidate ? ` (${event.data.candidate.name}, title: ${event.data.candidate.title ?? "none"})` : ""),
+    ),
+  onRejected: (err) => console.log(`[receiver] refused a delivery: ${err.message}`),
+});
 const demo = await ensureDemoTenant();
+webhook = await ensureSubscription(demo, receiver.url);
 ready = true;
 printBanner(demo);
+await demonstrateDelivery(demo);
 
 async function waitForHealth(url) {
   for (let i = 0; i < 240; i++) {
@@ -128,6 +146,49 @@ async function ensureDemoTenant() {
   return tenant;
 }
 
+/** The demo tenant's subscription to the local receiver; its secret (shown once) is kept in DEMO_FILE. */
+async function ensureSubscription(t, url) {
+  const list = await call(`${BASE}/v1/webhooks`, { bearer: t.api_key });
+  const live = list.json?.data ?? [];
+  if (t.webhook && live.some((w) => w.id === t.webhook.id && w.url === url && w.status === "active")) return t.webhook;
+  for (const old of live) if (old.url === url) await call(`${BASE}/v1/webhooks/${old.id}`, { method: "DELETE", bearer: t.api_key });
+  const res = await call(`${BASE}/v1/webhooks`, {
+    method: "POST",
+    bearer: t.api_key,
+    body: { url, events: ["candidate.created", "candidate.updated", "candidate.deleted"], description: "npm start walkthrough" },
+  });
+  if (res.status !== 201) fail(`could not subscribe the walkthrough's receiver: ${res.status} ${res.text}`);
+  const created = { id: res.json.id, secret: res.json.secret };
+  writeFileSync(DEMO_FILE, JSON.stringify({ ...t, webhook: created }, null, 2), { mode: 0o600 });
+  return created;
+}
+
+/** Changes Maya's title in the simulator (Talemetry) — a new title each run — and syncs now. */
+async function changeMayaInTalemetry(t) {
+  const title = `Charge Nurse (${new Date().toISOString().slice(11, 19)})`;
+  const res = await call(`${SANDBOX}/__control/accounts/${DEMO_TALEMETRY_CLIENT}/candidates/${MAYA}`, {
+    method: "PATCH",
+    bearer: secrets.SANDBOX_CONTROL_TOKEN,
+    body: { title },
+  });
+  if (res.status !== 200) return console.log(`[walkthrough] could not change Maya in the simulator: ${res.status} ${res.text}`);
+  await call(`${BASE}/admin/tenants/${t.id}/sync`, { method: "POST", bearer: secrets.ADMIN_TOKEN, body: {} });
+  console.log(`[walkthrough] Maya's title is now "${title}" in Talemetry and the bridge synced: the delivery arrives below.`);
+}
+
+/**
+ * The walkthrough shows a change arriving: once the first backfill is done, Maya changes in Talemetry
+ * (the simulator), the next sync sees it, logs candidate.updated and the receiver above gets it, verified.
+ */
+async function demonstrateDelivery(t) {
+  for (let i = 0; i < 120; i++) {
+    const status = await call(`${BASE}/admin/tenants/${t.id}/sync`, { bearer: secrets.ADMIN_TOKEN });
+    if (status.json?.checkpoint) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await changeMayaInTalemetry(t);
+}
+
 function printBanner(t) {
   const k = t.api_key;
   console.log(`
@@ -146,6 +207,15 @@ Demo tenant ${t.id}: api_key, client_id and client_secret, and the demo Talemetr
   curl -s $BRIDGE/admin/tenants/$TENANT/sync -H "Authorization: Bearer ${"$"}(grep ADMIN_TOKEN .dev.vars | cut -d= -f2)"
   # the simulator's control API (loopback only; SANDBOX_CONTROL_TOKEN is in sandbox/.dev.vars): the demo account's call counters
   curl -s ${SANDBOX}/__control/accounts/${DEMO_TALEMETRY_CLIENT}/stats -H "Authorization: Bearer ${"$"}(grep SANDBOX_CONTROL_TOKEN sandbox/.dev.vars | cut -d= -f2)"
+  # change feed: every candidate as created, then what changes after
+  curl -s "$BRIDGE/v1/changes?from=beginning&limit=2" -H "Authorization: Bearer $KEY"
+  # webhooks: a receiver on ${receiver.url} is subscribed (${webhook.id}) and prints each verified delivery
+  # here. Change Maya in Talemetry (the simulator), sync now, and watch "[receiver] … candidate.updated":
+  curl -s -X PATCH ${SANDBOX}/__control/accounts/${DEMO_TALEMETRY_CLIENT}/candidates/${MAYA} -H 'content-type: application/json' \\
+    -H "Authorization: Bearer ${"$"}(grep SANDBOX_CONTROL_TOKEN sandbox/.dev.vars | cut -d= -f2)" -d '{"title":"Ward Manager"}'
+  curl -s -X POST $BRIDGE/admin/tenants/$TENANT/sync -H 'content-type: application/json' -d '{}' \\
+    -H "Authorization: Bearer ${"$"}(grep ADMIN_TOKEN .dev.vars | cut -d= -f2)"
+  curl -s $BRIDGE/v1/webhooks/${webhook.id}/deliveries -H "Authorization: Bearer $KEY"
 
 More in README.md ("Walkthrough") and sandbox/README.md.  API docs: ${BASE}/docs   OpenAPI: ${BASE}/openapi.json   Ctrl+C stops.
 `);

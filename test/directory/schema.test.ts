@@ -224,11 +224,11 @@ describe("tenant object schema", () => {
       return { tables, schema: schemaOf(state.storage.sql), versions: recorded(state.storage.sql) };
     });
     // Adopted as version 1 with every row; the later migrations only added (migration 2: the change log,
-    // an empty `feed_seq` on each row, where the log starts).
-    const { dir_changes, dir_candidates, dir_meta, ...rest } = after.tables;
+    // an empty `feed_seq` on each row, where the log starts; migration 3: the webhook tables).
+    const { dir_changes, dir_candidates, dir_meta, wh_subscriptions, wh_deliveries, ...rest } = after.tables;
     const { dir_candidates: rowsBefore, dir_meta: metaBefore, ...restBefore } = before.dump;
     expect(rest).toEqual(restBefore);
-    expect(dir_changes).toEqual([]);
+    expect([dir_changes, wh_subscriptions, wh_deliveries]).toEqual([[], [], []]); // migrations 2 and 3: new, empty tables
     expect(dir_candidates).toEqual(rowsBefore!.map((row) => JSON.stringify({ ...JSON.parse(row), feed_seq: null })));
     expect(dir_meta).toEqual([...metaBefore!, JSON.stringify({ k: "feed_pruned", v: 3 })].sort());
     const untouched = (schema: typeof before.schema) =>

@@ -31,7 +31,7 @@ async function plan(path: string, statuses: number[]): Promise<void> {
 }
 
 /** Waits until the receiver has at least `n` requests on `path` (bounded). */
-async function waitFor(path: string, n: number, timeoutMs = 20_000): Promise<Received[]> {
+async function waitFor(path: string, n: number, timeoutMs = 45_000): Promise<Received[]> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const got = await received(path);
@@ -147,7 +147,7 @@ describe("subscriptions", () => {
 });
 
 describe("deliveries", () => {
-  it("a change in the simulator reaches the subscriber after the next sync, signed and verifiable", async () => {
+  it("a change in the simulator reaches the subscriber after the next sync, signed and verifiable", { timeout: 60_000 }, async () => {
     const { tenant, clientId } = await seeded();
     const path = uniquePath("e2e");
     const sub = await subscribe(tenant, path);
@@ -186,7 +186,8 @@ describe("deliveries", () => {
     ]);
   });
 
-  it("a receiver that fails twice then succeeds gets the event three times with one id; order is kept", async () => {
+  // Timeouts: the queue's retries run in real time (1 s, 2 s here), slower when the machine is busy.
+  it("a receiver that fails twice then succeeds gets the event three times with one id; order is kept", { timeout: 90_000 }, async () => {
     const { tenant, clientId } = await seeded();
     const path = uniquePath("retry");
     await plan(path, [500, 503]);
@@ -226,7 +227,7 @@ describe("deliveries", () => {
     expectProblem(await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries/dlv_nope/replay`, { method: "POST" }), 404, "not-found");
   });
 
-  it("one tenant's subscription never sees another tenant's changes", async () => {
+  it("one tenant's subscription never sees another tenant's changes", { timeout: 60_000 }, async () => {
     const a = await seeded();
     const b = await seeded();
     const pathA = uniquePath("iso-a");
@@ -243,7 +244,9 @@ describe("deliveries", () => {
     expect(await received(pathB)).toEqual([]);
   });
 
-  it("gives an event up to the dead-letter queue after the retry window, then goes on; disables after 3 days of failures", async () => {
+  it("gives an event up to the dead-letter queue after the retry window, then goes on; disables after 3 days of failures", {
+    timeout: 90_000,
+  }, async () => {
     const { tenant, clientId } = await seeded();
     const path = uniquePath("dlq");
     await plan(path, [500, 500, 500, 500]);
@@ -263,7 +266,7 @@ describe("deliveries", () => {
     await stub.requestSync();
     await waitFor(path, 1);
     // Dead-lettered, recorded, and the subscription went on with nothing left.
-    const until = Date.now() + 10_000;
+    const until = Date.now() + 30_000;
     let deliveries: { outcome: string; attempt: number }[] = [];
     while (Date.now() < until && !deliveries.some((d) => d.outcome === "dead_lettered")) {
       deliveries = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
@@ -278,7 +281,7 @@ describe("deliveries", () => {
     await updateCandidate(clientId, second!, { title: "Also failing" });
     await stub.requestSync();
     await waitFor(path, 2);
-    const untilDisabled = Date.now() + 10_000;
+    const untilDisabled = Date.now() + 30_000;
     let view = (await v1(tenant.api_key, `/webhooks/${sub.id}`)).body;
     while (view.status !== "disabled" && Date.now() < untilDisabled) {
       await new Promise((r) => setTimeout(r, 100));
