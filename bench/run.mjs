@@ -26,8 +26,9 @@ function runChild(script) {
 }
 if (only === "load") process.exit(runChild("bench/load.mjs"));
 if (only === "simulator") process.exit(runChild("bench/simulator.mjs"));
+if (only === "webhooks") process.exit(runChild("bench/webhooks.mjs"));
 if (only && only !== "scale") {
-  console.error(`unknown part ${only}: scale, load or simulator`);
+  console.error(`unknown part ${only}: scale, load, simulator or webhooks`);
   process.exit(2);
 }
 
@@ -426,6 +427,8 @@ if (!only) {
   const load = runChild("bench/load.mjs");
   await sleep(1000);
   const simulator = runChild("bench/simulator.mjs");
-  process.exit(load || simulator);
+  await sleep(1000);
+  const webhooks = runChild("bench/webhooks.mjs");
+  process.exit(load || simulator || webhooks);
 }
 process.exit(fixed ? 0 : 1);

@@ -76,6 +76,12 @@ describe("subscriptions", () => {
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
       created_at: expect.any(String),
     });
+    // At rest the secret is an AES-GCM envelope only (neither the secret nor its key bytes are stored).
+    const stored = await runInDurableObject(directoryOf(tenant.id), (_i, state) =>
+      JSON.stringify(state.storage.sql.exec(`SELECT * FROM wh_subscriptions`).toArray()),
+    );
+    expect(stored).toContain(created.id);
+    expect(stored).not.toContain(created.secret.slice("whsec_".length, "whsec_".length + 20));
     const list = await v1(tenant.api_key, "/webhooks");
     expect(list.body.data).toEqual([{ ...created, secret: undefined }].map(({ secret: _s, ...rest }) => rest));
     expect(JSON.stringify(list.body)).not.toContain(created.secret);
