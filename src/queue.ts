@@ -2,7 +2,7 @@ import type { Env } from "./config/env";
 import { loadSettings } from "./config/settings";
 import { openSecret, postWebhook, webhookBody } from "./core/webhooks";
 import { tenantDirectory } from "./directory/api";
-import { type WebhookMessage, webhookMessageId } from "./directory/webhooks";
+import { LEASE_MS, type WebhookMessage, webhookMessageId } from "./directory/webhooks";
 import { createLogger, type Logger } from "./platform/logger";
 import { getTenant } from "./tenants/store";
 import type { Tenant } from "./tenants/types";
@@ -47,9 +47,10 @@ export async function handleWebhookBatch(batch: MessageBatch<WebhookMessage>, en
           log.info("webhook message dropped: tenant deleted");
           return message.ack();
         }
-        // Anything unexpected (the Durable Object unreachable, KV failing): Queues tries the message again.
+        // Anything unexpected (the Durable Object unreachable, KV failing): Queues tries the message again,
+        // once a lease this run may have left has run out (else the retry would find S busy and drop itself).
         log.warn("webhook message failed; retried by the queue", { error: err });
-        return message.retry({ delaySeconds: settings.webhooks.retryBaseSeconds });
+        return message.retry({ delaySeconds: Math.max(settings.webhooks.retryBaseSeconds, LEASE_MS / 1000) });
       }
     }),
   );
