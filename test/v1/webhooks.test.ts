@@ -7,7 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { directoryOf, drainBackfill } from "../helpers/directory";
-import { createCandidate, seedAccount, uniqueClientId, updateCandidate } from "../helpers/sandbox";
+import { createAccount, createCandidate, seedAccount, updateCandidate } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 import { expectProblem, v1 } from "./helpers";
 
@@ -42,7 +42,7 @@ async function waitFor(path: string, n: number, timeoutMs = 45_000): Promise<Rec
 }
 
 async function seeded(count = 6): Promise<{ tenant: TestTenant; clientId: string }> {
-  const clientId = uniqueClientId("wh");
+  const { client_id: clientId } = await createAccount("wh");
   await seedAccount(clientId, count, { demo: false });
   const tenant = await createTenant({ talemetryClientId: clientId, region: "US", settings: { sync_interval_seconds: 86_400 } });
   await drainBackfill(tenant.id);
