@@ -26,3 +26,23 @@ export async function drainBackfill(tenantId: string): Promise<void> {
   }
   throw new Error("backfill did not finish");
 }
+
+/**
+ * Requests syncs until `done()` holds (bounded). A sync request joins a run already under way, which may
+ * have read Talemetry before the test's change: one request is not proof the change was seen.
+ */
+export async function syncUntil(tenantId: string, done: () => Promise<boolean>, tries = 6): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    await directoryOf(tenantId).requestSync();
+    if (await done()) return;
+  }
+  throw new Error("the change never reached the directory");
+}
+
+/** `syncUntil` the candidate's indexed title is `title` (null: until it is gone). */
+export function syncUntilTitle(tenantId: string, id: string, title: string | null): Promise<void> {
+  return syncUntil(tenantId, async () => {
+    const person = await directoryOf(tenantId).getIndexed(id);
+    return title === null ? person === null : person?.title === title;
+  });
+}

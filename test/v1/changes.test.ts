@@ -3,7 +3,7 @@
 // opaque and tamper-evident (another tenant's, an edited or a made-up one → 400); past retention → 410.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { directoryOf, drainBackfill } from "../helpers/directory";
+import { directoryOf, drainBackfill, syncUntil } from "../helpers/directory";
 import { createAccount, createCandidate, deleteCandidate, seedAccount, updateCandidate } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 import { expectProblem, v1 } from "./helpers";
@@ -62,7 +62,14 @@ describe("GET /v1/changes", () => {
     });
     await deleteCandidate(clientId, victim!);
     expect((await page(tenant, `cursor=${encodeURIComponent(now.next_cursor)}`)).data).toEqual([]); // not synced yet
-    await directoryOf(tenant.id).requestSync();
+    const stub = directoryOf(tenant.id);
+    await syncUntil(
+      tenant.id,
+      async () =>
+        (await stub.getIndexed(created)) !== null &&
+        (await stub.getIndexed(victim!)) === null &&
+        (await stub.getIndexed(changed!))?.phones[0]?.number === "+447700900456",
+    );
 
     const after = await page(tenant, `cursor=${encodeURIComponent(now.next_cursor)}`);
     expect(after.has_more).toBe(false);
@@ -96,8 +103,16 @@ describe("GET /v1/changes", () => {
       await updateCandidate(clientId, listedId, { title: "Night Nurse" });
       await updateCandidate(clientId, pending.at(-1)!, { title: "Ward Manager" });
       await deleteCandidate(clientId, pending.at(-2)!);
-      await createCandidate(clientId, { givenName: "Late", familyName: "Comer", emails: ["late.comer@example.com"] });
-      await directoryOf(tenant.id).requestSync();
+      const late = await createCandidate(clientId, { givenName: "Late", familyName: "Comer", emails: ["late.comer@example.com"] });
+      const stub = directoryOf(tenant.id);
+      await syncUntil(
+        tenant.id,
+        async () =>
+          (await stub.getIndexed(late)) !== null &&
+          (await stub.getIndexed(pending.at(-2)!)) === null &&
+          (await stub.getIndexed(listedId))?.title === "Night Nurse" &&
+          (await stub.getIndexed(pending.at(-1)!))?.title === "Ward Manager",
+      );
     });
     seen.push(...rest.changes);
     for (const c of seen) {
@@ -136,15 +151,22 @@ describe("GET /v1/changes", () => {
   it("answers 410 for a cursor older than the retention, and from=beginning still works", async () => {
     const { tenant, clientId } = await seededTenant(3);
     const old = (await page(tenant, "")).next_cursor;
-    await createCandidate(clientId, { givenName: "Ana", familyName: "Old", emails: ["ana.old@example.com"] });
-    await directoryOf(tenant.id).requestSync();
+    const ana = await createCandidate(clientId, { givenName: "Ana", familyName: "Old", emails: ["ana.old@example.com"] });
+    await syncUntil(tenant.id, async () => (await directoryOf(tenant.id).getIndexed(ana)) !== null);
     // Age the log past the retention; the next alarm prunes it.
     const stub = directoryOf(tenant.id);
-    await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec(`UPDATE dir_changes SET occurred_at = 0`));
-    await runDurableObjectAlarm(stub);
+    await runInDurableObject(stub, async (_instance, state) => {
+      state.storage.sql.exec(`UPDATE dir_changes SET occurred_at = 0`);
+      await state.storage.setAlarm(Date.now());
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
     const gone = expectProblem(await v1(tenant.api_key, `/changes?cursor=${encodeURIComponent(old)}`), 410, "gone");
     expect(gone.detail).toMatch(/from=beginning/);
     const full = await drain(tenant, "from=beginning");
-    expect(full.changes.map((c) => c.event)).toEqual(Array(4).fill("candidate.created"));
+    // Every indexed candidate (the seed's count less the candidates it deleted, plus Ana), each once, as created.
+    const indexed = (await stub.changes(0, null, 1000)).rows.map((r) => r.person.id);
+    expect(indexed).toContain(ana);
+    expect(full.changes.map((c) => c.event)).toEqual(indexed.map(() => "candidate.created"));
+    expect(full.changes.map((c) => c.id).sort()).toEqual([...indexed].sort());
   });
 });

@@ -6,7 +6,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { directoryOf, drainBackfill } from "../helpers/directory";
+import { directoryOf, drainBackfill, syncUntil, syncUntilTitle } from "../helpers/directory";
 import { createAccount, createCandidate, seedAccount, updateCandidate } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
 import { expectProblem, v1 } from "./helpers";
@@ -159,7 +159,7 @@ describe("deliveries", () => {
     const sub = await subscribe(tenant, path);
     const [id] = await indexedIds(tenant.id);
     await updateCandidate(clientId, id!, { title: "Charge Nurse" });
-    await directoryOf(tenant.id).requestSync();
+    await syncUntilTitle(tenant.id, id!, "Charge Nurse");
 
     const [request] = await waitFor(path, 1);
     // Verified exactly as a receiver does it: the raw body and the three headers.
@@ -200,9 +200,9 @@ describe("deliveries", () => {
     const sub = await subscribe(tenant, path);
     const [first, second] = await indexedIds(tenant.id);
     await updateCandidate(clientId, first!, { title: "First change" });
-    await directoryOf(tenant.id).requestSync();
+    await syncUntilTitle(tenant.id, first!, "First change");
     await updateCandidate(clientId, second!, { title: "Second change" });
-    await directoryOf(tenant.id).requestSync();
+    await syncUntilTitle(tenant.id, second!, "Second change");
 
     const got = await waitFor(path, 4);
     const ids = got.map((r) => r.headers["webhook-id"]);
@@ -241,7 +241,7 @@ describe("deliveries", () => {
     await subscribe(a.tenant, pathA);
     await subscribe(b.tenant, pathB);
     const created = await createCandidate(a.clientId, { givenName: "Only", familyName: "InA", emails: ["only.in.a@example.com"] });
-    await directoryOf(a.tenant.id).requestSync();
+    await syncUntil(a.tenant.id, async () => (await directoryOf(a.tenant.id).getIndexed(created)) !== null);
     await directoryOf(b.tenant.id).requestSync();
     const got = await waitFor(pathA, 1);
     expect(JSON.parse(got[0]!.body)).toMatchObject({ type: "candidate.created", data: { id: created } });
@@ -269,7 +269,7 @@ describe("deliveries", () => {
         sub.id,
       ),
     );
-    await stub.requestSync();
+    await syncUntilTitle(tenant.id, first!, "Never delivered");
     await waitFor(path, 1);
     // Dead-lettered, recorded, and the subscription went on with nothing left.
     const until = Date.now() + 30_000;
@@ -285,7 +285,7 @@ describe("deliveries", () => {
       state.storage.sql.exec(`UPDATE wh_subscriptions SET failing_since = ? WHERE id = ?`, Date.now() - 73 * 3600_000, sub.id),
     );
     await updateCandidate(clientId, second!, { title: "Also failing" });
-    await stub.requestSync();
+    await syncUntilTitle(tenant.id, second!, "Also failing");
     await waitFor(path, 2);
     const untilDisabled = Date.now() + 30_000;
     let view = (await v1(tenant.api_key, `/webhooks/${sub.id}`)).body;
@@ -296,7 +296,7 @@ describe("deliveries", () => {
     expect(view).toMatchObject({ status: "disabled", disabled_reason: expect.stringMatching(/failed since .*HTTP 500/) });
     // Disabled: later changes are not sent.
     await updateCandidate(clientId, second!, { title: "After disabling" });
-    await stub.requestSync();
+    await syncUntilTitle(tenant.id, second!, "After disabling");
     await new Promise((r) => setTimeout(r, 2_000));
     expect(await received(path)).toHaveLength(2);
   });
