@@ -105,6 +105,7 @@ const SIGNING =
 export const createWebhookRoute = createRoute({
   method: "post",
   path: "/webhooks",
+  operationId: "createWebhook",
   tags: [TAG],
   summary: "Subscribe a URL to candidate changes",
   description: `Receives the changes made from now on. The signing secret is in this answer only. ${SIGNING}`,
@@ -113,65 +114,73 @@ export const createWebhookRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: CreateBody } } } },
   responses: {
     201: json(CreatedSubscriptionSchema, "Subscribed; the secret is shown once"),
-    ...problemResponses(400, 401, 409, 413, 415, 422, 429),
+    ...problemResponses(400, 401, 409, 413, 415, 422, 429, 500),
   },
 });
 
 export const listWebhooksRoute = createRoute({
   method: "get",
   path: "/webhooks",
+  operationId: "listWebhooks",
   tags: [TAG],
   summary: "The tenant's webhook subscriptions",
   security,
   responses: {
     200: json(z.object({ data: z.array(SubscriptionSchema) }), "Subscriptions (without secrets)"),
-    ...problemResponses(401, 429),
+    ...problemResponses(401, 429, 500),
   },
 });
 
 export const getWebhookRoute = createRoute({
   method: "get",
   path: "/webhooks/{id}",
+  operationId: "getWebhook",
   tags: [TAG],
   summary: "One webhook subscription",
   description: "`status` is `disabled` (with `disabled_reason`) when its deliveries failed for 3 days.",
   security,
   request: { params: IdParams },
-  responses: { 200: json(SubscriptionSchema, "The subscription"), ...problemResponses(400, 401, 404, 429) },
+  responses: { 200: json(SubscriptionSchema, "The subscription"), ...problemResponses(400, 401, 404, 429, 500) },
 });
 
 export const deleteWebhookRoute = createRoute({
   method: "delete",
   path: "/webhooks/{id}",
+  operationId: "deleteWebhook",
   tags: [TAG],
   summary: "Delete a webhook subscription",
   description: "Deliveries stop; the id answers `404` afterwards.",
   security,
   request: { params: IdParams },
-  responses: { 204: { description: "Deleted" }, ...problemResponses(400, 401, 404, 429) },
+  responses: { 204: { description: "Deleted" }, ...problemResponses(400, 401, 404, 429, 500) },
 });
 
 export const listDeliveriesRoute = createRoute({
   method: "get",
   path: "/webhooks/{id}/deliveries",
+  operationId: "listWebhookDeliveries",
   tags: [TAG],
   summary: "Recent delivery attempts",
   description: "The last 100 attempts of the past 7 days, newest first, with the receiver's status and the latency.",
   security,
   request: { params: IdParams },
-  responses: { 200: json(z.object({ data: z.array(DeliverySchema) }), "Attempts, newest first"), ...problemResponses(400, 401, 404, 429) },
+  responses: {
+    200: json(z.object({ data: z.array(DeliverySchema) }), "Attempts, newest first"),
+    ...problemResponses(400, 401, 404, 429, 500),
+  },
 });
 
 export const replayDeliveryRoute = createRoute({
   method: "post",
   path: "/webhooks/{id}/deliveries/{delivery_id}/replay",
+  operationId: "replayWebhookDelivery",
   tags: [TAG],
   summary: "Send a delivery's event again",
   description:
     "Queues one more attempt of the attempt's event, with the same `webhook-id`, outside the subscription's order; it shows in the deliveries as `replayed`. `410` when the event is older than the change log's retention.",
   security,
   request: { params: ReplayParams },
-  responses: { 202: json(z.object({ status: z.literal("queued") }), "Queued"), ...problemResponses(400, 401, 404, 410, 429) },
+  responses: { 202: json(z.object({ status: z.literal("queued") }), "Queued"), ...problemResponses(400, 401, 404, 410, 429, 500) },
 });
 
 /** Registers the webhook routes on the /v1 router. */

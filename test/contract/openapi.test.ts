@@ -51,6 +51,12 @@ describe("the served /openapi.json", () => {
       "GET /v1/users": "listUsers",
       "GET /v1/activity-types": "listActivityTypes",
       "GET /v1/changes": "listChanges",
+      "POST /v1/webhooks": "createWebhook",
+      "GET /v1/webhooks": "listWebhooks",
+      "GET /v1/webhooks/{id}": "getWebhook",
+      "DELETE /v1/webhooks/{id}": "deleteWebhook",
+      "GET /v1/webhooks/{id}/deliveries": "listWebhookDeliveries",
+      "POST /v1/webhooks/{id}/deliveries/{delivery_id}/replay": "replayWebhookDelivery",
     });
   });
 
