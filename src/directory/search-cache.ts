@@ -68,6 +68,19 @@ export class SearchCache {
     private readonly cache: Cache = caches.default,
   ) {}
 
+  /**
+   * The cached JSON body as a stream, or null on a miss: a hit is answered as it is stored, without
+   * reading it into a string first (the hot path's last wait).
+   */
+  async match(query: SearchCacheQuery): Promise<ReadableStream | null> {
+    try {
+      const hit = await this.cache.match(new Request(searchCacheUrl(this.tenantId, this.generation, query)));
+      return hit?.body ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** The cached JSON body, or null on a miss. */
   async get(query: SearchCacheQuery): Promise<string | null> {
     try {

@@ -128,8 +128,13 @@ async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery
   // (and nothing written) before the decision.
   // The generation was read by tenantAuth, in the same KV round trip as the caller's credentials.
   const cache = new SearchCache(tenant.id, c.get("searchGeneration"));
-  const cached = await cache.get(parsed.cacheQuery);
-  await enforceRateLimit(c, allowed);
+  const cached = await cache.match(parsed.cacheQuery);
+  try {
+    await enforceRateLimit(c, allowed);
+  } catch (err) {
+    await cached?.cancel();
+    throw err;
+  }
   if (cached !== null) return c.body(cached, 200, { "Content-Type": "application/json", "X-Search-Source": "cache" });
 
   // One row past the cap tells whether the answer was cut (`has_more`).

@@ -82,6 +82,9 @@ describe("SearchCache", () => {
     expect(await current.get(query)).toBeNull();
     await current.put(query, body, { hit: true });
     expect(await current.get(query)).toBe(body);
+    // The hot path takes the stored body as a stream (answered as stored).
+    expect(await new Response(await current.match(query)).text()).toBe(body);
+    expect(await new SearchCache(tenant, "g2").match(query)).toBeNull();
     expect(await new SearchCache(tenant, "g2").get(query)).toBeNull();
     expect(await new SearchCache(uniqueTenant("other"), "g1").get(query)).toBeNull();
   });
@@ -93,6 +96,7 @@ describe("SearchCache", () => {
     } as unknown as Cache;
     const sc = new SearchCache("t1", "g1", broken);
     expect(await sc.get(emailCacheQuery("a@example.com"))).toBeNull();
+    expect(await sc.match(emailCacheQuery("a@example.com"))).toBeNull();
     expect(await sc.put(emailCacheQuery("a@example.com"), "{}", { hit: false })).toBe(false);
   });
 });
