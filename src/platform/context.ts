@@ -21,8 +21,11 @@ export interface PlatformSettings {
 export interface RequestMeta {
   /** The tenant the request acts for, once known. */
   tenantId: string | null;
-  /** Counters of the calls made upstream for this request (retries included), once a tenant is bound. */
-  upstream: { readonly calls: number } | null;
+  /**
+   * Counters of the calls made upstream for this request (retries included), once a tenant is bound;
+   * `elapsedMs`: the time the request's upstream attempts took, added up.
+   */
+  upstream: { readonly calls: number; readonly elapsedMs?: number } | null;
 }
 
 /** Context variables every request has (set by the settings, request-id and logging middleware). */

@@ -63,12 +63,15 @@ export interface RequestLoggerOptions {
 /**
  * Puts a request-scoped `logger` and `requestMeta` on the context and writes one line per request:
  * request_id, tenant_id, route (the matched pattern, never the raw URL: paths and queries can hold
- * identifiers and callers sometimes put keys in queries), method, status, duration_ms, upstream_calls.
- * 5xx lines are `error`, all others `info`. Mount after `requestId()`.
+ * identifiers and callers sometimes put keys in queries), method, status, duration_ms, upstream_calls,
+ * upstream_ms. 5xx lines are `error`, all others `info`. Every answer says the same in a `Server-Timing`
+ * header (W3C Server Timing): `app` (the whole request in the Worker) and, when Talemetry was called,
+ * `upstream` (the time its attempts took) — so a caller or a benchmark can tell the bridge's own time from
+ * the upstream's and the network's. Mount after `requestId()`.
  */
 export function requestLogger(options: RequestLoggerOptions = {}): MiddlewareHandler<PlatformEnv> {
   return async function requestLogger(c, next) {
-    const started = Date.now();
+    const started = performance.now();
     const level = options.level ?? c.get("settings")?.logLevel ?? "info";
     const requestId = c.get("requestId");
     const logger = createLogger({ level, fields: { request_id: requestId }, secrets: options.secrets?.(c) ?? [] });
@@ -77,18 +80,37 @@ export function requestLogger(options: RequestLoggerOptions = {}): MiddlewareHan
     c.set("requestMeta", meta);
     await next();
     const status = c.res.status;
+    const duration = performance.now() - started;
+    const upstreamMs = meta.upstream?.elapsedMs ?? 0;
+    const upstreamCalls = meta.upstream?.calls ?? 0;
+    serverTiming(
+      c,
+      upstreamCalls > 0 ? `app;dur=${duration.toFixed(1)}, upstream;dur=${upstreamMs.toFixed(1)}` : `app;dur=${duration.toFixed(1)}`,
+    );
     const line = {
       request_id: requestId,
       tenant_id: meta.tenantId,
       route: handlerRoute(c),
       method: c.req.method,
       status,
-      duration_ms: Date.now() - started,
-      upstream_calls: meta.upstream?.calls ?? 0,
+      duration_ms: Math.round(duration),
+      upstream_calls: upstreamCalls,
+      upstream_ms: Math.round(upstreamMs),
     };
     if (status >= 500) logger.error("request", line);
     else logger.info("request", line);
   };
+}
+
+/** Sets `Server-Timing`; an answer passed through with immutable headers is copied first. */
+function serverTiming(c: Context, value: string): void {
+  try {
+    c.res.headers.set("Server-Timing", value);
+  } catch {
+    const res = new Response(c.res.body, c.res);
+    res.headers.set("Server-Timing", value);
+    c.res = res;
+  }
 }
 
 /** The pattern of the handler that answered (middleware are registered as method ALL), or null. */

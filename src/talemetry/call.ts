@@ -29,6 +29,8 @@ export interface UpstreamStats {
   rejectedCandidates: number;
   /** `429` answers received (whether or not the call then succeeded): a sync run slows down on each. */
   throttled: number;
+  /** Milliseconds the attempts took (answer and body), added up: what the request spent waiting on Talemetry. */
+  elapsedMs: number;
   /**
    * The request's one deadline (docs/architecture.md "Deadlines and upstream errors"), when the counters
    * belong to a request: every client built with them stops there, so a request that needs two clients
@@ -39,7 +41,7 @@ export interface UpstreamStats {
 
 /** A zeroed counter object. */
 export function createStats(): UpstreamStats {
-  return { calls: 0, retries: 0, reauths: 0, rejectedCandidates: 0, throttled: 0 };
+  return { calls: 0, retries: 0, reauths: 0, rejectedCandidates: 0, throttled: 0, elapsedMs: 0 };
 }
 
 /** What every Talemetry call needs besides its token. */
@@ -213,7 +215,9 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
     const remaining = ctx.deadline.remainingMs();
     if (remaining < MIN_ATTEMPT_MS) throw spent();
     attempts += 1;
+    const sent = performance.now();
     const outcome = await attempt(host, { ...spec.request, token }, Math.min(ctx.policy.attemptTimeoutMs, remaining));
+    ctx.stats.elapsedMs += performance.now() - sent;
     ctx.stats.calls += 1;
 
     let failure: Failure;

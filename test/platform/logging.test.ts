@@ -17,6 +17,7 @@ function debugApp() {
   v1.use("/log-probe", tenantAuth());
   v1.get("/log-probe", (c) => {
     c.var.services.stats.calls += 2;
+    c.var.services.stats.elapsedMs += 12.5;
     return c.json({ tenant: c.get("tenant").id });
   });
   const debugEnv = { ...env, LOG_LEVEL: "debug" };
@@ -34,7 +35,7 @@ function captureConsole(): () => string[] {
 }
 
 describe("request log line", () => {
-  it("has request_id, tenant_id, route, method, status, duration_ms and upstream_calls", async () => {
+  it("has request_id, tenant_id, route, method, status, duration_ms, upstream_calls and upstream_ms", async () => {
     const call = debugApp();
     const admin = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" };
     const created = await call("/admin/tenants", {
@@ -59,8 +60,19 @@ describe("request log line", () => {
       method: "GET",
       status: 200,
       upstream_calls: 2,
+      upstream_ms: 13,
     });
     expect(requestLines[0].duration_ms).toEqual(expect.any(Number));
+    // The same, for the caller: the Worker's whole time and Talemetry's share (W3C Server Timing).
+    expect(res.headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d, upstream;dur=12\.5$/);
+  });
+
+  it("answers Server-Timing with the Worker's time only when Talemetry was not called, errors included", async () => {
+    const call = debugApp();
+    expect((await call("/healthz")).headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d$/);
+    const refused = await call("/v1/capabilities");
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d$/);
   });
 
   it("respects LOG_LEVEL: at warn, successful requests write nothing", async () => {
