@@ -253,6 +253,7 @@ export async function loadInterleaved({ scenarios, seconds, concurrency, sliceMs
             const res = await fetch(url, init);
             await res.arrayBuffer();
             sample.latencies.push(performance.now() - start);
+            scenarios[i].onResponse?.(res);
             if (res.status >= 400) sample.errors++;
           }
         }),
