@@ -143,6 +143,11 @@ const HEADERS = {
     description: "This request's id (also in problem bodies as `request_id`); quote it when reporting a problem.",
     schema: { type: "string" },
   },
+  "Server-Timing": {
+    description:
+      "W3C Server Timing: `app;dur=<ms>`, the request's time in the bridge, and `upstream;dur=<ms>` when Talemetry was called, the time its answers took.",
+    schema: { type: "string" },
+  },
   "Cache-Control": {
     description: "`no-store`: the answer carries personal data or credentials.",
     schema: { type: "string", enum: ["no-store"] },
@@ -186,7 +191,7 @@ export function operationsOf(doc: OpenApiDocument): Array<{ method: string; path
 
 /** The headers of one answer, as the bridge sends them (src/app.ts, v1.ts, oauth.ts, platform/problem.ts). */
 function headersOf(path: string, method: string, status: string): Array<keyof typeof HEADERS> {
-  const names: Array<keyof typeof HEADERS> = ["X-Request-Id", "Cache-Control"];
+  const names: Array<keyof typeof HEADERS> = ["X-Request-Id", "Server-Timing", "Cache-Control"];
   const v1 = path.startsWith("/v1/");
   const oauth = path.startsWith("/oauth/");
   if (v1) names.push("RateLimit-Limit", "RateLimit-Policy");
