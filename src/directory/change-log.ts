@@ -1,4 +1,5 @@
 import type { Person } from "../domain/person";
+import { insertRows } from "./sql-batch";
 
 /**
  * The directory's change log (table `dir_changes`, schema migration 2): one entry per change of a
@@ -39,6 +40,19 @@ export const CHANGE_RETENTION_MS = 8 * 24 * 3600 * 1000;
 /** Appends one entry (its record stays on the row until the row changes again; see `preserveLatestRecord`). */
 export function logChange(sql: SqlStorage, seq: number, candidateId: string, event: ChangeEvent, at = Date.now()): void {
   sql.exec(`INSERT INTO dir_changes (seq, candidate_id, event, occurred_at) VALUES (?, ?, ?, ?)`, seq, candidateId, event, at);
+}
+
+/** Appends many entries, all at `at`, in few statements (a sync page's `created`/`updated` entries). */
+export function logChanges(
+  sql: SqlStorage,
+  entries: readonly [seq: number, candidateId: string, event: ChangeEvent][],
+  at = Date.now(),
+): void {
+  insertRows(
+    sql,
+    `INSERT INTO dir_changes (seq, candidate_id, event, occurred_at)`,
+    entries.map(([seq, id, event]) => [seq, id, event, at]),
+  );
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Person } from "../domain/person";
-import { type MatchLevel, type PhoneKeys, type PhoneProbe, type PhoneQuery, personPhoneKeys, phoneProbes } from "../phone/match";
+import { type MatchLevel, type PhoneProbe, type PhoneQuery, phoneProbes } from "../phone/match";
 import { type ChangeEvent, logChange, preserveLatestRecord, preserveLatestRecordsWhere } from "./change-log";
-import { canonicalJson, emailKey, hash64, type JsonValue } from "./index-keys";
+import { emailKey, type JsonValue } from "./index-keys";
 import { changesQuery, chunkRows, emailSearchQuery, entryQuery, MAX_BOUND_PARAMS, phoneSearchQuery, probeRanks } from "./index-queries";
+import { type WriteEntry, writeEntries } from "./index-write";
 
 /** Extra per-candidate data stored beside the record for Talkdesk contacts (e.g. `address`). */
 export type IndexExtras = { [key: string]: JsonValue };
@@ -84,16 +85,6 @@ export const MAX_CHANGES_PAGE = 1000;
 /** `ctx.storage` (preferred: batches are transactions) or just `ctx.storage.sql`. */
 export type IndexStorage = SqlStorage | Pick<DurableObjectStorage, "sql" | "transactionSync">;
 
-interface StoredRow extends Record<string, SqlStorageValue> {
-  record: string;
-  extras: string | null;
-  hash: string;
-  contact_hash: string;
-  seq: number;
-  /** The seq of the row's latest change-log entry (see schema migration 2). */
-  feed_seq: number;
-}
-
 /**
  * The per-tenant directory index inside the tenant's Durable Object (see
  * docs/architecture.md): candidate records with a change sequence number, plus phone and
@@ -132,15 +123,14 @@ export class IndexStore {
    * @param extras undefined keeps the stored extras (a write-through knows no address); null clears them.
    */
   upsert(person: Person, seenAt: string, extras?: IndexExtras | null): IndexUpsertResult {
-    return this.transact(() => this.write(person, seenAt, extras));
+    return this.transact(() => writeEntries(this.sql, this.tenantRegion, [{ person, extras }], seenAt)[0]!);
   }
 
-  /** Upserts many candidates in one transaction (a sync page). */
-  upsertMany(entries: readonly { person: Person; extras?: IndexExtras | null }[], seenAt: string): IndexBatchResult {
+  /** Upserts many candidates in one transaction (a sync page), as `upsert` would one by one, in order. */
+  upsertMany(entries: readonly WriteEntry[], seenAt: string): IndexBatchResult {
     return this.transact(() => {
       const result: IndexBatchResult = { upserted: 0, changed: 0, searchChanged: false };
-      for (const entry of entries) {
-        const r = this.write(entry.person, seenAt, entry.extras);
+      for (const r of writeEntries(this.sql, this.tenantRegion, entries, seenAt)) {
         result.upserted++;
         if (r.changed) result.changed++;
         if (r.searchChanged) result.searchChanged = true;
@@ -332,122 +322,6 @@ export class IndexStore {
   private nextSeq(): number {
     return this.sql.exec<{ v: number }>(`UPDATE dir_meta SET v = v + 1 WHERE k = 'seq' RETURNING v`).one().v;
   }
-
-  private write(person: Person, seenAt: string, extras: IndexExtras | null | undefined): IndexUpsertResult {
-    if (typeof person?.id !== "string" || person.id === "") throw new TypeError("IndexStore.upsert: person.id is required");
-    const existing = this.sql
-      .exec<StoredRow>(
-        `SELECT record, extras, hash, contact_hash, seq, COALESCE(feed_seq, seq) AS feed_seq FROM dir_candidates WHERE id = ?`,
-        person.id,
-      )
-      .toArray()[0];
-    const extrasText = extras === undefined ? (existing?.extras ?? null) : extras === null ? null : canonicalJson(extras);
-    const record = JSON.stringify(person);
-    const hash = hash64(`${canonicalJson({ ...person, updated_at: undefined })}\u0000${extrasText ?? ""}`);
-    const contactHash = hash64(canonicalJson({ emails: person.emails, phones: person.phones }));
-
-    if (existing && existing.hash === hash) {
-      // Nothing the record shows changed, so the stored record (its `updated_at` included) stands: sync
-      // windows overlap, and a change seen again by the next window is no new change. Search answers,
-      // which show the record, therefore stay valid too.
-      this.sql.exec(`UPDATE dir_candidates SET seen_at = ? WHERE id = ?`, seenAt, person.id);
-      return { changed: false, searchChanged: false, seq: existing.seq, logged: null };
-    }
-
-    const seq = this.nextSeq();
-    const sortName = (person.name ?? "").toLowerCase();
-    // The change log records changes of the /v1 record only: an extras-only change (a Talkdesk address)
-    // moves `seq` for Talkdesk paging but is no `updated` event, and keeps `feed_seq`.
-    const logged = !existing ? "created" : sameContent(existing.record, person) ? null : "updated";
-    if (existing) {
-      if (logged) preserveLatestRecord(this.sql, existing.feed_seq, existing.record);
-      this.sql.exec(
-        `UPDATE dir_candidates SET record = ?, extras = ?, hash = ?, contact_hash = ?, seq = ?, feed_seq = ?, sort_name = ?, seen_at = ?, updated_at = ? WHERE id = ?`,
-        record,
-        extrasText,
-        hash,
-        contactHash,
-        seq,
-        logged ? seq : existing.feed_seq,
-        sortName,
-        seenAt,
-        seenAt,
-        person.id,
-      );
-    } else {
-      this.sql.exec(
-        `INSERT INTO dir_candidates (id, record, extras, hash, contact_hash, seq, feed_seq, sort_name, seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        person.id,
-        record,
-        extrasText,
-        hash,
-        contactHash,
-        seq,
-        seq,
-        sortName,
-        seenAt,
-        seenAt,
-      );
-    }
-    if (logged) logChange(this.sql, seq, person.id, logged);
-
-    let searchChanged: boolean;
-    if (!existing || existing.contact_hash !== contactHash) {
-      if (existing) {
-        this.sql.exec(`DELETE FROM dir_phone_keys WHERE candidate_id = ?`, person.id);
-        this.sql.exec(`DELETE FROM dir_email_keys WHERE candidate_id = ?`, person.id);
-      }
-      const keyed = this.writeKeys(person);
-      // A new candidate changes search results only if it is findable; an existing one whose contact
-      // data changed may have left results (or changed what they show) even when it now has no keys.
-      searchChanged = existing ? true : keyed;
-    } else {
-      // Same keys: results change when a findable candidate's record does (not for extras alone).
-      searchChanged = !sameRecord(existing.record, record, person) && this.findable(person.id);
-    }
-    return { changed: true, searchChanged, seq, logged };
-  }
-
-  /** True when some phone or email key finds the candidate (the key tables are keyed by candidate first). */
-  private findable(id: string): boolean {
-    return (
-      this.sql
-        .exec<{ n: number }>(
-          `SELECT EXISTS(SELECT 1 FROM dir_phone_keys WHERE candidate_id = ?) + EXISTS(SELECT 1 FROM dir_email_keys WHERE candidate_id = ?) AS n`,
-          id,
-          id,
-        )
-        .one().n > 0
-    );
-  }
-
-  /** Writes phone and email keys; true when the person is findable by at least one. */
-  private writeKeys(person: Person): boolean {
-    const phones: PhoneKeys[] = personPhoneKeys(person.phones ?? [], this.tenantRegion);
-    for (const chunk of chunkRows(phones, 5)) {
-      const values = chunk.map(() => "(?, ?, ?, ?, ?)").join(", ");
-      const params = chunk.flatMap((k) => [person.id, k.e164, k.nsn, k.rnsn, k.callingCode]);
-      this.sql.exec(`INSERT OR IGNORE INTO dir_phone_keys (candidate_id, e164, nsn, rnsn, calling_code) VALUES ${values}`, ...params);
-    }
-    const emails = [...new Set((person.emails ?? []).map(emailKey).filter((e) => e !== ""))];
-    for (const chunk of chunkRows(emails, 2)) {
-      const values = chunk.map(() => "(?, ?)").join(", ");
-      this.sql.exec(`INSERT OR IGNORE INTO dir_email_keys (candidate_id, email) VALUES ${values}`, ...chunk.flatMap((e) => [person.id, e]));
-    }
-    return phones.length + emails.length > 0;
-  }
-}
-
-/** Two stored records say the same (key order aside): same text, the common case, or same canonical JSON. */
-function sameRecord(storedText: string, text: string, person: Person): boolean {
-  return storedText === text || canonicalJson(JSON.parse(storedText)) === canonicalJson(person);
-}
-
-/** The stored record and `person` say the same apart from `updated_at` (when a change was seen, not a change). */
-function sameContent(storedText: string, person: Person): boolean {
-  return (
-    canonicalJson({ ...(JSON.parse(storedText) as Person), updated_at: undefined }) === canonicalJson({ ...person, updated_at: undefined })
-  );
 }
 
 function parseExtras(text: string | null): IndexExtras | null {

@@ -366,11 +366,8 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
       commit: ({ found, missing, touched, seenAt, updatedAt, next }) =>
         this.ctx.storage.transactionSync(() => {
           this.refuseIfDeleted(); // deleted while this run awaited Talemetry
-          let searchChanged = false;
-          for (const details of found) {
-            const r = store.upsert(toPerson(details, { updatedAt }), seenAt, extrasOf(details));
-            searchChanged ||= r.searchChanged;
-          }
+          const entries = found.map((details) => ({ person: toPerson(details, { updatedAt }), extras: extrasOf(details) }));
+          let searchChanged = store.upsertMany(entries, seenAt).searchChanged;
           for (const id of missing) searchChanged = store.remove(id).searchChanged || searchChanged;
           if (touched.length > 0) store.markSeen(touched, seenAt);
           this.saveState(next);
