@@ -1,78 +1,29 @@
 /**
- * Zod schemas for Talemetry's HR-XML-as-JSON candidate (docs/contracts/talemetry-upstream.md §3).
+ * Readers of Talemetry's HR-XML-as-JSON candidate (docs/contracts/talemetry-upstream.md §3).
  *
- * The JSON is a mechanical XML→JSON conversion of CRM data, so the schemas are lenient by design:
+ * The JSON is a mechanical XML→JSON conversion of CRM data, so the readers are lenient by design
+ * (./lenient.ts):
  * - a repeatable element is an object when there is one and an array when there are several (§3), so
  *   every list accepts both (`many`);
  * - any value can be `null`, and a leaf can arrive as a number (`"AreaCityCode": 972`), so every text
  *   leaf accepts strings, numbers and booleans and yields a trimmed string or null (`text`);
- * - unknown keys (`xmlns:rm`, custom fields) are kept (`z.looseObject`), missing objects become `{}`.
- * Only the candidate GUID (`CandidateRecordInfo.Id.IdValue`, "required" in §3) is strict: a record
- * without one cannot be addressed and is rejected.
+ * - unknown keys (`xmlns:rm`, custom fields) are kept, missing objects become `{}`.
+ * Only the candidate GUID (`CandidateRecordInfo.Id.IdValue`, "required" in §3) is strict (zod): a
+ * record without one cannot be addressed and is rejected.
  */
 import { z } from "zod";
+import { asList, type Element, element, freeText, isRecord, many, prepared, single, text } from "./lenient";
 
-/** True for a JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Reads any XML-ish leaf as text: numbers and booleans stringified, `{"#text"}` unwrapped, lists joined. */
-function leafText(value: unknown): string | null {
-  if (typeof value === "string") return value;
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : null;
-  if (typeof value === "boolean") return String(value);
-  // Some XML→JSON converters put the text of an element that has attributes under "#text".
-  if (isRecord(value) && "#text" in value) return leafText(value["#text"]);
-  if (Array.isArray(value)) {
-    const parts = value.map(leafText).filter((part): part is string => part !== null && part.trim() !== "");
-    return parts.length > 0 ? parts.join(" ") : null;
-  }
-  return null;
-}
-
-/**
- * A text leaf: trimmed string, or null when absent, empty or not text at all. Never fails.
- * (`.optional()` lets zod accept a missing key; the transform still turns it into null.)
- */
-export const text = z
-  .unknown()
-  .optional()
-  .transform((value): string | null => {
-    const raw = leafText(value);
-    const trimmed = raw === null ? "" : raw.trim();
-    return trimmed === "" ? null : trimmed;
-  });
-
-/** A free-text leaf (note bodies): kept as written, not trimmed; null when absent. Never fails. */
-export const freeText = z
-  .unknown()
-  .optional()
-  .transform((value): string | null => leafText(value));
-
-/** An element: a loose object; anything that is not an object (null, a string, a list) reads as `{}`. */
-function element<T extends z.core.$ZodLooseShape>(shape: T) {
-  return z.preprocess((value) => (isRecord(value) ? value : {}), z.looseObject(shape));
-}
-
-/** A non-repeatable element that a dirty export may still repeat: the first non-null occurrence wins. */
-function single<T extends z.core.$ZodLooseShape>(shape: T) {
-  return z.preprocess((value) => (Array.isArray(value) ? value.find((item) => item != null) : value), element(shape));
-}
-
-/** A repeatable element (§3: object when one, array when several, null when none). Never fails. */
-function many<T extends z.ZodType>(item: T) {
-  return z.preprocess(asList, z.array(item));
-}
+export { asList, isRecord, text };
 
 /** `{Value, UpdatedAt}` custom field (§3 "custom fields as UserArea.<Name>.{Value, UpdatedAt}"); a bare value reads as its Value. */
-const customField = z.preprocess(
+const customField = prepared(
   (value) => (isRecord(value) || value == null ? value : { Value: value }),
   element({ Value: text, UpdatedAt: text }),
 );
 
 /** HR-XML phone parts (§3): split number, any part missing or punctuated; a bare string reads as FormattedNumber. */
-const phoneParts = z.preprocess(
+const phoneParts = prepared(
   (value) => (typeof value === "string" || typeof value === "number" ? { FormattedNumber: value } : value),
   element({
     InternationalCountryCode: text,
@@ -123,7 +74,7 @@ const schoolOrInstitution = element({
 });
 
 /** `UserArea.Notes.Note` (§3, §5). */
-export const noteSchema = element({ Id: text, Text: freeText, DateTime: text, AuthorEmail: text });
+export const readNote = element({ Id: text, Text: freeText, DateTime: text, AuthorEmail: text });
 
 const relatedPositionPosting = element({
   Id: text,
@@ -134,8 +85,8 @@ const relatedPositionPosting = element({
 });
 
 /** `UserArea` — appears under `Candidate` and under `Resume` in Talemetry's own samples (§3). */
-export const userAreaSchema = element({
-  Notes: single({ Note: many(noteSchema) }),
+const userArea = element({
+  Notes: single({ Note: many(readNote) }),
   Tags: single({ Tag: many(text) }),
   RelatedPositionPostings: single({ RelatedPositionPosting: many(relatedPositionPosting) }),
   Lifecycle: single({ State: text }),
@@ -154,33 +105,42 @@ const resumeSchema = element({
     EmploymentHistory: single({ EmployerOrg: many(employerOrg) }),
     EducationHistory: single({ SchoolOrInstitution: many(schoolOrInstitution) }),
   }),
-  UserArea: userAreaSchema,
+  UserArea: userArea,
 });
 
 /** The GUID is the one strict field: opaque, but a non-empty string (§ "Common rules"). */
 const guid = z.string().trim().min(1);
 
-/** One HR-XML `Candidate` (the value under `{"Candidate": ...}`). */
-export const candidateSchema = z.looseObject({
-  CandidateRecordInfo: z.looseObject({ Id: z.looseObject({ IdValue: guid }) }),
-  Resume: resumeSchema,
-  UserArea: userAreaSchema,
-});
+/** The strict part of a candidate: `CandidateRecordInfo` with its GUID (`Id.IdValue`), each level an object. */
+const recordInfoSchema = z.looseObject({ Id: z.looseObject({ IdValue: guid }) });
 
-/** A parsed candidate: every listed element present (lists possibly empty, leaves possibly null). */
-export type HrxmlCandidate = z.output<typeof candidateSchema>;
+const candidateParts = { Resume: resumeSchema, UserArea: userArea };
+const readCandidateParts = element(candidateParts);
+
 /** A parsed `UserArea`. */
-export type HrxmlUserArea = z.output<typeof userAreaSchema>;
-/** A parsed `Note`. */
-export type HrxmlNote = z.output<typeof noteSchema>;
-/** A parsed `ContactMethod`. */
-export type HrxmlContactMethod = z.output<typeof contactMethod>;
-/** Parsed phone parts of a `Telephone`, `Mobile`, `Fax` or `Pager`. */
-export type HrxmlPhoneParts = z.output<typeof phoneParts>;
-/** A parsed `EmployerOrg`. */
-export type HrxmlEmployerOrg = z.output<typeof employerOrg>;
+export type HrxmlUserArea = ReturnType<typeof userArea>;
+/** A parsed candidate: every listed element present (lists possibly empty, leaves possibly null). */
+export type HrxmlCandidate = Element<typeof candidateParts> & { CandidateRecordInfo: z.output<typeof recordInfoSchema> };
 
-type CustomField = z.output<typeof customField>;
+/** One HR-XML `Candidate` (the value under `{"Candidate": ...}`), or null when it has no usable GUID. */
+export function readCandidate(value: unknown): HrxmlCandidate | null {
+  if (!isRecord(value)) return null;
+  const info = recordInfoSchema.safeParse(value.CandidateRecordInfo);
+  if (!info.success) return null;
+  // The lenient parts over the candidate, then the GUID's levels as zod gave them (trimmed).
+  return { ...readCandidateParts(value), CandidateRecordInfo: info.data } as HrxmlCandidate;
+}
+
+/** A parsed `Note`. */
+export type HrxmlNote = ReturnType<typeof readNote>;
+/** A parsed `ContactMethod`. */
+export type HrxmlContactMethod = ReturnType<typeof contactMethod>;
+/** Parsed phone parts of a `Telephone`, `Mobile`, `Fax` or `Pager`. */
+export type HrxmlPhoneParts = ReturnType<typeof phoneParts>;
+/** A parsed `EmployerOrg`. */
+export type HrxmlEmployerOrg = ReturnType<typeof employerOrg>;
+
+type CustomField = ReturnType<typeof customField>;
 
 function firstField(a: CustomField, b: CustomField): CustomField {
   return a.Value !== null ? a : b;
@@ -218,11 +178,6 @@ export function resultOf(body: unknown): Record<string, unknown> {
   return isRecord(body) ? body : {};
 }
 
-/** A repeatable value as a list (§3: object when one, array when several, null when none). */
-export function asList(value: unknown): unknown[] {
-  return value == null ? [] : Array.isArray(value) ? value : [value];
-}
-
 /**
  * The candidates of a list that may be `[{"Candidate": {...}}, ...]`, `{"Candidate": {...}}`,
  * `{"Candidate": [...]}` (the other mechanical XML→JSON form) or bare candidates.
@@ -241,8 +196,8 @@ function parseEach(entries: unknown[]): ParsedCandidates {
   const candidates: HrxmlCandidate[] = [];
   let rejected = 0;
   for (const entry of entries) {
-    const parsed = candidateSchema.safeParse(entry);
-    if (parsed.success) candidates.push(parsed.data);
+    const candidate = readCandidate(entry);
+    if (candidate) candidates.push(candidate);
     else rejected += 1;
   }
   return { candidates, rejected };

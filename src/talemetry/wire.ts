@@ -4,10 +4,10 @@
  * text for errors); lenient like the HR-XML schemas, since every one of these shapes is "assumed".
  */
 import type { TalemetryUser } from "../domain/person";
-import { asList, type HrxmlNote, isRecord, noteSchema, resultOf, text } from "./hrxml";
+import { asList, type HrxmlNote, isRecord, readNote, resultOf, text } from "./hrxml";
 
 function textOf(value: unknown): string | null {
-  return text.parse(value);
+  return text(value);
 }
 
 /** A count or page number that may arrive as a number or a numeric string. */
@@ -50,7 +50,7 @@ export function parseIdsBody(body: unknown): IdsPage {
 /** §5 `{"result": {"Note": {...}}}`. */
 export function parseNoteBody(body: unknown): HrxmlNote | null {
   const note = resultOf(body).Note;
-  return isRecord(note) ? noteSchema.parse(note) : null;
+  return isRecord(note) ? readNote(note) : null;
 }
 
 function activeOf(value: unknown): boolean {
