@@ -4,8 +4,12 @@ import { ACTIVITY_TYPE_ID } from "../tenants/activity-types";
 import { LOCATION_HINTS } from "../tenants/location";
 import { DEFAULT_TALEMETRY_CONCURRENCY, MAX_TALEMETRY_CONCURRENCY } from "../tenants/settings";
 
-/** Sync interval bounds: below a minute is load for Talemetry with no gain; above a day the index goes stale. */
-export const MIN_SYNC_INTERVAL_SECONDS = 60;
+/**
+ * Sync interval bounds, the same as the deployment's SYNC_INTERVAL_SECONDS: 10 s is for a tenant whose
+ * partners want changes (webhooks, the change feed) within seconds — each run is 3 one-page listings when
+ * nothing changed; above a day the index goes stale.
+ */
+export const MIN_SYNC_INTERVAL_SECONDS = 10;
 export const MAX_SYNC_INTERVAL_SECONDS = 86_400;
 /** Reconcile bounds: hourly at most (it lists every id), every 90 days at least. */
 export const MIN_RECONCILE_INTERVAL_SECONDS = 3_600;

@@ -36,6 +36,12 @@ describe("POST /admin/tenants", () => {
     const view = (await (await adminFetch(`/admin/tenants/${t.id}`)).json()) as { settings: Record<string, unknown> };
     expect(view.settings).toMatchObject({ default_author_email: "rec@example.com", sync_interval_seconds: 300 });
   });
+
+  it("accepts the shortest sync interval, 10 s, as the deployment var does", async () => {
+    const t = await createTenant({ settings: { sync_interval_seconds: 10 } });
+    const view = (await (await adminFetch(`/admin/tenants/${t.id}`)).json()) as { settings: Record<string, unknown> };
+    expect(view.settings).toMatchObject({ sync_interval_seconds: 10 });
+  });
 });
 
 describe("GET /admin/tenants/:id", () => {
