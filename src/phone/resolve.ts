@@ -129,7 +129,37 @@ export function looseNationalNumber(number: string): string {
   return bare;
 }
 
+// Parses remembered: a sync resolves each stored number when it normalizes a candidate, and again (its
+// E.164, or the same text when it was not possible) moments later when it writes the candidate's phone
+// keys; this makes the second a lookup. `+` followed by digits and punctuation is remembered by its
+// digits, because libphonenumber reads only those (test/phone/resolve.test.ts checks it): `+44 7700 900123`
+// as stored and `+447700900123` as normalized are one parse. Other text is remembered as it is, with its
+// region. Bounded to a few sync pages of numbers (pipelined pages included): two generations, the older
+// dropped whole when the newer fills, so nothing is ever scanned.
+const INTERNATIONAL_TEXT = /^\+[\d\s().\-/]*$/;
+const REMEMBERED_PER_GENERATION = 8_192;
+let rememberedNow = new Map<string, ResolvedPhone | null>();
+let rememberedBefore = new Map<string, ResolvedPhone | null>();
+
 function parsed(text: string, region: CountryCode | undefined, explicitCountry: boolean): ResolvedPhone | null {
+  const key =
+    region === undefined && explicitCountry && INTERNATIONAL_TEXT.test(text)
+      ? `+${digitsOf(text)}`
+      : `${region ?? ""}|${explicitCountry ? "+" : ""}|${text}`;
+  let r = rememberedNow.get(key) ?? rememberedBefore.get(key);
+  if (r === undefined) {
+    r = parsedNow(text, region, explicitCountry);
+    if (rememberedNow.size >= REMEMBERED_PER_GENERATION) {
+      rememberedBefore = rememberedNow;
+      rememberedNow = new Map();
+    }
+    rememberedNow.set(key, r);
+  }
+  // A copy: callers may spread or extend what they get.
+  return r && { ...r };
+}
+
+function parsedNow(text: string, region: CountryCode | undefined, explicitCountry: boolean): ResolvedPhone | null {
   try {
     const p = parsePhoneNumberFromString(text, region ? { defaultCountry: region } : undefined);
     if (!p?.isPossible()) return null;

@@ -1,5 +1,7 @@
 // The one phone resolver (docs/phone-matching.md): +/00/the region's international prefix mean
 // international, else national in the region; vanity letters, extensions; isPossible; never throws.
+import fc from "fast-check";
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
 import { describe, expect, it } from "vitest";
 import { internationalReadings, resolvePhone, splitPhoneText } from "../../src/phone/resolve";
 
@@ -72,5 +74,43 @@ describe("splitPhoneText and internationalReadings", () => {
     // `+` and `00` always name a country, possible or not.
     expect(internationalReadings("+44 12", "US")).toEqual({ named: true, readings: [] });
     expect(internationalReadings("0044 12", "US")).toEqual({ named: true, readings: [] });
+  });
+});
+
+describe("the parse memo of `+` text", () => {
+  /** What the resolver takes from a libphonenumber parse. */
+  function reading(text: string) {
+    try {
+      const p = parsePhoneNumberFromString(text);
+      return p
+        ? { e164: p.number, nsn: p.nationalNumber, cc: p.countryCallingCode, country: p.country, ext: p.ext, possible: p.isPossible() }
+        : null;
+    } catch {
+      return "throws";
+    }
+  }
+  const callingCodes = [...new Set(getCountries().map((c) => getCountryCallingCode(c)))];
+  const marks = fc.constantFrom("", "", "", " ", "-", ".", "(", ")", "/", " (0)", "(0)", " - ");
+
+  it("relies on libphonenumber reading only the digits of `+`, digits and punctuation", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...callingCodes),
+        fc.array(fc.tuple(marks, fc.integer({ min: 0, max: 9 })), { minLength: 3, maxLength: 14 }),
+        (cc, rest) => {
+          const text = `+${rest.reduce((out, [mark, d]) => `${out}${mark}${d}`, cc.split("").join(" "))}`;
+          expect(reading(text)).toEqual(reading(`+${text.replace(/\D/g, "")}`));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("answers as the first parse did, punctuated or not, without sharing the answer", () => {
+    const first = resolvePhone("+44 (0)20 7946 0001", "US");
+    const again = resolvePhone("+4402079460001", null);
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    expect(resolvePhone("+442079460001", "DE")).toEqual(first);
   });
 });
