@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { importTs } from "../import-ts.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -19,16 +19,7 @@ const require = createRequire(resolve(ROOT, "package.json"));
 /** The documents as served, written to .build/openapi/{openapi,admin-openapi}.json; returns their paths. */
 export async function writeDocuments() {
   const bundle = resolve(OUT, "documents.mjs");
-  await build({
-    entryPoints: [resolve(HERE, "documents.ts")],
-    outfile: bundle,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    logLevel: "warning",
-  });
-  const { servedDocuments } = await import(`${pathToFileURL(bundle).href}?t=${Date.now()}`);
+  const { servedDocuments } = await importTs(resolve(HERE, "documents.ts"), bundle);
   const { unstable_readConfig } = require("wrangler");
   const vars = { ...unstable_readConfig({ config: resolve(ROOT, "wrangler.toml") }, { hideWarnings: true }).vars };
   const { partner, admin } = await servedDocuments(vars);

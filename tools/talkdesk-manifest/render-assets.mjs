@@ -6,25 +6,16 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { Resvg } from "@resvg/resvg-js";
-import { build } from "esbuild";
+import { importTs } from "../import-ts.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
 const BUNDLE = resolve(ROOT, ".build/manifest/svg.mjs");
 const OUT = resolve(ROOT, "src/talkdesk/assets-png.ts");
 
-await build({
-  entryPoints: [resolve(ROOT, "src/talkdesk/manifest.ts")],
-  outfile: BUNDLE,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
-});
-const { TALKDESK_LOGO_SVG, TALKDESK_ICON_SVG, TALKDESK_PNG_SIZES } = await import(pathToFileURL(BUNDLE).href);
+const { TALKDESK_LOGO_SVG, TALKDESK_ICON_SVG, TALKDESK_PNG_SIZES } = await importTs(resolve(ROOT, "src/talkdesk/manifest.ts"), BUNDLE);
 
 function render(svg, width) {
   const png = new Resvg(svg, { fitTo: { mode: "width", value: width }, font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } })

@@ -6,8 +6,8 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+import { importTs } from "../import-ts.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -18,17 +18,8 @@ function fail(lines, code = 2) {
   process.exit(code);
 }
 
-async function loadCli() {
-  await build({
-    entryPoints: [resolve(HERE, "cli.ts")],
-    outfile: BUNDLE,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    logLevel: "warning",
-  });
-  return import(pathToFileURL(BUNDLE).href);
+function loadCli() {
+  return importTs(resolve(HERE, "cli.ts"), BUNDLE);
 }
 
 const cli = await loadCli();
