@@ -7,12 +7,11 @@
  */
 import { createCandidate } from "../../core/candidates";
 import { AppError } from "../../platform/errors";
-import { activityTypesFor } from "../../tenants/activity-types";
 import { ACTION_MESSAGES } from "../actions-def";
 import { actionIdempotencyKeys } from "../idempotency";
 import { renderAddedNote } from "../mapping";
 import { type ActionContext, type ActionResult, contactRef, resolveAuthor } from "./context";
-import { actionInput, writeNote } from "./note-actions";
+import { actionInput, talkdeskNoteType, writeNote } from "./note-actions";
 
 /** Talemetry's `Source` of candidates the bridge creates for Talkdesk callers (the Match API can leave them out). */
 export const TALKDESK_CANDIDATE_SOURCE = "talkdesk";
@@ -65,7 +64,7 @@ export async function createContact(action: ActionContext): Promise<ActionResult
 
   let message: string = result.created ? ACTION_MESSAGES.candidateCreated : ACTION_MESSAGES.candidateExists;
   if (input.note !== undefined && author) {
-    const type = activityTypesFor(tenant).some((t) => t.id === "note") ? "note" : "call";
+    const type = talkdeskNoteType(tenant);
     await writeNote(action, {
       name: "create_contact",
       input: { note: input.note },

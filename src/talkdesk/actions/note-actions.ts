@@ -10,6 +10,7 @@
 import { type ActivityInput, createActivity } from "../../core/activities";
 import { AppError } from "../../platform/errors";
 import { activityTypesFor } from "../../tenants/activity-types";
+import type { Tenant } from "../../tenants/types";
 import { ACTION_MESSAGES, type TalkdeskActionName } from "../actions-def";
 import { findContactId } from "../contact-lookup";
 import { actionIdempotencyKeys } from "../idempotency";
@@ -102,15 +103,20 @@ export async function logCall(action: ActionContext): Promise<ActionResult> {
 }
 
 /**
- * `add_note`: free text on the candidate. Activities need a type and the built-in ones have no plain
- * note: a tenant's own `note` type when it defined one, else `call` — Talkdesk actions run from call
- * automations, so the note is about a call.
+ * The type of a free-text note written by a Talkdesk action (`add_note`, `create_contact`'s note): `note`
+ * (built in since `note` joined the types) unless the tenant hid it, then `call` — Talkdesk actions run
+ * from call automations, so the note is about a call.
  */
+export function talkdeskNoteType(tenant: Tenant): string {
+  return activityTypesFor(tenant).some((t) => t.id === "note") ? "note" : "call";
+}
+
+/** `add_note`: free text on the candidate, typed by `talkdeskNoteType`. */
 export async function addNote(action: ActionContext): Promise<ActionResult> {
   const input = actionInput("add_note", action.request.data);
   const contactId = requireContactId(action.request);
   const author = await resolveAuthor(action);
-  const type = activityTypesFor(action.c.get("tenant")).some((t) => t.id === "note") ? "note" : "call";
+  const type = talkdeskNoteType(action.c.get("tenant"));
   const externalId = await writeNote(action, {
     name: "add_note",
     input,
