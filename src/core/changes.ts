@@ -118,7 +118,9 @@ export async function listChanges(s: Services, query: ChangesQuery): Promise<Cha
   if (query.cursor !== undefined) {
     const decoded = await decodeCursor(s.credentialsKey, tenantId, query.cursor);
     if (!decoded)
-      throw new AppError("bad_request", "The cursor was not issued by this API for this tenant; use a next_cursor as it was returned.");
+      throw new AppError("bad_request", "The cursor was not issued by this API for this tenant; use a next_cursor as it was returned.", {
+        errors: [{ field: "cursor", message: "Not a cursor this API issued to this tenant." }],
+      });
     position = decoded;
   } else if (query.fromBeginning) {
     position = { mode: "snapshot", after: 0, high: await s.directory.feedNow() };

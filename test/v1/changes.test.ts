@@ -134,7 +134,8 @@ describe("GET /v1/changes", () => {
     const a = await createTenant({ region: "US" });
     const b = await createTenant({ region: "US" });
     const cursorA = (await page(a, "")).next_cursor;
-    expectProblem(await v1(b.api_key, `/changes?cursor=${encodeURIComponent(cursorA)}`), 400, "bad-request");
+    const foreign = expectProblem(await v1(b.api_key, `/changes?cursor=${encodeURIComponent(cursorA)}`), 400, "bad-request");
+    expect(foreign.errors).toEqual([{ field: "cursor", message: expect.any(String) }]);
     const [payload, mac] = cursorA.split(".");
     const edited = `${Buffer.from(JSON.stringify([1, "l", 99])).toString("base64url")}.${mac}`;
     expect(edited).not.toBe(cursorA);
