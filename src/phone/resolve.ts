@@ -146,7 +146,9 @@ function parsed(text: string, region: CountryCode | undefined, explicitCountry: 
     region === undefined && explicitCountry && INTERNATIONAL_TEXT.test(text)
       ? `+${digitsOf(text)}`
       : `${region ?? ""}|${explicitCountry ? "+" : ""}|${text}`;
-  let r = rememberedNow.get(key) ?? rememberedBefore.get(key);
+  // `null` (not a possible number) is remembered too: only `undefined` is a miss.
+  let r = rememberedNow.get(key);
+  if (r === undefined) r = rememberedBefore.get(key);
   if (r === undefined) {
     r = parsedNow(text, region, explicitCountry);
     if (rememberedNow.size >= REMEMBERED_PER_GENERATION) {
