@@ -118,6 +118,8 @@ async function deliverPending(env: Env, message: Message<WebhookMessage>, log: L
 
 /** The dead-letter queue: the change is given up (recorded); the subscription goes on with the next one. */
 async function recordDeadLetter(env: Env, body: WebhookMessage, log: Logger): Promise<void> {
+  // A replay is one extra attempt outside the order: losing it gives up nothing that is pending.
+  if (body.replay !== undefined) return log.warn("webhook replay dead-lettered", { delivery_id: body.replay });
   const tenant = await tenantOf(env, body.tenant);
   if (!tenant) return;
   const more = await tenantDirectory(env.TENANT, tenant).webhookGiveUp(body.subscription, body.seq);

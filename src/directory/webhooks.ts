@@ -331,13 +331,17 @@ export class WebhookStore {
   /**
    * The dead-letter queue's record of a head given up after the retry window: an attempt row
    * (`dead_lettered`), the cursor moves past it, and the next head starts its own retries. `seq` absent
-   * (Queues dead-lettered the message itself): the current head. True when more is pending.
+   * (Queues dead-lettered the message itself, e.g. after retries of a consumer failure): the current head,
+   * but only once it has failed for the whole retry window — a message Queues gave up on says nothing
+   * about the change, which then keeps its retries. True when more is pending.
    */
   giveUp(id: string, seq: number | undefined, now: number): boolean {
     const row = this.row(id);
     if (!row) return false;
     const head = this.head(row);
-    if (!head || (seq !== undefined && head.seq !== seq)) return row.status === "active" && this.head(row) !== null;
+    const pending = row.status === "active" && head !== null;
+    if (!head || (seq !== undefined && head.seq !== seq)) return pending;
+    if (seq === undefined && (row.head_failed_at === null || now - row.head_failed_at < RETRY_WINDOW_MS)) return pending;
     this.record(id, head.seq, head.event, row.head_attempts, null, 0, now, "dead_lettered");
     this.sql.exec(
       `UPDATE wh_subscriptions SET cursor = MAX(cursor, ?), head_attempts = 0, head_failed_at = NULL, retry_at = NULL WHERE id = ?`,

@@ -250,6 +250,45 @@ describe("deliveries", () => {
     expect(await received(pathB)).toEqual([]);
   });
 
+  it("a message Queues dead-lettered by itself gives the pending change up only after the retry window", { timeout: 60_000 }, async () => {
+    const { tenant, clientId } = await seeded();
+    const path = uniquePath("dlq-self");
+    await plan(path, [500, 500, 500]);
+    const sub = await subscribe(tenant, path, ["candidate.updated"]);
+    const [first] = await indexedIds(tenant.id);
+    await updateCandidate(clientId, first!, { title: "Failing for an hour" });
+    await syncUntilTitle(tenant.id, first!, "Failing for an hour");
+    await waitFor(path, 1);
+    const stub = directoryOf(tenant.id);
+    const state = () =>
+      runInDurableObject(stub, (_i, s) =>
+        s.storage.sql
+          .exec<{ cursor: number; head_failed_at: number | null }>(
+            `SELECT cursor, head_failed_at FROM wh_subscriptions WHERE id = ?`,
+            sub.id,
+          )
+          .one(),
+      );
+    const before = await state();
+    expect(before.head_failed_at).not.toBeNull();
+    // Failing for an hour: Queues' own dead-lettering (no seq) gives nothing up; the change stays pending.
+    await runInDurableObject(stub, (_i, s) =>
+      s.storage.sql.exec(`UPDATE wh_subscriptions SET head_failed_at = ? WHERE id = ?`, Date.now() - 3600_000, sub.id),
+    );
+    expect(await stub.webhookGiveUp(sub.id)).toBe(true);
+    expect((await state()).cursor).toBe(before.cursor);
+    let outcomes = ((await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data as { outcome: string }[]).map((d) => d.outcome);
+    expect(outcomes).not.toContain("dead_lettered");
+    // Failing for longer than the retry window: given up, recorded, the cursor moves on.
+    await runInDurableObject(stub, (_i, s) =>
+      s.storage.sql.exec(`UPDATE wh_subscriptions SET head_failed_at = ? WHERE id = ?`, Date.now() - 25 * 3600_000, sub.id),
+    );
+    await stub.webhookGiveUp(sub.id);
+    expect((await state()).cursor).toBeGreaterThan(before.cursor);
+    outcomes = ((await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data as { outcome: string }[]).map((d) => d.outcome);
+    expect(outcomes[0]).toBe("dead_lettered");
+  });
+
   it("gives an event up to the dead-letter queue after the retry window, then goes on; disables after 3 days of failures", {
     timeout: 90_000,
   }, async () => {
