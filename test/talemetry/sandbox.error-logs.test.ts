@@ -95,9 +95,11 @@ describe("an unreadable upstream answer in the error log", () => {
     const failed = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "request failed");
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ upstream_status: rule.status, upstream_detail: detail });
+    // Random ids (request, tenant) are left out of the search: a UUID holding "415" is no personal data.
+    const scanned = lines.map((line) => line.replace(/"(request_id|tenant_id)":"[^"]*"/g, ""));
     for (const value of PERSONAL)
       expect(
-        lines.filter((line) => line.includes(value)),
+        scanned.filter((line) => line.includes(value)),
         value,
       ).toEqual([]);
     expect(JSON.stringify(res.body)).not.toMatch(/Maya|Ortiz|5550142/);
