@@ -1,9 +1,11 @@
 /**
  * Where a webhook may be sent (docs/contracts/v1-api.md, "Changes and webhooks"): `https://` to a public
  * host name. Refused: `localhost` (and `*.localhost`, RFC 6761), single-label and special-use names, and
- * IP literals in private, loopback, link-local, unique-local, CGNAT, multicast, reserved or unspecified
- * ranges, IPv4 and IPv6 alike (IPv4-mapped and NAT64 forms of them included). A local deployment may allow
- * `localhost` and `127.0.0.1` over http or https (`WEBHOOKS_ALLOW_LOCALHOST`), for its walkthrough and tests.
+ * IP literals that are not public unicast: IPv4 in a private, loopback, link-local, CGNAT, multicast,
+ * documentation, reserved or unspecified range; IPv6 outside global unicast (`2000::/3`, RFC 4291) or in a
+ * special-purpose block inside it (RFC 6890 registry); IPv4 carried inside IPv6 (mapped, translated,
+ * compatible, NAT64, 6to4) judged as that IPv4. A local deployment may allow `localhost` and `127.0.0.1`
+ * over http or https (`WEBHOOKS_ALLOW_LOCALHOST`), for its walkthrough and tests.
  *
  * This is the request-time check; a name that resolves to a private address cannot be seen here, but a
  * Worker's outbound fetch goes out through Cloudflare's network and never reaches the deployment's own
@@ -25,7 +27,7 @@ export function webhookUrlProblem(url: string, opts: { allowLocalhost: boolean }
   if (parsed.protocol !== "https:") return "The URL must use https://.";
   if (host === "localhost" || host.endsWith(".localhost")) return "localhost is not a public host.";
   if (host.startsWith("[")) return ipv6Problem(host.slice(1, -1));
-  if (/^[\d.]+$/.test(host) || /^0x/i.test(host)) {
+  if (endsInNumber(host)) {
     const v4 = parseIpv4(host);
     return v4 === null ? "Not a valid host." : ipv4Problem(v4);
   }
@@ -35,18 +37,34 @@ export function webhookUrlProblem(url: string, opts: { allowLocalhost: boolean }
   return null;
 }
 
-/** Special-use and private-use top-level names (RFC 6761, RFC 6762, RFC 8375, RFC 9476). */
+/**
+ * The URL Standard's "ends in a number" test: a host whose last label is decimal digits or `0x` + hex is
+ * an IPv4 address (the parser has already rewritten `0x7f.1`, `2130706433` or `0177.0.0.1` as a dotted
+ * quad, or refused it). Any other host is a name, even one starting with `0x` (`0x.org`).
+ */
+function endsInNumber(host: string): boolean {
+  const last = host.slice(host.lastIndexOf(".") + 1);
+  return /^\d+$/.test(last) || /^0x[0-9a-f]*$/.test(last);
+}
+
+/**
+ * Special-use and private-use top-level names: RFC 6761 (`example`, `invalid`, `localhost`, `test`, with
+ * RFC 2606), RFC 6762 (`local`), RFC 7686 (`onion`), RFC 9476 (`alt`), `arpa` (`home.arpa`, RFC 8375, and
+ * the reverse-DNS zones), ICANN's `internal`, and names in common private use (`lan`, `home`, `intranet`,
+ * `corp`).
+ */
 const SPECIAL_TLDS = new Set([
+  "example",
+  "invalid",
   "localhost",
+  "test",
   "local",
+  "onion",
+  "alt",
+  "arpa",
   "internal",
   "lan",
   "home",
-  "arpa",
-  "test",
-  "invalid",
-  "onion",
-  "alt",
   "intranet",
   "corp",
 ]);
@@ -102,20 +120,57 @@ function parseIpv6(text: string): number[] | null {
   return all.length === 8 && all.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? all : null;
 }
 
+/** The first `n` groups of `g` are `prefix` (the rest of `prefix` ignored). */
+const startsWith = (g: number[], prefix: number[]) => prefix.every((x, i) => g[i] === x);
+const zeros = (n: number) => Array<number>(n).fill(0);
+
+/**
+ * Forms that carry an IPv4 address at a known place; a literal of these forms is as public as that IPv4:
+ * [prefix groups, where the IPv4 is (index of its high group), name].
+ */
+const V4_IN_V6: ReadonlyArray<[number[], number, string]> = [
+  [[...zeros(5), 0xffff], 6, "IPv4-mapped (::ffff:a.b.c.d, RFC 4291)"],
+  [[...zeros(4), 0xffff, 0], 6, "IPv4-translated (::ffff:0:a.b.c.d, RFC 2765)"],
+  [[0x64, 0xff9b, ...zeros(4)], 6, "NAT64 (64:ff9b::a.b.c.d, RFC 6052)"],
+  [zeros(6), 6, "IPv4-compatible (::a.b.c.d, RFC 4291)"],
+  [[0x2002], 1, "6to4 (2002:aabb:ccdd::, RFC 3056)"],
+];
+
+/**
+ * IPv6 blocks that are not public unicast even where they look global (RFC 6890 registry), checked
+ * before the global-unicast rule: [prefix groups, prefix length in bits, what it is].
+ */
+const BLOCKED_V6: ReadonlyArray<[number[], number, string]> = [
+  [[0x64, 0xff9b, 0x1], 48, "local-use NAT64 (RFC 8215)"],
+  [[0x2001, 0x0db8], 32, "reserved for documentation (RFC 3849)"],
+  [[0x3fff], 20, "reserved for documentation (RFC 9637)"],
+  [[0x2001], 23, "reserved for IETF protocols such as Teredo and benchmarking (RFC 2928)"],
+];
+
+function inPrefix(g: number[], prefix: number[], bits: number): boolean {
+  for (let i = 0; i * 16 < bits; i++) {
+    const take = Math.min(16, bits - i * 16);
+    const mask = (0xffff << (16 - take)) & 0xffff;
+    if ((g[i]! & mask) !== ((prefix[i] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
 function ipv6Problem(text: string): string | null {
   const g = parseIpv6(text);
   if (!g) return "Not a valid host.";
-  const v4 = (hi: number, lo: number) => ((hi << 16) >>> 0) + lo;
   if (g.every((x) => x === 0)) return "The address is unspecified, not a public host.";
-  if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return "The address is loopback, not a public host.";
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d): judge the IPv4 inside.
-  if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0)) return ipv4Problem(v4(g[6]!, g[7]!));
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return ipv4Problem(v4(g[6]!, g[7]!));
+  if (startsWith(g, zeros(7)) && g[7] === 1) return "The address is loopback, not a public host.";
+  for (const [prefix, at] of V4_IN_V6) {
+    if (startsWith(g, prefix)) return ipv4Problem(((g[at]! << 16) >>> 0) + g[at + 1]!);
+  }
+  for (const [prefix, bits, kind] of BLOCKED_V6) {
+    if (inPrefix(g, prefix, bits)) return `The address is ${kind}, not a public host.`;
+  }
   if ((g[0]! & 0xfe00) === 0xfc00) return "The address is unique-local (private), not a public host.";
   if ((g[0]! & 0xffc0) === 0xfe80) return "The address is link-local, not a public host.";
-  if ((g[0]! & 0xffc0) === 0xfec0) return "The address is site-local (deprecated, private), not a public host.";
   if ((g[0]! & 0xff00) === 0xff00) return "The address is multicast, not a public host.";
-  if (g[0] === 0x2001 && g[1] === 0x0db8) return "The address is reserved for documentation, not a public host.";
-  if (g[0] === 0x0100 && g.slice(1, 4).every((x) => x === 0)) return "The address is a discard prefix, not a public host.";
+  // Only 2000::/3 is allocated as global unicast (RFC 4291, IANA): anything else is special or reserved.
+  if ((g[0]! & 0xe000) !== 0x2000) return "The address is not a global unicast address, not a public host.";
   return null;
 }

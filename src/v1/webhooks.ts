@@ -27,7 +27,7 @@ const EventSchema = z.enum(CANDIDATE_EVENTS);
 export const SubscriptionSchema = z
   .object({
     id: z.string().openapi({ example: "wh_3f9a1c2b7d4e5f60718293a4" }),
-    url: z.string().openapi({ example: "https://hooks.talentlynk.example/talemetry" }),
+    url: z.string().openapi({ example: "https://hooks.example.com/talemetry" }),
     events: z.array(EventSchema),
     description: z.string().nullable(),
     status: z.enum(["active", "disabled"]),
@@ -55,8 +55,12 @@ const CreateBody = z
     events: z
       .array(EventSchema)
       .min(1)
-      .max(CANDIDATE_EVENTS.length * 2)
-      .openapi({ example: ["candidate.created", "candidate.updated", "candidate.deleted"] }),
+      .max(CANDIDATE_EVENTS.length)
+      .refine((events) => new Set(events).size === events.length, { message: "Each event may be listed once." })
+      .openapi({
+        description: "The events to receive, each once",
+        example: ["candidate.created", "candidate.updated", "candidate.deleted"],
+      }),
     description: z.string().max(500).nullable().optional(),
   })
   .strict()

@@ -117,6 +117,11 @@ describe("subscriptions", () => {
       "https://[::ffff:127.0.0.1]/x",
       "https://[::ffff:10.0.0.1]/x",
       "https://[64:ff9b::a9fe:a9fe]/x",
+      "https://[::ffff:0:a9fe:a9fe]/x",
+      "https://[64:ff9b:1::a9fe:a9fe]/x",
+      "https://[2002:a9fe:a9fe::1]/x",
+      "https://[4000::1]/x",
+      "https://hooks.partner.example/x",
       "https://intranet/x",
       "https://printer.local/x",
       "https://user:pass@hooks.example.com/x",
@@ -136,7 +141,7 @@ describe("subscriptions", () => {
         201,
       );
     }
-    for (const url of ["https://hooks.example.com/x", "https://93.184.216.34/x", "https://[2606:4700::1111]/x"]) {
+    for (const url of ["https://hooks.example.com/x", "https://0x.org/x", "https://93.184.216.34/x", "https://[2606:4700::1111]/x"]) {
       expect((await v1(tenant.api_key, "/webhooks", { method: "POST", json: { url, events: ["candidate.created"] } })).status, url).toBe(
         201,
       );
@@ -149,6 +154,16 @@ describe("subscriptions", () => {
     ]) {
       expectProblem(await v1(tenant.api_key, "/webhooks", { method: "POST", json: body }), 422, "invalid");
     }
+    // An event listed twice is a mistake in the request, named, not silently merged.
+    const twice = expectProblem(
+      await v1(tenant.api_key, "/webhooks", {
+        method: "POST",
+        json: { url: "https://hooks.example.com/x", events: ["candidate.created", "candidate.updated", "candidate.created"] },
+      }),
+      422,
+      "invalid",
+    );
+    expect(twice.errors).toEqual([{ field: "events", message: "Each event may be listed once." }]);
   });
 });
 
