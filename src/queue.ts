@@ -133,6 +133,8 @@ async function replay(env: Env, body: WebhookMessage, deliveryId: string, log: L
   if (!tenant) return;
   const directory = tenantDirectory(env.TENANT, tenant);
   const target = await directory.webhookReplayTarget(body.subscription, deliveryId);
+  // A replay queued before the subscription was disabled is not sent: nothing more goes to it.
+  if (target === "disabled") return log.info("webhook replay dropped: subscription disabled", { delivery_id: deliveryId });
   if (!target || target === "expired") return;
   const secret = await openSecret(target.secret, env.CREDENTIALS_KEY, body.tenant, body.subscription);
   const messageId = webhookMessageId(body.subscription, target.change.seq);

@@ -128,11 +128,15 @@ export async function listDeliveries(s: Services, id: string): Promise<DeliveryV
 
 /**
  * Queues one more attempt of a recorded delivery's event (same `webhook-id`), outside the subscription's
- * order. @throws AppError `404`, `410` when its change is past the log's retention.
+ * order. @throws AppError `404`, `409` when the subscription is disabled (the contract: nothing more is
+ * sent to it), `410` when its change is past the log's retention.
  */
 export async function replayDelivery(s: Services, id: string, deliveryId: string): Promise<void> {
   const target = await s.directory.webhookReplayTarget(id, deliveryId);
   if (target === null) throw new AppError("not_found", "No such delivery of this webhook subscription.");
+  if (target === "disabled") {
+    throw new AppError("conflict", "The webhook subscription is disabled: nothing more is sent to it. Delete it and subscribe again.");
+  }
   if (target === "expired") throw new AppError("gone", "The delivery's change is older than the change log's retention.");
   await s.webhookQueue.send({ v: 1, tenant: s.tenant.id, subscription: id, replay: deliveryId });
 }

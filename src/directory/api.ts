@@ -95,8 +95,11 @@ export interface TenantDirectoryApi {
   webhookDelete(id: string): Promise<boolean>;
   /** Null when there is no such subscription. */
   webhookDeliveries(id: string): Promise<StoredDelivery[] | null>;
-  /** Null: no such subscription or delivery; `expired`: its change is past the log's retention. */
-  webhookReplayTarget(id: string, deliveryId: string): Promise<ReplayTarget | "expired" | null>;
+  /**
+   * Null: no such subscription or delivery; `disabled`: the subscription is disabled (nothing more is sent
+   * to it); `expired`: its change is past the log's retention.
+   */
+  webhookReplayTarget(id: string, deliveryId: string): Promise<ReplayTarget | "disabled" | "expired" | null>;
   webhookClaim(id: string, owner: string, retried: boolean): Promise<WebhookClaimOutcome>;
   webhookRelease(id: string, owner: string): Promise<void>;
   webhookAttempted(id: string, owner: string, seq: number, result: AttemptResult): Promise<AttemptOutcome>;

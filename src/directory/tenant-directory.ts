@@ -512,14 +512,18 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     return store.get(id) ? store.deliveries(id) : null;
   }
 
-  /** A recorded delivery with its change and target, for a replay; null when any of them is gone. */
-  async webhookReplayTarget(id: string, deliveryId: string): Promise<ReplayTarget | "expired" | null> {
+  /**
+   * A recorded delivery with its change and target, for a replay; null when any of them is gone,
+   * `disabled` when the subscription is (the contract: nothing more is sent to it, replays included).
+   */
+  async webhookReplayTarget(id: string, deliveryId: string): Promise<ReplayTarget | "disabled" | "expired" | null> {
     const store = this.webhooks();
     const delivery = store.delivery(id, deliveryId);
     const target = store.target(id);
     if (!delivery || !target) return null;
+    if (!target.active) return "disabled";
     const change = logEntry(this.ctx.storage.sql, delivery.seq);
-    return change ? { delivery, change, ...target } : "expired";
+    return change ? { delivery, change, url: target.url, secret: target.secret } : "expired";
   }
 
   async webhookClaim(id: string, owner: string, retried: boolean): Promise<ClaimOutcome> {

@@ -364,10 +364,10 @@ export class WebhookStore {
     this.record(id, delivery.seq, delivery.event, attempt, result.status, result.durationMs, now, "replayed");
   }
 
-  /** The secret envelope and URL of a subscription (replays). */
-  target(id: string): { url: string; secret: string } | null {
+  /** The secret envelope and URL of a subscription, and whether it is active (replays). */
+  target(id: string): { url: string; secret: string; active: boolean } | null {
     const row = this.row(id);
-    return row ? { url: row.url, secret: row.secret } : null;
+    return row ? { url: row.url, secret: row.secret, active: row.status === "active" } : null;
   }
 
   /** Drops attempts older than the retention and beyond the history kept per subscription. */

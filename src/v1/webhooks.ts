@@ -181,10 +181,13 @@ export const replayDeliveryRoute = createRoute({
   tags: [TAG],
   summary: "Send a delivery's event again",
   description:
-    "Queues one more attempt of the attempt's event, with the same `webhook-id`, outside the subscription's order; it shows in the deliveries as `replayed`. `410` when the event is older than the change log's retention.",
+    "Queues one more attempt of the attempt's event, with the same `webhook-id`, outside the subscription's order; it shows in the deliveries as `replayed`. `409` when the subscription is disabled (nothing more is sent to it: delete it and subscribe again); `410` when the event is older than the change log's retention.",
   security,
   request: { params: ReplayParams },
-  responses: { 202: json(z.object({ status: z.literal("queued") }), "Queued"), ...problemResponses(400, 401, 404, 410, 429, 500) },
+  responses: {
+    202: json(z.object({ status: z.literal("queued") }), "Queued"),
+    ...problemResponses(400, 401, 404, 409, 410, 429, 500),
+  },
 });
 
 /** Registers the webhook routes on the /v1 router. */

@@ -3,9 +3,13 @@
 // a change made in the simulator reaches a subscriber after the next sync, signed (verified with the same
 // library a receiver uses); a failing receiver gets the event again with the same id; order per
 // subscription; tenant isolation; replay; the dead-letter queue; disabling after 3 days; URL rules.
-import { runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import type { Env } from "../../src/config/env";
+import type { WebhookMessage } from "../../src/directory/webhooks";
+import worker from "../../src/index";
 import { directoryOf, drainBackfill, syncUntil, syncUntilTitle } from "../helpers/directory";
 import { createAccount, createCandidate, seedAccount, updateCandidate } from "../helpers/sandbox";
 import { createTenant, type TestTenant } from "../helpers/tenants";
@@ -56,6 +60,20 @@ async function subscribe(tenant: TestTenant, path: string, events = ["candidate.
 }
 
 const uniquePath = (label: string) => `/${label}-${crypto.randomUUID().slice(0, 8)}`;
+
+/**
+ * Runs the Worker's queue consumer on these messages, as Queues would deliver them (each message's `id`
+ * and `attempts` as given), and says which it acknowledged and which it retried.
+ */
+async function consume(messages: Array<{ id?: string; attempts?: number; body: WebhookMessage }>) {
+  const batch = createMessageBatch<WebhookMessage>(
+    "talemetry-bridge-webhooks",
+    messages.map((m) => ({ id: m.id ?? crypto.randomUUID(), timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
+  );
+  const ctx = createExecutionContext();
+  await (worker as ExportedHandler<Env>).queue!(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
 
 /** The ids of the tenant's indexed candidates. */
 async function indexedIds(tenantId: string): Promise<string[]> {
@@ -246,6 +264,39 @@ describe("deliveries", () => {
     const after = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
     expect(after[0]).toMatchObject({ attempt: 4, outcome: "replayed", message_id: ids[0] });
     expectProblem(await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries/dlv_nope/replay`, { method: "POST" }), 404, "not-found");
+  });
+
+  it("a disabled subscription refuses replays (409) and a replay queued before it was disabled is not sent", {
+    timeout: 60_000,
+  }, async () => {
+    const { tenant, clientId } = await seeded();
+    const path = uniquePath("disabled-replay");
+    const sub = await subscribe(tenant, path);
+    const [id] = await indexedIds(tenant.id);
+    await updateCandidate(clientId, id!, { title: "Delivered once" });
+    await syncUntilTitle(tenant.id, id!, "Delivered once");
+    await waitFor(path, 1);
+    const [delivery] = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
+    // Disabled as after 3 days of failures (how it gets there is the dead-letter test below).
+    await runInDurableObject(directoryOf(tenant.id), (_i, state) =>
+      state.storage.sql.exec(
+        `UPDATE wh_subscriptions SET status = 'disabled', disabled_reason = 'failing for 3 days' WHERE id = ?`,
+        sub.id,
+      ),
+    );
+
+    const refused = expectProblem(
+      await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries/${delivery.id}/replay`, { method: "POST" }),
+      409,
+      "conflict",
+    );
+    expect(refused.detail).toMatch(/disabled/);
+    // A replay message already on the queue (accepted while the subscription was active) is dropped.
+    const result = await consume([{ body: { v: 1, tenant: tenant.id, subscription: sub.id, replay: delivery.id } }]);
+    expect(result).toMatchObject({ outcome: "ok", retryBatch: { retry: false }, retryMessages: [] });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await received(path)).toHaveLength(1);
+    expect((await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data).toEqual([delivery]);
   });
 
   it("one tenant's subscription never sees another tenant's changes", { timeout: 60_000 }, async () => {
