@@ -48,6 +48,18 @@ import {
 const SYNC_KEY = "sync";
 const TENANT_KEY = "tenant_id";
 const DELETED_KEY = "deleted";
+/**
+ * A sync request (`requestSync`) not yet taken by a run. Kept apart from the sync state, which a run under
+ * way writes back page by page and at its end from its own copy: a request saved into that state while
+ * the run was awaiting Talemetry would be overwritten and lost.
+ */
+const SYNC_REQUEST_KEY = "sync_request";
+
+/** What `requestSync` asked for; requests made before a run takes them are merged. */
+interface SyncRequest {
+  full: boolean;
+  reconcile: boolean;
+}
 
 /** What a deleted tenant's Durable Object keeps: the one key that survives its purges. */
 export interface Tombstone {
@@ -338,22 +350,38 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
 
   /**
    * Runs a sync now: an incremental window (`full`: start a complete re-read instead; `reconcile`: start
-   * a reconcile pass unless one is under way), continued by alarm.
+   * a reconcile pass unless one is under way), continued by alarm. The request is stored and taken by the
+   * next run to start: this call's own, or — when a run is already under way, which this call then joins
+   * and which may have read Talemetry before the request — the run the alarm starts as soon as it ends.
    */
   async requestSync(opts: { full?: boolean; reconcile?: boolean } = {}): Promise<SyncStatus> {
     this.refuseIfDeleted();
-    let state = this.state();
-    if (opts.full) state = restartFull(state);
-    else if (state.failures > 0) state = { ...state, failures: 0 };
-    if (opts.reconcile && !state.reconcile && state.phase === "incremental") state = startReconcile(state, Date.now());
-    this.saveState(state);
-    await this.runSync({ force: true });
+    const pending = this.ctx.storage.kv.get<SyncRequest>(SYNC_REQUEST_KEY);
+    this.ctx.storage.kv.put(SYNC_REQUEST_KEY, {
+      full: Boolean(opts.full || pending?.full),
+      reconcile: Boolean(opts.reconcile || pending?.reconcile),
+    } satisfies SyncRequest);
+    await this.runSync();
     return this.syncStatus();
   }
 
-  private runSync(opts: { force?: boolean } = {}): Promise<void> {
+  /**
+   * Takes the stored sync request, if any, into `state` (the start of a run): `full` restarts the
+   * complete re-read, otherwise a failure streak is forgiven (the request retries at once); `reconcile`
+   * starts a pass unless one is under way or the backfill is not done. Null when there was none.
+   */
+  private takeSyncRequest(state: SyncState): SyncState | null {
+    const request = this.ctx.storage.kv.get<SyncRequest>(SYNC_REQUEST_KEY);
+    if (!request) return null;
+    this.ctx.storage.kv.delete(SYNC_REQUEST_KEY);
+    let next = request.full ? restartFull(state) : state.failures > 0 ? { ...state, failures: 0 } : state;
+    if (request.reconcile && !next.reconcile && next.phase === "incremental") next = startReconcile(next, Date.now());
+    return next;
+  }
+
+  private runSync(): Promise<void> {
     if (!this.syncing) {
-      this.syncing = this.syncOnce(opts).finally(() => {
+      this.syncing = this.syncOnce().finally(() => {
         this.syncing = null;
       });
     }
@@ -384,11 +412,11 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
 
   /**
    * One sync run (alarm or admin request; never two at once in this instance): the backfill, else the
-   * incremental window when it is due (or forced), then — only while no delta work is pending and until
+   * incremental window when it is due (or requested), then — only while no delta work is pending and until
    * the next poll is due — a bounded part of a reconcile pass. Each pass is bounded per run and continues
    * by the next alarm; every page is one durable step (./sync-pipeline.ts).
    */
-  private async syncOnce(opts: { force?: boolean }): Promise<void> {
+  private async syncOnce(): Promise<void> {
     const tenant = await this.tenant();
     const store = await this.store();
     const settings = loadSettings(this.env);
@@ -398,7 +426,10 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     const source = syncSourceFor(talemetryHosts(this.env), tenant, (rejected) => this.currentToken(rejected, tenant).then((r) => r.token));
     const sink = this.syncSink(store);
 
-    let state: SyncState = { ...this.state(), running: true };
+    // A request is taken here, once, in the same synchronous step that marks the run started; one made
+    // after this point stays stored and is run next (the end of this run).
+    const requested = this.takeSyncRequest(this.state());
+    let state: SyncState = { ...(requested ?? this.state()), running: true };
     this.saveState(state);
     const stopAt = Date.now() + RUN_BUDGET_MS;
     let searchChanged = false;
@@ -432,7 +463,8 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
           state = { ...state, pollDueAt: at(Date.now() + interval * 1000), reconcileDueAt: at(Date.now() + reconcileInterval() * 1000) };
         }
       } else {
-        const pollDue = opts.force || state.window !== null || state.pollDueAt === null || Date.parse(state.pollDueAt) <= Date.now();
+        const pollDue =
+          requested !== null || state.window !== null || state.pollDueAt === null || Date.parse(state.pollDueAt) <= Date.now();
         if (pollDue) {
           await run(planIncremental, PAGES_PER_RUN, stopAt);
           if (!more && error === undefined) state = { ...state, pollDueAt: at(Date.now() + interval * 1000) };
@@ -475,6 +507,10 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     if (searchChanged) await bumpSearchGeneration(this.env.KV, tenant.id);
     // Once per run, not per record: every subscription with a change pending gets one message.
     await this.enqueueDeliveries(tenant.id, log);
+    // A request made while this run was under way (it joined the run, which may have read Talemetry
+    // before it) runs next, at once. Checked after the last await of the run: a request arriving later
+    // finds no run under way and starts its own.
+    if (this.ctx.storage.kv.get(SYNC_REQUEST_KEY) !== undefined && !this.isDeleted()) await this.ctx.storage.setAlarm(Date.now());
   }
 
   // ---- webhooks (./webhooks.ts; the consumer is src/queue.ts) ------------------------------------

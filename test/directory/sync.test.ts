@@ -15,6 +15,7 @@ import {
   resetStats,
   seedAccount,
   setFaults,
+  setLatency,
   updateCandidate,
 } from "../helpers/sandbox";
 import { adminFetch, createTenant } from "../helpers/tenants";
@@ -163,6 +164,56 @@ describe("admin sync control", () => {
     expect(run.status).toBe(202);
     expect(await run.json()).toMatchObject({ state: expect.stringMatching(/idle|backfilling|running/) });
   });
+
+  // A request that arrives while a run is under way joins that run, which writes its own copy of the sync
+  // state back as it ends: the request must survive that and be run next, by the alarm, at once.
+  it.each([
+    ["full", { full: true }],
+    ["reconcile", { reconcile: true }],
+  ] as const)(
+    "a %s request made while a run is under way is not lost: the next alarm runs it",
+    { timeout: 60_000 },
+    async (kind, request) => {
+      const { client_id: clientId } = await createAccount("sync-during-run");
+      await seedAccount(clientId, 120);
+      const tenant = await createTenant({ talemetryClientId: clientId, region: "US", settings: { sync_interval_seconds: 86_400 } });
+      await drainBackfill(tenant.id);
+      const stub = stubOf(tenant.id);
+      const profilesBefore = (await getStats(clientId)).calls.profiles;
+      // Every Talemetry call takes 400 ms: the run below is still awaiting Talemetry when the request arrives.
+      await setLatency(clientId, 400);
+      const running = stub.requestSync();
+      const started = Date.now() + 10_000;
+      while ((await stub.syncStatus()).state !== "running") {
+        if (Date.now() > started) throw new Error("the sync run never started");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const joined = stub.requestSync(request);
+      await Promise.all([running, joined]);
+      await setLatency(clientId, 0);
+      // The run under way has ended; the request is due now, not at the next poll a day away.
+      const alarm = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+      expect(alarm).not.toBeNull();
+      expect(alarm!).toBeLessThanOrEqual(Date.now());
+
+      // The runtime fires that alarm by itself; running it here too only makes the wait short.
+      const current = (await getStats(clientId)).candidates.current;
+      const ran = async () => {
+        const status = await stub.syncStatus();
+        if (kind === "reconcile") return status.reconcile.state === "running" || status.reconcile.last !== null;
+        // A complete re-read: every candidate fetched again (50 per profiles call), and back to idle.
+        const profiles = (await getStats(clientId)).calls.profiles - profilesBefore;
+        return status.state === "idle" && profiles >= Math.ceil(current / 50);
+      };
+      const until = Date.now() + 20_000;
+      while (!(await ran())) {
+        if (Date.now() > until) throw new Error(`the ${kind} request was never run`);
+        await runDurableObjectAlarm(stub);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await stub.syncStatus()).indexed).toBe(current);
+    },
+  );
 
   it("the cron re-arms a tenant whose alarm is missing", async () => {
     const tenant = await createTenant({ region: "US" });
