@@ -2,7 +2,7 @@ import type { Env } from "./config/env";
 import { loadSettings } from "./config/settings";
 import { openSecret, postWebhook, webhookBody } from "./core/webhooks";
 import { tenantDirectory } from "./directory/api";
-import { LEASE_MS, type WebhookMessage, webhookMessageId } from "./directory/webhooks";
+import { LEASE_MS, MAX_QUEUE_DELAY_SECONDS, RETRY_GRACE_MS, type WebhookMessage, webhookMessageId } from "./directory/webhooks";
 import { createLogger, type Logger } from "./platform/logger";
 import { getTenant } from "./tenants/store";
 import type { Tenant } from "./tenants/types";
@@ -11,11 +11,12 @@ import type { Tenant } from "./tenants/types";
  * The webhook queues' consumer (docs/architecture.md, "Webhook deliveries"). A message on the delivery
  * queue means "deliver what is pending for subscription S": the consumer leases S in the tenant's Durable
  * Object, posts its pending changes one by one in log order, and reports each outcome, which moves the
- * subscription's cursor only on a 2xx. A failure ends the run: the message is retried by Queues after the
- * wait the Durable Object chose (`message.retry({ delaySeconds })`), or — once the change has failed for
- * the whole retry window — the change goes to the dead-letter queue, whose consumer records it as given up
- * and lets the subscription go on. Duplicate messages are harmless: a second consumer finds S leased, or
- * nothing pending, and drops its message.
+ * subscription's cursor only on a 2xx. A failure ends the run: the retry is a fresh message, delayed by
+ * the wait the Durable Object chose and carrying the ticket it issued for that retry, or — once the change
+ * has failed for the whole retry window — the change goes to the dead-letter queue, whose consumer records
+ * it as given up and lets the subscription go on. Duplicate messages are harmless: a second consumer finds
+ * S leased, a retry scheduled that it does not hold the ticket of, or nothing pending, and drops its
+ * message; so a failing receiver is never tried sooner than the backoff schedule (src/directory/webhooks.ts).
  */
 
 /** Changes delivered per message before the consumer hands on to a fresh message (bounded invocations). */
@@ -49,6 +50,10 @@ export async function handleWebhookBatch(batch: MessageBatch<WebhookMessage>, en
         }
         // Anything unexpected (the Durable Object unreachable, KV failing): Queues tries the message again,
         // once a lease this run may have left has run out (else the retry would find S busy and drop itself).
+        // It comes back with its own body: a ticket it carries still makes it the scheduled retry only if
+        // no other message has taken that retry meanwhile; otherwise it waits for the schedule like any
+        // other message (a retry the run scheduled but could not queue is taken over once late, by it or
+        // by the next sync run's message).
         log.warn("webhook message failed; retried by the queue", { error: err });
         return message.retry({ delaySeconds: Math.max(settings.webhooks.retryBaseSeconds, LEASE_MS / 1000) });
       }
@@ -72,14 +77,19 @@ async function deliverPending(env: Env, message: Message<WebhookMessage>, log: L
   if (!tenant) return message.ack();
   const directory = tenantDirectory(env.TENANT, tenant);
   const owner = message.id;
+  /** What every message this one queues says (a retry adds its ticket). */
+  const onward: WebhookMessage = { v: 1, tenant: tenantId, subscription };
+  // The ticket counts for the first claim only: delivering consumes the scheduled retry it names.
+  let ticket = message.body.ticket ?? null;
   let delivered = 0;
   for (;;) {
-    const claim = await directory.webhookClaim(subscription, owner, message.attempts > 1);
+    const claim = await directory.webhookClaim(subscription, owner, ticket);
+    ticket = null;
     if (claim.kind !== "deliver") return message.ack(); // gone, busy (its holder delivers), waiting (a retry will), idle
     if (delivered >= DELIVERIES_PER_MESSAGE) {
       // Hand on to a fresh message so that one invocation stays short; the lease goes with this one.
       await directory.webhookRelease(subscription, owner);
-      await env.WEBHOOKS.send(message.body);
+      await env.WEBHOOKS.send(onward);
       return message.ack();
     }
     const messageId = webhookMessageId(subscription, claim.change.seq);
@@ -98,14 +108,21 @@ async function deliverPending(env: Env, message: Message<WebhookMessage>, log: L
         delivered++;
         continue;
       case "retry":
-        // Queues counts attempts per message; a message that made progress hands its retry to a fresh one,
-        // so no message runs out of attempts on a subscription that fails now and then.
-        if (delivered === 0) return message.retry({ delaySeconds: next.delaySeconds });
-        await env.WEBHOOKS.send(message.body, { delaySeconds: next.delaySeconds });
+        // The retry is a fresh message holding the retry's ticket (Queues cannot change a retried message's
+        // body); Queues' attempts then count only consumer failures, never the receiver's.
+        try {
+          await env.WEBHOOKS.send({ ...onward, ticket: next.ticket }, { delaySeconds: next.delaySeconds });
+        } catch (err) {
+          // Not queued: this message comes back instead, once the retry is late enough for a message
+          // without its ticket to take it over (the store's grace), so the schedule is still kept.
+          log.warn("webhook retry not queued; the message is retried instead", { error: err });
+          const late = next.delaySeconds + Math.ceil(RETRY_GRACE_MS / 1000) + 1;
+          return message.retry({ delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, late) });
+        }
         return message.ack();
       case "give_up":
         log.warn("webhook change given up after the retry window", { message_id: messageId });
-        await env.WEBHOOKS_DLQ.send({ ...message.body, seq: next.seq });
+        await env.WEBHOOKS_DLQ.send({ ...onward, seq: next.seq });
         return message.ack();
       case "lost":
         return message.ack();

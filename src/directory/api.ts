@@ -100,7 +100,8 @@ export interface TenantDirectoryApi {
    * to it); `expired`: its change is past the log's retention.
    */
   webhookReplayTarget(id: string, deliveryId: string): Promise<ReplayTarget | "disabled" | "expired" | null>;
-  webhookClaim(id: string, owner: string, retried: boolean): Promise<WebhookClaimOutcome>;
+  /** `ticket`: the scheduled retry's ticket the message carries, if any (see `WebhookStore.claim`). */
+  webhookClaim(id: string, owner: string, ticket: string | null): Promise<WebhookClaimOutcome>;
   webhookRelease(id: string, owner: string): Promise<void>;
   webhookAttempted(id: string, owner: string, seq: number, result: AttemptResult): Promise<AttemptOutcome>;
   webhookReplayed(id: string, delivery: StoredDelivery, result: Omit<AttemptResult, "ok">): Promise<void>;

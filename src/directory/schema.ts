@@ -160,6 +160,16 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX wh_deliveries_subscription ON wh_deliveries (subscription_id, at)`,
     ],
   },
+  {
+    version: 4,
+    name: "webhook retry tickets",
+    up: [
+      // The ticket of the scheduled retry (./webhooks.ts, `claim`): the retry's queue message carries it,
+      // and only the message holding the current ticket may act as that retry before `retry_at`. NULL when
+      // no retry is scheduled, or once a message has taken it.
+      `ALTER TABLE wh_subscriptions ADD COLUMN retry_ticket TEXT`,
+    ],
+  },
 ];
 
 /** Brings a tenant object's database to the current schema (once per object start; see TenantDirectory). */

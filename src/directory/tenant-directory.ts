@@ -562,8 +562,8 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
     return change ? { delivery, change, url: target.url, secret: target.secret } : "expired";
   }
 
-  async webhookClaim(id: string, owner: string, retried: boolean): Promise<ClaimOutcome> {
-    return this.webhooks().claim(id, owner, Date.now(), retried);
+  async webhookClaim(id: string, owner: string, ticket: string | null): Promise<ClaimOutcome> {
+    return this.webhooks().claim(id, owner, Date.now(), ticket);
   }
 
   async webhookRelease(id: string, owner: string): Promise<void> {

@@ -8,6 +8,14 @@ import { type ChangeEntry, type ChangeEvent, feedNow, logAfter, logEntry } from 
  * delivers heads one by one and reports each outcome here; the cursor moves only on a 2xx, so deliveries
  * of one subscription keep the log's order and a failed one is retried in place, with the same
  * `webhook-id`. All methods are synchronous SQL: the object's single thread makes each one atomic.
+ *
+ * Retries: a failed head schedules one retry — `retry_at` and a fresh `retry_ticket`, which the consumer
+ * puts in the retry's delayed message. Only the message holding the current ticket may act as that retry
+ * before `retry_at` (+ a grace); any other message (a sync run's, a duplicate, a consumer failure's
+ * retry, a late retry whose ticket was superseded) waits for it, and may take it over only once it is
+ * late. Every claim that delivers consumes the scheduled retry (ticket and `retry_at` cleared), so each
+ * failure is followed by one attempt at most, never sooner than the backoff schedule says, whichever
+ * message makes it.
  */
 
 /** A queue message: "deliver what is pending for this subscription" (or replay one recorded delivery). */
@@ -19,6 +27,8 @@ export interface WebhookMessage {
   replay?: string;
   /** Dead-letter messages: the change given up (absent when Queues itself dead-lettered the message). */
   seq?: number;
+  /** A scheduled retry: the ticket the store issued for it (`WebhookStore.claim`). */
+  ticket?: string;
 }
 
 /** A subscription as stored (the secret stays an envelope; only the Worker decrypts it). */
@@ -85,7 +95,8 @@ export type ClaimOutcome =
 /** What follows an attempt's outcome. */
 export type AttemptOutcome =
   | { kind: "next" }
-  | { kind: "retry"; delaySeconds: number }
+  /** Schedule the retry: a message carrying `ticket`, delayed by `delaySeconds`. */
+  | { kind: "retry"; delaySeconds: number; ticket: string }
   /** The head failed for the whole retry window: the consumer hands it to the dead-letter queue. */
   | { kind: "give_up"; seq: number }
   | { kind: "disabled"; reason: string }
@@ -104,8 +115,8 @@ export const MAX_QUEUE_DELAY_SECONDS = 43_200;
 export const DELIVERY_HISTORY = 100;
 /** Attempts older than this are pruned with the change log. */
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
-/** A retry is late by this much before a new message may take over from it. */
-const RETRY_GRACE_MS = 1_000;
+/** A scheduled retry is late by this much before a message without its ticket may take over from it. */
+export const RETRY_GRACE_MS = 1_000;
 
 /**
  * The wait before retry `attempt` (1 = the first retry): `base` seconds, doubling each time, capped by
@@ -135,6 +146,7 @@ interface SubscriptionRow extends Record<string, SqlStorageValue> {
   head_failed_at: number | null;
   failing_since: number | null;
   retry_at: number | null;
+  retry_ticket: string | null;
   lease_owner: string | null;
   lease_until: number | null;
 }
@@ -235,11 +247,14 @@ export class WebhookStore {
     return row ? toDelivery(row) : null;
   }
 
-  /** Active subscriptions with a matching change pending and no retry queued for later: the ones to enqueue. */
+  /**
+   * Active subscriptions with a matching change pending and no retry scheduled (or one that is late): the
+   * ones to enqueue.
+   */
   pending(now: number): string[] {
     const out: string[] = [];
     for (const row of this.sql.exec<SubscriptionRow>(`SELECT * FROM wh_subscriptions WHERE status = 'active'`).toArray()) {
-      if (row.retry_at !== null && row.retry_at > now) continue;
+      if (row.retry_at !== null && row.retry_at + RETRY_GRACE_MS > now) continue;
       if (this.head(row)) out.push(row.id);
     }
     return out;
@@ -247,19 +262,27 @@ export class WebhookStore {
 
   /**
    * Leases the subscription to `owner` (a queue message) and hands it the head to deliver, or says why
-   * not. `retried`: the message is a retry the store asked for, which may come a little before `retry_at`.
+   * not. `ticket`: the one the message carries, if any. The message holding the current ticket is the
+   * scheduled retry and may act at once (Queues may deliver it a little early); any other waits until the
+   * retry is late (`retry_at` + grace). Delivering consumes the scheduled retry.
    */
-  claim(id: string, owner: string, now: number, retried: boolean): ClaimOutcome {
+  claim(id: string, owner: string, now: number, ticket: string | null): ClaimOutcome {
     const row = this.row(id);
     if (row?.status !== "active") return { kind: "gone" };
     if (row.lease_owner !== null && row.lease_owner !== owner && (row.lease_until ?? 0) > now) return { kind: "busy" };
-    if (!retried && row.retry_at !== null && row.retry_at - RETRY_GRACE_MS > now) return { kind: "waiting", retryAt: row.retry_at };
+    const holder = ticket !== null && ticket === row.retry_ticket;
+    if (!holder && row.retry_at !== null && row.retry_at + RETRY_GRACE_MS > now) return { kind: "waiting", retryAt: row.retry_at };
     const head = this.head(row);
     if (!head) {
       this.sql.exec(`UPDATE wh_subscriptions SET lease_owner = NULL, lease_until = NULL WHERE id = ?`, id);
       return { kind: "idle" };
     }
-    this.sql.exec(`UPDATE wh_subscriptions SET lease_owner = ?, lease_until = ?, retry_at = NULL WHERE id = ?`, owner, now + LEASE_MS, id);
+    this.sql.exec(
+      `UPDATE wh_subscriptions SET lease_owner = ?, lease_until = ?, retry_at = NULL, retry_ticket = NULL WHERE id = ?`,
+      owner,
+      now + LEASE_MS,
+      id,
+    );
     return { kind: "deliver", url: row.url, secret: row.secret, change: head, attempt: row.head_attempts + 1 };
   }
 
@@ -287,7 +310,7 @@ export class WebhookStore {
     }
     if (result.ok) {
       this.sql.exec(
-        `UPDATE wh_subscriptions SET cursor = MAX(cursor, ?), head_attempts = 0, head_failed_at = NULL, failing_since = NULL, retry_at = NULL WHERE id = ?`,
+        `UPDATE wh_subscriptions SET cursor = MAX(cursor, ?), head_attempts = 0, head_failed_at = NULL, failing_since = NULL, retry_at = NULL, retry_ticket = NULL WHERE id = ?`,
         seq,
         id,
       );
@@ -298,7 +321,7 @@ export class WebhookStore {
     if (now - failingSince >= DISABLE_AFTER_MS) {
       const reason = `Disabled at ${new Date(now).toISOString()}: every delivery has failed since ${new Date(failingSince).toISOString()} (last: ${result.status === null ? "no answer within 10 s" : `HTTP ${result.status}`}).`;
       this.sql.exec(
-        `UPDATE wh_subscriptions SET status = 'disabled', disabled_reason = ?, head_attempts = ?, lease_owner = NULL, lease_until = NULL, retry_at = NULL WHERE id = ?`,
+        `UPDATE wh_subscriptions SET status = 'disabled', disabled_reason = ?, head_attempts = ?, lease_owner = NULL, lease_until = NULL, retry_at = NULL, retry_ticket = NULL WHERE id = ?`,
         reason,
         attempt,
         id,
@@ -308,7 +331,7 @@ export class WebhookStore {
     if (now - headFailedAt >= RETRY_WINDOW_MS) {
       // Held until the dead-letter consumer gives the head up (`giveUp`); no message takes it meanwhile.
       this.sql.exec(
-        `UPDATE wh_subscriptions SET head_attempts = ?, failing_since = ?, retry_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+        `UPDATE wh_subscriptions SET head_attempts = ?, failing_since = ?, retry_at = ?, retry_ticket = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
         attempt,
         failingSince,
         now + 3600_000,
@@ -317,15 +340,17 @@ export class WebhookStore {
       return { kind: "give_up", seq };
     }
     const delaySeconds = retryDelaySeconds(attempt, retryBaseSeconds);
+    const ticket = randomHex(8);
     this.sql.exec(
-      `UPDATE wh_subscriptions SET head_attempts = ?, head_failed_at = ?, failing_since = ?, retry_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+      `UPDATE wh_subscriptions SET head_attempts = ?, head_failed_at = ?, failing_since = ?, retry_at = ?, retry_ticket = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
       attempt,
       headFailedAt,
       failingSince,
       now + delaySeconds * 1000,
+      ticket,
       id,
     );
-    return { kind: "retry", delaySeconds };
+    return { kind: "retry", delaySeconds, ticket };
   }
 
   /**
@@ -344,7 +369,7 @@ export class WebhookStore {
     if (seq === undefined && (row.head_failed_at === null || now - row.head_failed_at < RETRY_WINDOW_MS)) return pending;
     this.record(id, head.seq, head.event, row.head_attempts, null, 0, now, "dead_lettered");
     this.sql.exec(
-      `UPDATE wh_subscriptions SET cursor = MAX(cursor, ?), head_attempts = 0, head_failed_at = NULL, retry_at = NULL WHERE id = ?`,
+      `UPDATE wh_subscriptions SET cursor = MAX(cursor, ?), head_attempts = 0, head_failed_at = NULL, retry_at = NULL, retry_ticket = NULL WHERE id = ?`,
       head.seq,
       id,
     );

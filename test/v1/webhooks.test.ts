@@ -3,7 +3,7 @@
 // a change made in the simulator reaches a subscriber after the next sync, signed (verified with the same
 // library a receiver uses); a failing receiver gets the event again with the same id; order per
 // subscription; tenant isolation; replay; the dead-letter queue; disabling after 3 days; URL rules.
-import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
@@ -78,6 +78,34 @@ async function consume(messages: Array<{ id?: string; attempts?: number; body: W
 /** The ids of the tenant's indexed candidates. */
 async function indexedIds(tenantId: string): Promise<string[]> {
   return (await directoryOf(tenantId).changes(0, null, 1000)).rows.map((r) => r.person.id);
+}
+
+/**
+ * A subscription with one `candidate.updated` pending and no queue message for it: the change is made and
+ * synced before the subscription exists, then put back in front of its cursor. The test alone decides
+ * which messages the consumer sees (sync runs are a day apart for these tenants).
+ */
+async function pendingWithoutMessage(label: string, statuses: number[]) {
+  const { tenant, clientId } = await seeded();
+  const stub = directoryOf(tenant.id);
+  const [id] = await indexedIds(tenant.id);
+  await updateCandidate(clientId, id!, { title: `Pending for ${label}` });
+  await syncUntilTitle(tenant.id, id!, `Pending for ${label}`);
+  // Let any run a sync request left due finish first (it would queue a message for the subscription).
+  for (let i = 0; i < 10 && ((await runInDurableObject(stub, (_i, s) => s.storage.getAlarm())) ?? 0) <= Date.now() + 60_000; i++) {
+    await runDurableObjectAlarm(stub);
+  }
+  const path = uniquePath(label);
+  await plan(path, statuses);
+  const sub = await subscribe(tenant, path, ["candidate.updated"]);
+  await runInDurableObject(stub, (_i, s) =>
+    s.storage.sql.exec(
+      `UPDATE wh_subscriptions SET cursor = (SELECT MAX(seq) FROM dir_changes WHERE candidate_id = ?) - 1 WHERE id = ?`,
+      id!,
+      sub.id,
+    ),
+  );
+  return { tenant, stub, sub, path, message: { v: 1, tenant: tenant.id, subscription: sub.id } satisfies WebhookMessage };
 }
 
 describe("subscriptions", () => {
@@ -264,6 +292,76 @@ describe("deliveries", () => {
     const after = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
     expect(after[0]).toMatchObject({ attempt: 4, outcome: "replayed", message_id: ids[0] });
     expectProblem(await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries/dlv_nope/replay`, { method: "POST" }), 404, "not-found");
+  });
+
+  it("only the message holding the scheduled retry's ticket may act as that retry before it is due", { timeout: 60_000 }, async () => {
+    const { stub, sub } = await pendingWithoutMessage("ticket", []);
+    const failed = { ok: false, status: 500, durationMs: 5 };
+    const claim = await stub.webhookClaim(sub.id, "m1", null);
+    if (claim.kind !== "deliver") throw new Error(`expected a head to deliver, got ${claim.kind}`);
+    const seq = claim.change.seq;
+    const first = await stub.webhookAttempted(sub.id, "m1", seq, failed);
+    expect(first).toMatchObject({ kind: "retry", delaySeconds: 1, ticket: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const firstTicket = (first as { ticket: string }).ticket;
+    // Before the retry is due: a sync run's fresh message, a redelivered copy and a made-up ticket all wait.
+    expect(await stub.webhookClaim(sub.id, "m2", null)).toMatchObject({ kind: "waiting" });
+    expect(await stub.webhookClaim(sub.id, "m1", null)).toMatchObject({ kind: "waiting" });
+    expect(await stub.webhookClaim(sub.id, "m2", "0123456789abcdef")).toMatchObject({ kind: "waiting" });
+
+    // The scheduled retry is late (its message delayed): a sync run's message takes the retry over...
+    await runInDurableObject(stub, (_i, s) =>
+      s.storage.sql.exec(`UPDATE wh_subscriptions SET retry_at = retry_at - 5000 WHERE id = ?`, sub.id),
+    );
+    const takeover = await stub.webhookClaim(sub.id, "m3", null);
+    expect(takeover).toMatchObject({ kind: "deliver", attempt: 2 });
+    const second = await stub.webhookAttempted(sub.id, "m3", seq, failed);
+    expect(second).toMatchObject({ kind: "retry", delaySeconds: 2 });
+    const secondTicket = (second as { ticket: string }).ticket;
+    expect(secondTicket).not.toBe(firstTicket);
+    // ...and the late scheduled retry, whose retry was taken, waits for the new schedule instead of
+    // trying the receiver again at once (two retry chains).
+    expect(await stub.webhookClaim(sub.id, "m1", firstTicket)).toMatchObject({ kind: "waiting" });
+
+    // The holder of the current ticket acts even a little early (Queues' delays are not exact), once.
+    expect(await stub.webhookClaim(sub.id, "m4", secondTicket)).toMatchObject({ kind: "deliver", attempt: 3 });
+    expect(await stub.webhookAttempted(sub.id, "m4", seq, { ok: true, status: 204, durationMs: 5 })).toEqual({ kind: "next" });
+    // A copy of that retry message finds its holder at work, and the holder then finds nothing more.
+    expect(await stub.webhookClaim(sub.id, "m5", secondTicket)).toMatchObject({ kind: "busy" });
+    expect(await stub.webhookClaim(sub.id, "m4", null)).toMatchObject({ kind: "idle" });
+    const attempts = (await stub.webhookDeliveries(sub.id))!.map((d) => [d.attempt, d.outcome]);
+    expect(attempts).toEqual([
+      [3, "delivered"],
+      [2, "failed"],
+      [1, "failed"],
+    ]);
+  });
+
+  it("a failing receiver is retried on schedule whatever other messages the consumer gets meanwhile", { timeout: 60_000 }, async () => {
+    const { tenant, sub, path, message } = await pendingWithoutMessage("schedule", [500, 500]);
+    // Attempt 1 fails: the consumer queues the retry (a fresh message with the retry's ticket, 1 s) and
+    // acknowledges this one — Queues' own retries are left for consumer failures.
+    const firstRun = await consume([{ body: message }]);
+    expect(firstRun).toMatchObject({ outcome: "ok", retryMessages: [] });
+    expect(firstRun.explicitAcks).toHaveLength(1);
+    // At once: Queues delivering a copy again (attempts 2), and a sync run's message. Neither may try the
+    // receiver before the retry is due.
+    const others = await consume([{ attempts: 2, body: message }, { body: message }]);
+    expect(others).toMatchObject({ outcome: "ok", retryMessages: [] });
+
+    // The queue's retries: attempt 2 after ≥ 1 s fails, attempt 3 after ≥ 2 s more succeeds; nothing else.
+    const got = await waitFor(path, 3);
+    expect(got[1]!.at - got[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(got[2]!.at - got[1]!.at).toBeGreaterThanOrEqual(1_950);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const all = await received(path);
+    expect(all).toHaveLength(3);
+    expect(new Set(all.map((r) => r.headers["webhook-id"])).size).toBe(1);
+    const deliveries = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
+    expect(deliveries.map((d: { attempt: number; status: number; outcome: string }) => [d.attempt, d.status, d.outcome])).toEqual([
+      [3, 204, "delivered"],
+      [2, 500, "failed"],
+      [1, 500, "failed"],
+    ]);
   });
 
   it("a disabled subscription refuses replays (409) and a replay queued before it was disabled is not sent", {
