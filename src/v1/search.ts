@@ -132,7 +132,7 @@ async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery
   try {
     await enforceRateLimit(c, allowed);
   } catch (err) {
-    await cached?.cancel();
+    if (cached instanceof ReadableStream) await cached.cancel();
     throw err;
   }
   if (cached !== null) return c.body(cached, 200, { "Content-Type": "application/json", "X-Search-Source": "cache" });

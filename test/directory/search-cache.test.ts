@@ -13,6 +13,7 @@ import {
   searchCacheUrl,
 } from "../../src/directory/search-cache";
 import { type PhoneQuery, parsePhoneQuery } from "../../src/phone/match";
+import { MemoryCache } from "../../src/platform/memory-cache";
 import { searchGenerationKey } from "../../src/tenants/keys";
 import { uniqueTenant } from "./helpers";
 
@@ -25,14 +26,16 @@ function q(text: string, region?: string): PhoneQuery {
 /** Records what `put` stored, to check headers without depending on the runtime's cache policy. */
 class RecordingCache {
   readonly puts: { url: string; cacheControl: string | null; body: string }[] = [];
-  private readonly inner = new Map<string, string>();
+  matches = 0;
+  private readonly inner = new Map<string, { body: string; headers: Headers }>();
   async match(req: Request): Promise<Response | undefined> {
-    const body = this.inner.get(req.url);
-    return body === undefined ? undefined : new Response(body);
+    this.matches++;
+    const entry = this.inner.get(req.url);
+    return entry === undefined ? undefined : new Response(entry.body, { headers: entry.headers });
   }
   async put(req: Request, res: Response): Promise<void> {
     const body = await res.text();
-    this.inner.set(req.url, body);
+    this.inner.set(req.url, { body, headers: res.headers });
     this.puts.push({ url: req.url, cacheControl: res.headers.get("Cache-Control"), body });
   }
 }
@@ -66,7 +69,7 @@ describe("cache keys", () => {
 describe("SearchCache", () => {
   it("stores results for 5 minutes and 'no match' for 1 minute", async () => {
     const cache = new RecordingCache();
-    const sc = new SearchCache("t1", "g1", cache as unknown as Cache);
+    const sc = new SearchCache("t1", "g1", cache as unknown as Cache, null);
     expect(await sc.put(emailCacheQuery("a@example.com"), '{"data":[{}],"count":1}', { hit: true })).toBe(true);
     expect(await sc.put(emailCacheQuery("b@example.com"), '{"data":[],"count":0}', { hit: false })).toBe(true);
     expect(cache.puts.map((p) => p.cacheControl)).toEqual([`max-age=${HIT_TTL_SECONDS}`, `max-age=${NO_MATCH_TTL_SECONDS}`]);
@@ -94,10 +97,54 @@ describe("SearchCache", () => {
       match: () => Promise.reject(new Error("cache down")),
       put: () => Promise.reject(new Error("cache down")),
     } as unknown as Cache;
-    const sc = new SearchCache("t1", "g1", broken);
+    const sc = new SearchCache("t1", "g1", broken, null);
     expect(await sc.get(emailCacheQuery("a@example.com"))).toBeNull();
     expect(await sc.match(emailCacheQuery("a@example.com"))).toBeNull();
     expect(await sc.put(emailCacheQuery("a@example.com"), "{}", { hit: false })).toBe(false);
+  });
+});
+
+describe("SearchCache: this isolate's memory in front of the Cache API", () => {
+  const query = emailCacheQuery("a@example.com");
+  const body = '{"data":[{"id":"c1"}],"count":1,"has_more":false}';
+
+  it("answers what this isolate put from memory, without a Cache API read, for the entry's TTL only", async () => {
+    let now = 1_000_000;
+    const memory = new MemoryCache(10, 10_000, () => now);
+    const cache = new RecordingCache();
+    const sc = new SearchCache("t1", "g1", cache as unknown as Cache, memory);
+    await sc.put(query, body, { hit: true });
+    expect(await sc.match(query)).toBe(body);
+    expect(cache.matches).toBe(0);
+    // Another generation or tenant is another key: never this entry.
+    expect(await new SearchCache("t1", "g2", cache as unknown as Cache, memory).match(query)).toBeNull();
+    expect(await new SearchCache("t2", "g1", cache as unknown as Cache, memory).match(query)).toBeNull();
+    // Past the TTL the memory has nothing and the Cache API is asked (it still holds the recorded copy).
+    now += HIT_TTL_SECONDS * 1000;
+    const matchesBefore = cache.matches;
+    await sc.match(query);
+    expect(cache.matches).toBe(matchesBefore + 1);
+  });
+
+  it("keeps a 'no match' answer only as long as the Cache API does", async () => {
+    let now = 5_000_000;
+    const memory = new MemoryCache(10, 10_000, () => now);
+    const sc = new SearchCache("t1", "g1", new RecordingCache() as unknown as Cache, memory);
+    await sc.put(query, '{"data":[],"count":0,"has_more":false}', { hit: false });
+    now += (NO_MATCH_TTL_SECONDS - 1) * 1000;
+    expect(memory.get(searchCacheUrl("t1", "g1", query))).not.toBeNull();
+    now += 1000;
+    expect(memory.get(searchCacheUrl("t1", "g1", query))).toBeNull();
+  });
+
+  it("copies an answer another isolate stored for what is left of its life", async () => {
+    const tenant = uniqueTenant("memory");
+    const shared = new SearchCache(tenant, "g1", caches.default, null);
+    await shared.put(query, body, { hit: true });
+    const memory = new MemoryCache(10, 10_000);
+    const reader = new SearchCache(tenant, "g1", caches.default, memory);
+    expect(await reader.get(query)).toBe(body);
+    expect(memory.get(searchCacheUrl(tenant, "g1", query))).toBe(body);
   });
 });
 
