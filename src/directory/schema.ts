@@ -170,6 +170,23 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE wh_subscriptions ADD COLUMN retry_ticket TEXT`,
     ],
   },
+  {
+    version: 5,
+    name: "webhook failure streaks without idle time",
+    up: [
+      // A subscription is disabled after 3 days of failing deliveries (./webhooks.ts, `attempted`); time
+      // with nothing to deliver — after a give-up left nothing pending — is no failure. `idle_since`: the
+      // streak is paused since then; `idle_ms`: the streak's earlier pauses, added up.
+      `ALTER TABLE wh_subscriptions ADD COLUMN idle_since INTEGER`,
+      `ALTER TABLE wh_subscriptions ADD COLUMN idle_ms INTEGER NOT NULL DEFAULT 0`,
+      // A streak with no failing head (its last head given up, nothing failing since) is paused since that
+      // give-up: the latest dead-letter record, or — pruned — the streak's start.
+      `UPDATE wh_subscriptions SET idle_since = COALESCE(
+         (SELECT MAX(d.at) FROM wh_deliveries d WHERE d.subscription_id = wh_subscriptions.id AND d.outcome = 'dead_lettered'),
+         failing_since)
+       WHERE failing_since IS NOT NULL AND head_failed_at IS NULL AND status = 'active'`,
+    ],
+  },
 ];
 
 /** Brings a tenant object's database to the current schema (once per object start; see TenantDirectory). */

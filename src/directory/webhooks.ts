@@ -107,7 +107,10 @@ export type AttemptOutcome =
 export const LEASE_MS = 30_000;
 /** A failed head is retried for at least this long before it is given up (the contract: at least 24 h). */
 export const RETRY_WINDOW_MS = 24 * 3600 * 1000;
-/** An endpoint failing this long without a success is disabled (the contract: 3 days). */
+/**
+ * An endpoint failing this long without a success is disabled (the contract: 3 days). Counted while the
+ * subscription has an event to deliver: a pause with nothing pending (after a give-up) is not failure.
+ */
 export const DISABLE_AFTER_MS = 3 * 24 * 3600 * 1000;
 /** Cloudflare Queues delays a message by at most 12 hours. */
 export const MAX_QUEUE_DELAY_SECONDS = 43_200;
@@ -145,6 +148,8 @@ interface SubscriptionRow extends Record<string, SqlStorageValue> {
   head_attempts: number;
   head_failed_at: number | null;
   failing_since: number | null;
+  idle_since: number | null;
+  idle_ms: number;
   retry_at: number | null;
   retry_ticket: string | null;
   lease_owner: string | null;
@@ -292,9 +297,10 @@ export class WebhookStore {
   }
 
   /**
-   * Records one attempt at the head `seq` and decides what follows: a 2xx moves the cursor past it; a
-   * failure schedules a retry (the lease is released), gives the head up after the retry window, or
-   * disables an endpoint that has failed for 3 days without a success.
+   * Records one attempt at the head `seq` and decides what follows: a 2xx moves the cursor past it and
+   * ends the failure streak; a failure schedules a retry (the lease is released), gives the head up after
+   * the retry window, or disables an endpoint whose deliveries have failed for 3 days without a success —
+   * the time since the streak's first failure, less the pauses in which it had nothing to deliver.
    */
   attempted(id: string, owner: string, seq: number, result: AttemptResult, now: number, retryBaseSeconds: number): AttemptOutcome {
     const row = this.row(id);
@@ -310,20 +316,25 @@ export class WebhookStore {
     }
     if (result.ok) {
       this.sql.exec(
-        `UPDATE wh_subscriptions SET cursor = MAX(cursor, ?), head_attempts = 0, head_failed_at = NULL, failing_since = NULL, retry_at = NULL, retry_ticket = NULL WHERE id = ?`,
+        `UPDATE wh_subscriptions SET cursor = MAX(cursor, ?), head_attempts = 0, head_failed_at = NULL, failing_since = NULL, idle_since = NULL, idle_ms = 0, retry_at = NULL, retry_ticket = NULL WHERE id = ?`,
         seq,
         id,
       );
       return { kind: "next" };
     }
     const failingSince = row.failing_since ?? now;
+    // A pause of the streak (nothing was pending) ends with this failure: it joins the earlier pauses.
+    const idleMs = row.failing_since === null ? 0 : row.idle_ms + (row.idle_since === null ? 0 : now - row.idle_since);
+    const failingMs = now - failingSince - idleMs;
     const headFailedAt = row.head_failed_at ?? now;
-    if (now - failingSince >= DISABLE_AFTER_MS) {
-      const reason = `Disabled at ${new Date(now).toISOString()}: every delivery has failed since ${new Date(failingSince).toISOString()} (last: ${result.status === null ? "no answer within 10 s" : `HTTP ${result.status}`}).`;
+    if (failingMs >= DISABLE_AFTER_MS) {
+      const pauses = idleMs > 0 ? `, ${Math.floor(failingMs / 3600_000)} h of it with an event to deliver` : "";
+      const reason = `Disabled at ${new Date(now).toISOString()}: every delivery has failed since ${new Date(failingSince).toISOString()}${pauses} (last: ${result.status === null ? "no answer within 10 s" : `HTTP ${result.status}`}).`;
       this.sql.exec(
-        `UPDATE wh_subscriptions SET status = 'disabled', disabled_reason = ?, head_attempts = ?, lease_owner = NULL, lease_until = NULL, retry_at = NULL, retry_ticket = NULL WHERE id = ?`,
+        `UPDATE wh_subscriptions SET status = 'disabled', disabled_reason = ?, head_attempts = ?, idle_since = NULL, idle_ms = ?, lease_owner = NULL, lease_until = NULL, retry_at = NULL, retry_ticket = NULL WHERE id = ?`,
         reason,
         attempt,
+        idleMs,
         id,
       );
       return { kind: "disabled", reason };
@@ -331,9 +342,10 @@ export class WebhookStore {
     if (now - headFailedAt >= RETRY_WINDOW_MS) {
       // Held until the dead-letter consumer gives the head up (`giveUp`); no message takes it meanwhile.
       this.sql.exec(
-        `UPDATE wh_subscriptions SET head_attempts = ?, failing_since = ?, retry_at = ?, retry_ticket = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+        `UPDATE wh_subscriptions SET head_attempts = ?, failing_since = ?, idle_since = NULL, idle_ms = ?, retry_at = ?, retry_ticket = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
         attempt,
         failingSince,
+        idleMs,
         now + 3600_000,
         id,
       );
@@ -342,10 +354,11 @@ export class WebhookStore {
     const delaySeconds = retryDelaySeconds(attempt, retryBaseSeconds);
     const ticket = randomHex(8);
     this.sql.exec(
-      `UPDATE wh_subscriptions SET head_attempts = ?, head_failed_at = ?, failing_since = ?, retry_at = ?, retry_ticket = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+      `UPDATE wh_subscriptions SET head_attempts = ?, head_failed_at = ?, failing_since = ?, idle_since = NULL, idle_ms = ?, retry_at = ?, retry_ticket = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
       attempt,
       headFailedAt,
       failingSince,
+      idleMs,
       now + delaySeconds * 1000,
       ticket,
       id,
@@ -358,7 +371,11 @@ export class WebhookStore {
    * (`dead_lettered`), the cursor moves past it, and the next head starts its own retries. `seq` absent
    * (Queues dead-lettered the message itself, e.g. after retries of a consumer failure): the current head,
    * but only once it has failed for the whole retry window — a message Queues gave up on says nothing
-   * about the change, which then keeps its retries. True when more is pending.
+   * about the change, which then keeps its retries. True when more is pending. When nothing is, the
+   * failure streak pauses (`idle_since`): waiting for the next change is not failing, so the streak does
+   * not run on through a quiet spell and disable the subscription at the next change's first failure;
+   * it is not reset either, so an endpoint that fails every change, however rare, is still disabled
+   * after 3 days of failures.
    */
   giveUp(id: string, seq: number | undefined, now: number): boolean {
     const row = this.row(id);
@@ -373,7 +390,11 @@ export class WebhookStore {
       head.seq,
       id,
     );
-    return row.status === "active" && this.head(this.row(id)!) !== null;
+    const more = row.status === "active" && this.head(this.row(id)!) !== null;
+    if (!more && row.failing_since !== null && row.idle_since === null) {
+      this.sql.exec(`UPDATE wh_subscriptions SET idle_since = ? WHERE id = ?`, now, id);
+    }
+    return more;
   }
 
   /** Records a replayed attempt (outside the subscription's order; the cursor does not move). */

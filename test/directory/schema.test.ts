@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ActivityStore, type ClaimOutcome, type StoredActivity } from "../../src/directory/activities";
 import type { EmailHit, IndexChange, PhoneHit } from "../../src/directory/index-store";
 import { IndexStore } from "../../src/directory/index-store";
-import { MIGRATIONS_TABLE } from "../../src/directory/migrate";
+import { MIGRATIONS_TABLE, migrate } from "../../src/directory/migrate";
 import { migrateTenantStorage, TENANT_MIGRATIONS } from "../../src/directory/schema";
 import type { Person } from "../../src/domain/person";
 import { parsePhoneQuery, personPhoneKeys } from "../../src/phone/match";
@@ -324,5 +324,51 @@ describe("tenant object schema", () => {
     // The same instance is called again: refused (its tombstone), and the schema is not made again.
     await expect(stub.searchEmail("a@example.com")).rejects.toMatchObject({ name: "AppError", code: "unauthorized" });
     expect(await runInDurableObject(stub, (_instance, state) => dumpTables(state.storage.sql))).toEqual({});
+  });
+
+  it("migration 5 pauses the failure streak of a subscription whose last failing event was given up, from that give-up", async () => {
+    const stub = directory(uniqueTenant("wh-streak"));
+    const DAY = 24 * 3600_000;
+    const now = Date.now();
+    await runInDurableObject(stub, async (_instance, state) => {
+      await wipe(state.storage);
+      migrate(state.storage, TENANT_MIGRATIONS.slice(0, 4));
+      const sql = state.storage.sql;
+      const insert = (id: string, status: string, headFailedAt: number | null, failingSince: number | null) =>
+        sql.exec(
+          `INSERT INTO wh_subscriptions (id, url, events, status, secret, created_at, cursor, head_failed_at, failing_since) VALUES (?, 'https://hooks.example.com/x', '["updated"]', ?, 'v1.x.y', ?, 0, ?, ?)`,
+          id,
+          status,
+          now - 10 * DAY,
+          headFailedAt,
+          failingSince,
+        );
+      insert("wh_paused", "active", null, now - 4 * DAY); // its event given up 2 days ago (below), nothing failing since
+      insert("wh_pruned", "active", null, now - 9 * DAY); // given up so long ago that the record is pruned
+      insert("wh_failing", "active", now - DAY, now - 2 * DAY); // an event failing right now
+      insert("wh_fine", "active", null, null);
+      insert("wh_disabled", "disabled", null, now - 5 * DAY);
+      sql.exec(
+        `INSERT INTO wh_deliveries (id, subscription_id, seq, event, attempt, status, duration_ms, at, outcome) VALUES ('dlv_1', 'wh_paused', 1, 'updated', 15, NULL, 0, ?, 'dead_lettered'), ('dlv_2', 'wh_paused', 1, 'updated', 14, 500, 3, ?, 'failed')`,
+        now - 2 * DAY,
+        now - 2 * DAY - 1000,
+      );
+    });
+    await evictDurableObject(stub); // the next call starts a new instance: its constructor migrates
+
+    const rows = await runInDurableObject(stub, (_instance, state) =>
+      state.storage.sql
+        .exec<{ id: string; idle_since: number | null; idle_ms: number }>(
+          `SELECT id, idle_since, idle_ms FROM wh_subscriptions ORDER BY id`,
+        )
+        .toArray(),
+    );
+    expect(rows).toEqual([
+      { id: "wh_disabled", idle_since: null, idle_ms: 0 },
+      { id: "wh_failing", idle_since: null, idle_ms: 0 },
+      { id: "wh_fine", idle_since: null, idle_ms: 0 },
+      { id: "wh_paused", idle_since: now - 2 * DAY, idle_ms: 0 },
+      { id: "wh_pruned", idle_since: now - 9 * DAY, idle_ms: 0 },
+    ]);
   });
 });

@@ -75,6 +75,27 @@ async function consume(messages: Array<{ id?: string; attempts?: number; body: W
   return getQueueResult(batch, ctx);
 }
 
+/**
+ * As if `ms` had passed for the subscription: every time it stores (epoch ms) moves that far into the
+ * past. Columns the schema does not have are skipped.
+ */
+async function travel(tenantId: string, subscriptionId: string, ms: number): Promise<void> {
+  await runInDurableObject(directoryOf(tenantId), (_i, state) => {
+    const have = new Set(
+      state.storage.sql
+        .exec<{ name: string }>(`SELECT name FROM pragma_table_info('wh_subscriptions')`)
+        .toArray()
+        .map((c) => c.name),
+    );
+    const times = ["created_at", "head_failed_at", "failing_since", "idle_since", "retry_at", "lease_until"].filter((c) => have.has(c));
+    state.storage.sql.exec(
+      `UPDATE wh_subscriptions SET ${times.map((c) => `${c} = ${c} - ?`).join(", ")} WHERE id = ?`,
+      ...times.map(() => ms),
+      subscriptionId,
+    );
+  });
+}
+
 /** The ids of the tenant's indexed candidates. */
 async function indexedIds(tenantId: string): Promise<string[]> {
   return (await directoryOf(tenantId).changes(0, null, 1000)).rows.map((r) => r.person.id);
@@ -451,6 +472,50 @@ describe("deliveries", () => {
     expect((await state()).cursor).toBeGreaterThan(before.cursor);
     outcomes = ((await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data as { outcome: string }[]).map((d) => d.outcome);
     expect(outcomes[0]).toBe("dead_lettered");
+  });
+
+  it("a quiet spell after a give-up is not failure: the next change gets its retries, and failing time still adds up to 3 days", {
+    timeout: 90_000,
+  }, async () => {
+    const { tenant, clientId } = await seeded();
+    const path = uniquePath("quiet");
+    await plan(path, Array(12).fill(500));
+    const sub = await subscribe(tenant, path, ["candidate.updated"]);
+    const [first, second] = await indexedIds(tenant.id);
+    const stub = directoryOf(tenant.id);
+    const view = async () => (await v1(tenant.api_key, `/webhooks/${sub.id}`)).body as { status: string; disabled_reason: string | null };
+    // The first change has been failing for a day: its next failure gives it up, and nothing else is pending.
+    await updateCandidate(clientId, first!, { title: "Given up" });
+    await runInDurableObject(stub, (_i, state) =>
+      state.storage.sql.exec(
+        `UPDATE wh_subscriptions SET head_failed_at = ?, failing_since = ? WHERE id = ?`,
+        Date.now() - 25 * 3600_000,
+        Date.now() - 25 * 3600_000,
+        sub.id,
+      ),
+    );
+    await syncUntilTitle(tenant.id, first!, "Given up");
+    const until = Date.now() + 30_000;
+    while (!((await stub.webhookDeliveries(sub.id)) ?? []).some((d) => d.outcome === "dead_lettered")) {
+      if (Date.now() > until) throw new Error("the first change was never given up");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    // Three quiet days, then a change whose first delivery fails: it is retried, not the end of the subscription.
+    await travel(tenant.id, sub.id, 3 * 24 * 3600_000);
+    await updateCandidate(clientId, second!, { title: "After a quiet spell" });
+    await syncUntilTitle(tenant.id, second!, "After a quiet spell");
+    await waitFor(path, 3); // the first change's one attempt, then the second's first attempt and a retry
+    expect(await view()).toMatchObject({ status: "active", disabled_reason: null });
+
+    // The day of failures before the pause still counts: two more days failing make three, and it is disabled.
+    await travel(tenant.id, sub.id, 2 * 24 * 3600_000);
+    const untilDisabled = Date.now() + 30_000;
+    while ((await view()).status !== "disabled") {
+      if (Date.now() > untilDisabled) throw new Error("never disabled");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await view()).disabled_reason).toMatch(/failed since .*, 7\d h of it with an event to deliver \(last: HTTP 500\)/);
   });
 
   it("gives an event up to the dead-letter queue after the retry window, then goes on; disables after 3 days of failures", {
