@@ -311,8 +311,9 @@ const authorization = await (
 const upstreamHeaders = { "content-type": "application/json", authorization: `OAUTH ${authorization.result.token}` };
 const readIds = searched[1].ids.slice(0, 200);
 const reads = [];
-/** The bridge's own time per read, from its `Server-Timing` (app − upstream), over every run. */
+/** The bridge's own time per read, from its `Server-Timing` (app − upstream), over every run; and the rate limiter's share. */
 const ownTimes = [];
+const limitTimes = [];
 for (let r = 0; r < REPEAT; r++) {
   let a = 0;
   let b = 0;
@@ -332,6 +333,7 @@ for (let r = 0; r < REPEAT; r++) {
               }),
             );
             if (Number.isFinite(timing.app) && Number.isFinite(timing.upstream)) ownTimes.push(timing.app - timing.upstream);
+            if (Number.isFinite(timing.limit)) limitTimes.push(timing.limit);
           },
         },
         {
@@ -357,6 +359,7 @@ console.log(
       "direct upstream profiles call p50 ms",
       "bridge − healthz − upstream (ms)",
       "in the Worker: app − upstream p50 (ms)",
+      "of which the rate limiter p50 (ms)",
       "errors",
     ],
     [
@@ -378,6 +381,7 @@ console.log(
           2,
         )} (target ≤ 2)`,
         spread(ownTimes).median.toFixed(2),
+        spread(limitTimes).median.toFixed(2),
         reads.reduce((n, run) => n + run[0].errors + run[1].errors + run[2].errors, 0),
       ],
     ],
@@ -390,7 +394,7 @@ const damaged = Math.max(1, Math.round(N / 100));
 const victims = searched[1].ids.slice(0, damaged);
 if (victims.length < damaged) throw new Error(`only ${victims.length} candidate ids to delete`);
 console.log(
-  "The last column is the bridge's own time by its Server-Timing header (its whole request minus the Talemetry attempt). The difference of the three p50s also holds what the local runtime adds around each wait of the isolate (wrangler's proxies, waking the process), which that column leaves out.",
+  "The last columns are the bridge's own time by its Server-Timing header (its whole request minus the Talemetry attempt) and the part of it spent waiting for the rate limiter's decision (`limit`; under wrangler dev the binding is simulated by a Durable Object writing SQLite, in production it is a local counter). The difference of the three p50s also holds what the local runtime adds around each wait of the isolate (wrangler's proxies, waking the process), which that column leaves out.",
 );
 console.log(`\nReconcile: deleting ${fmt(damaged)} candidates and creating ${fmt(damaged)} with event times the delta feed never reads …`);
 await forEachLimited(victims, 8, (id) => ctl("DELETE", `/accounts/${big.clientId}/candidates/${id}?at=${LONG_AGO}`));

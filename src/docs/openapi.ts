@@ -145,7 +145,7 @@ const HEADERS = {
   },
   "Server-Timing": {
     description:
-      "W3C Server Timing: `app;dur=<ms>`, the request's time in the bridge, and `upstream;dur=<ms>` when Talemetry was called, the time its answers took.",
+      "W3C Server Timing: `app;dur=<ms>`, the request's time in the bridge; `upstream;dur=<ms>` when Talemetry was called, the time its answers took; `limit;dur=<ms>` when the tenant's rate limit was asked, the time its decision took.",
     schema: { type: "string" },
   },
   "Cache-Control": {

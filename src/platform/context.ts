@@ -26,6 +26,8 @@ export interface RequestMeta {
    * `elapsedMs`: the time the request's upstream attempts took, added up.
    */
   upstream: { readonly calls: number; readonly elapsedMs?: number } | null;
+  /** How long the rate limiter took to decide (ms), once it was asked. */
+  limitMs: number | null;
 }
 
 /** Context variables every request has (set by the settings, request-id and logging middleware). */
@@ -41,12 +43,31 @@ export type PlatformEnv = { Variables: PlatformVariables };
 
 /** Fresh request facts; the logging middleware puts one on every request. */
 export function newRequestMeta(): RequestMeta {
-  return { tenantId: null, upstream: null };
+  return { tenantId: null, upstream: null, limitMs: null };
 }
 
 /** The request's platform settings, or null on contexts without the settings middleware (unit tests). */
 export function platformSettings(c: Context): PlatformSettings | null {
   return (c.get("settings") as PlatformSettings | undefined) ?? null;
+}
+
+/** A rate-limiting binding (Workers Rate Limiting API): allowed or not, per key. */
+export interface RateLimiter {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+/**
+ * Asks `limiter` about `key` and records how long it took to decide (reported as `limit` in
+ * `Server-Timing` and `limit_ms` in the request line), so the bridge's own time can be told from the
+ * limiter's. The decision is returned unchanged.
+ */
+export function decideRateLimit(c: Context, limiter: RateLimiter, key: string): Promise<{ success: boolean }> {
+  const started = performance.now();
+  return limiter.limit({ key }).then((outcome) => {
+    const meta = c.get("requestMeta") as RequestMeta | undefined;
+    if (meta) meta.limitMs = performance.now() - started;
+    return outcome;
+  });
 }
 
 /** Records which tenant the request acts for, for the request log line. No-op without the logging middleware. */

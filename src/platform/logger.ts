@@ -65,9 +65,10 @@ export interface RequestLoggerOptions {
  * request_id, tenant_id, route (the matched pattern, never the raw URL: paths and queries can hold
  * identifiers and callers sometimes put keys in queries), method, status, duration_ms, upstream_calls,
  * upstream_ms. 5xx lines are `error`, all others `info`. Every answer says the same in a `Server-Timing`
- * header (W3C Server Timing): `app` (the whole request in the Worker) and, when Talemetry was called,
- * `upstream` (the time its attempts took) — so a caller or a benchmark can tell the bridge's own time from
- * the upstream's and the network's. Mount after `requestId()`.
+ * header (W3C Server Timing): `app` (the whole request in the Worker), when Talemetry was called
+ * `upstream` (the time its attempts took), and when the rate limiter was asked `limit` (the time it took to
+ * decide; `limit_ms` in the line) — so a caller or a benchmark can tell the bridge's own time from the
+ * upstream's, the limiter's and the network's. Mount after `requestId()`.
  */
 export function requestLogger(options: RequestLoggerOptions = {}): MiddlewareHandler<PlatformEnv> {
   return async function requestLogger(c, next) {
@@ -83,10 +84,10 @@ export function requestLogger(options: RequestLoggerOptions = {}): MiddlewareHan
     const duration = performance.now() - started;
     const upstreamMs = meta.upstream?.elapsedMs ?? 0;
     const upstreamCalls = meta.upstream?.calls ?? 0;
-    serverTiming(
-      c,
-      upstreamCalls > 0 ? `app;dur=${duration.toFixed(1)}, upstream;dur=${upstreamMs.toFixed(1)}` : `app;dur=${duration.toFixed(1)}`,
-    );
+    const timings = [`app;dur=${duration.toFixed(1)}`];
+    if (upstreamCalls > 0) timings.push(`upstream;dur=${upstreamMs.toFixed(1)}`);
+    if (meta.limitMs !== null) timings.push(`limit;dur=${meta.limitMs.toFixed(1)}`);
+    serverTiming(c, timings.join(", "));
     const line = {
       request_id: requestId,
       tenant_id: meta.tenantId,
@@ -96,6 +97,7 @@ export function requestLogger(options: RequestLoggerOptions = {}): MiddlewareHan
       duration_ms: Math.round(duration),
       upstream_calls: upstreamCalls,
       upstream_ms: Math.round(upstreamMs),
+      ...(meta.limitMs !== null ? { limit_ms: Math.round(meta.limitMs) } : {}),
     };
     if (status >= 500) logger.error("request", line);
     else logger.info("request", line);

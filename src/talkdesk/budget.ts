@@ -6,6 +6,7 @@
  * Over budget: `429 {"message"}` with `Retry-After` (the window), in Talkdesk's error format.
  */
 import type { MiddlewareHandler } from "hono";
+import { decideRateLimit } from "../platform/context";
 import { AppError } from "../platform/errors";
 import type { TalkdeskEnv } from "./envelope";
 
@@ -24,7 +25,7 @@ export function talkdeskBudgetExceeded(budget: { requests: number; periodSeconds
  */
 export function talkdeskBudget(): MiddlewareHandler<TalkdeskEnv> {
   return async function talkdeskBudget(c, next) {
-    const outcome = await c.env.TALKDESK_RATE_LIMIT.limit({ key: c.get("tenant").id });
+    const outcome = await decideRateLimit(c, c.env.TALKDESK_RATE_LIMIT, c.get("tenant").id);
     if (!outcome.success) throw talkdeskBudgetExceeded(c.var.settings.talkdeskRateLimit);
     await next();
   };

@@ -7,6 +7,7 @@ import { emailCacheQuery, phoneCacheQuery, SearchCache, type SearchCacheQuery } 
 import { isEmailAddress } from "../domain/email";
 import type { Person } from "../domain/person";
 import { parsePhoneQuery, phoneQueryProblem } from "../phone/match";
+import { decideRateLimit } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { Lru } from "../platform/lru";
 import { candidateUrl } from "../tenants/settings";
@@ -122,7 +123,7 @@ function parseSearch(q: z.infer<typeof SearchQuery>, tenant: Tenant): Parsed {
 
 async function handleSearch(c: Context<TenantEnv>, q: z.infer<typeof SearchQuery>): Promise<Response> {
   const tenant = c.get("tenant");
-  const allowed = c.env.TENANT_RATE_LIMIT.limit({ key: tenant.id });
+  const allowed = decideRateLimit(c, c.env.TENANT_RATE_LIMIT, tenant.id);
   const parsed = parseSearch(q, tenant);
   // The caller is authenticated; the limiter decides while the cache is read. Nothing is answered
   // (and nothing written) before the decision.

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { TenantEnv } from "../core/context";
+import { decideRateLimit } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { createRouter } from "../platform/validation";
 import { registerActivities } from "./activities";
@@ -36,7 +37,7 @@ export function rateLimitHeaders(): MiddlewareHandler<TenantEnv> {
  */
 export function tenantRateLimit(): MiddlewareHandler<TenantEnv> {
   return async function tenantRateLimit(c, next) {
-    await enforceRateLimit(c, c.env.TENANT_RATE_LIMIT.limit({ key: c.get("tenant").id }));
+    await enforceRateLimit(c, decideRateLimit(c, c.env.TENANT_RATE_LIMIT, c.get("tenant").id));
     await next();
   };
 }

@@ -35,7 +35,7 @@ function captureConsole(): () => string[] {
 }
 
 describe("request log line", () => {
-  it("has request_id, tenant_id, route, method, status, duration_ms, upstream_calls and upstream_ms", async () => {
+  it("has request_id, tenant_id, route, method, status, duration_ms, upstream_calls, upstream_ms and limit_ms", async () => {
     const call = debugApp();
     const admin = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" };
     const created = await call("/admin/tenants", {
@@ -63,13 +63,16 @@ describe("request log line", () => {
       upstream_ms: 13,
     });
     expect(requestLines[0].duration_ms).toEqual(expect.any(Number));
-    // The same, for the caller: the Worker's whole time and Talemetry's share (W3C Server Timing).
-    expect(res.headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d, upstream;dur=12\.5$/);
+    // The tenant's /v1 budget was asked: how long the limiter took to decide.
+    expect(requestLines[0].limit_ms).toEqual(expect.any(Number));
+    // The same, for the caller: the Worker's whole time, Talemetry's share and the limiter's (W3C Server Timing).
+    expect(res.headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d, upstream;dur=12\.5, limit;dur=\d+\.\d$/);
   });
 
   it("answers Server-Timing with the Worker's time only when Talemetry was not called, errors included", async () => {
     const call = debugApp();
     expect((await call("/healthz")).headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d$/);
+    // Refused before the limiter is asked: no `limit` either.
     const refused = await call("/v1/capabilities");
     expect(refused.status).toBe(401);
     expect(refused.headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d$/);
