@@ -129,6 +129,14 @@ async function pendingWithoutMessage(label: string, statuses: number[]) {
   return { tenant, stub, sub, path, message: { v: 1, tenant: tenant.id, subscription: sub.id } satisfies WebhookMessage };
 }
 
+/** Makes the subscription's pending change look as if it had been failing for 25 h (its retries run out). */
+async function failingForADay(stub: ReturnType<typeof directoryOf>, subscriptionId: string): Promise<void> {
+  const since = Date.now() - 25 * 3600_000;
+  await runInDurableObject(stub, (_i, state) =>
+    state.storage.sql.exec(`UPDATE wh_subscriptions SET head_failed_at = ?, failing_since = ? WHERE id = ?`, since, since, subscriptionId),
+  );
+}
+
 describe("subscriptions", () => {
   it("creates (secret once), lists, reads and deletes; the id is 404 afterwards", async () => {
     const tenant = await createTenant({ region: "US" });
@@ -486,14 +494,7 @@ describe("deliveries", () => {
     const view = async () => (await v1(tenant.api_key, `/webhooks/${sub.id}`)).body as { status: string; disabled_reason: string | null };
     // The first change has been failing for a day: its next failure gives it up, and nothing else is pending.
     await updateCandidate(clientId, first!, { title: "Given up" });
-    await runInDurableObject(stub, (_i, state) =>
-      state.storage.sql.exec(
-        `UPDATE wh_subscriptions SET head_failed_at = ?, failing_since = ? WHERE id = ?`,
-        Date.now() - 25 * 3600_000,
-        Date.now() - 25 * 3600_000,
-        sub.id,
-      ),
-    );
+    await failingForADay(stub, sub.id);
     await syncUntilTitle(tenant.id, first!, "Given up");
     const until = Date.now() + 30_000;
     while (!((await stub.webhookDeliveries(sub.id)) ?? []).some((d) => d.outcome === "dead_lettered")) {
@@ -529,14 +530,7 @@ describe("deliveries", () => {
     const stub = directoryOf(tenant.id);
     // The first change has been failing for a day (as if its retries had run their course).
     await updateCandidate(clientId, first!, { title: "Never delivered" });
-    await runInDurableObject(stub, (_i, state) =>
-      state.storage.sql.exec(
-        `UPDATE wh_subscriptions SET head_failed_at = ?, failing_since = ? WHERE id = ?`,
-        Date.now() - 25 * 3600_000,
-        Date.now() - 25 * 3600_000,
-        sub.id,
-      ),
-    );
+    await failingForADay(stub, sub.id);
     await syncUntilTitle(tenant.id, first!, "Never delivered");
     await waitFor(path, 1);
     // Dead-lettered, recorded, and the subscription went on with nothing left.
