@@ -15,7 +15,7 @@ import { derivedEvents, listingQuery, mergePositions, type OverrideState, type P
 import { type CandidateRecord, emailsOf, type SeededCandidate } from "./records";
 import { ACCOUNT_SCHEMA_VERSION, ACCOUNT_TABLES, CANDIDATE_TABLE_NAMES } from "./schema";
 import { demoCandidates, generateRecord, indexOfEmail } from "./seed";
-import { type SeedConfig, SeedPlan } from "./seed-plan";
+import { planFor, type SeedConfig, type SeedPlan } from "./seed-plan";
 import { DEFAULT_TOKEN_TTL_SECONDS } from "./tokens";
 import type { IdsRequest } from "./upstream-schemas";
 
@@ -264,7 +264,7 @@ export class AccountStore {
   plan(): SeedPlan {
     if (!this.cachedPlan) {
       const seed = JSON.parse(this.meta("seed") ?? "{}") as Partial<SeedOptions>;
-      this.cachedPlan = new SeedPlan({
+      this.cachedPlan = planFor({
         clientId: this.clientId(),
         count: seed.count ?? this.defaultSeedCount,
         seed: seed.seed,

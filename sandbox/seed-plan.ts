@@ -58,17 +58,19 @@ const FROM_S = SEED_WINDOW.from / SECOND;
 const CREATED_SPAN_S = (CREATED_END - SEED_WINDOW.from) / SECOND;
 const SPAN_S = (SEED_WINDOW.to - SEED_WINDOW.from) / SECOND;
 const TWO_32 = 4294967296;
+/** Skeletons a plan keeps (see `SeedPlan.recent`): a few pages of the largest listing (500 ids). */
+const RECENT_SKELETONS = 4096;
 
 /** A derived candidate's identity and timeline: all the Match API needs, without the record itself. */
 export class Skeleton {
   private guid: string | undefined;
+  private updateTimes: readonly number[] | undefined;
 
   constructor(
+    private readonly plan: SeedPlan,
     readonly index: number,
     readonly createdAt: number,
     readonly deletedAt: number | null,
-    /** Update times (ms), ascending, each in its own slot; none at or after the deletion. */
-    readonly updates: readonly number[],
     readonly lifecycle: string | null,
     readonly source: string | null,
     private readonly uuid: { ticks: number; clockSeq: number; node: string },
@@ -78,6 +80,16 @@ export class Skeleton {
   get id(): string {
     this.guid ??= uuidV1From(this.createdAt, this.uuid.ticks, this.uuid.clockSeq, this.uuid.node);
     return this.guid;
+  }
+
+  /**
+   * Update times (ms), ascending, each in its own slot; none at or after the deletion. Computed on first
+   * read: a listing of current or created candidates never needs them, and they are most of a
+   * skeleton's hashes (one per lag).
+   */
+  get updates(): readonly number[] {
+    this.updateTimes ??= this.plan.updatesOf(this.index, this.deletedAt);
+    return this.updateTimes;
   }
 }
 
@@ -94,6 +106,11 @@ export class SeedPlan {
   /** Chance of an update at each usable lag. */
   private readonly updateChance: number;
   private readonly nodeMask: number;
+  /**
+   * Skeletons derived lately, by index: a listing derives a page's skeletons, and the profiles calls
+   * that follow ask for the same candidates by id (insertion order is age: the oldest go first).
+   */
+  private readonly recent = new Map<number, Skeleton>();
 
   constructor(readonly config: SeedConfig) {
     this.demoCount = config.demo === false ? 0 : Math.min(config.count, config.demoTotal);
@@ -161,17 +178,32 @@ export class SeedPlan {
     return deleted === null || at < deleted.at ? at : null;
   }
 
-  /** Candidate j's identity and timeline. */
-  skeleton(j: number): Skeleton {
-    const deleted = this.deletion(j);
+  /** Candidate j's update times (see `Skeleton.updates`); `deletedAt` is its deletion time, or null. */
+  updatesOf(j: number, deletedAt: number | null): number[] {
     const updates: number[] = [];
     for (let q = 0; q < this.lags.length; q++) {
       const slot = j + this.lags[q];
       if (slot >= this.eventSlots) break;
       if (this.draw(j, TAG.update + q) >= this.updateChance) continue;
       const at = this.timeIn(slot, this.draw(j, TAG.updateTime + q));
-      if (deleted === null || at < deleted.at) updates.push(at);
+      if (deletedAt === null || at < deletedAt) updates.push(at);
     }
+    return updates;
+  }
+
+  /** Candidate j's identity and timeline. */
+  skeleton(j: number): Skeleton {
+    let skeleton = this.recent.get(j);
+    if (skeleton === undefined) {
+      skeleton = this.deriveSkeleton(j);
+      if (this.recent.size >= RECENT_SKELETONS) this.recent.delete(this.recent.keys().next().value as number);
+      this.recent.set(j, skeleton);
+    }
+    return skeleton;
+  }
+
+  private deriveSkeleton(j: number): Skeleton {
+    const deleted = this.deletion(j);
     const rng = Rng.at(this.key, j, STREAM.identity);
     const ticks = rng.int(0, 9999);
     const clockSeq = rng.int(0, 0x3fff);
@@ -180,7 +212,7 @@ export class SeedPlan {
       .padStart(8, "0")}`;
     const lifecycle = rng.chance(0.92) ? rng.pick(LIFECYCLES) : null;
     const source = rng.chance(0.95) ? rng.pick(SOURCES) : null;
-    return new Skeleton(j, this.createdAt(j), deleted?.at ?? null, updates, lifecycle, source, { ticks, clockSeq, node });
+    return new Skeleton(this, j, this.createdAt(j), deleted?.at ?? null, lifecycle, source, { ticks, clockSeq, node });
   }
 
   /**
@@ -201,4 +233,24 @@ export class SeedPlan {
     for (let j = 0; j < this.generated; j++) if (this.deletion(j) !== null) n++;
     return n;
   }
+}
+
+/** Plans built lately in this isolate, by configuration (insertion order is age). */
+const plans = new Map<string, SeedPlan>();
+const MAX_PLANS = 32;
+
+/**
+ * The plan of a seed configuration, shared by everything in the isolate that derives from it: a plan
+ * is immutable, so the account object's listings and the Worker's profiles calls can share one, and
+ * the skeletons it keeps.
+ */
+export function planFor(config: SeedConfig): SeedPlan {
+  const key = JSON.stringify([config.clientId, config.count, config.seed ?? null, config.demo ?? null, config.demoTotal]);
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    if (plans.size >= MAX_PLANS) plans.delete(plans.keys().next().value as string);
+    plan = new SeedPlan(config);
+    plans.set(key, plan);
+  }
+  return plan;
 }
