@@ -2,7 +2,9 @@
  * Data access for one simulated account, inside its Durable Object (SQLite storage, schema.ts).
  * Everything is synchronous SQL, so each public operation runs without interleaving other requests;
  * multi-statement writes still go through `transactionSync` so a failure leaves nothing half-written.
- * The only instance state is caches of what storage says (this object is the sole writer).
+ * The only instance state is caches of what storage says (this object is the sole writer): the ones
+ * every upstream call reads (settings, fault rules, token expiries, which ids have a stored row) keep
+ * a call's work in this object to the one statement that counts it.
  *
  * Seeded candidates are not stored: they are derived from the seed configuration on demand
  * (seed-plan.ts, seed.ts). What is stored is what differs — the demo candidates, candidates created
@@ -58,6 +60,15 @@ export class AccountStore {
   private cachedPlan: SeedPlan | null = null;
   /** Whether any derived candidate has an override row (most listings then skip the lookups). */
   private anyOverride: boolean | null = null;
+  /** The fault rules in order, with their uses left (null: not read yet). */
+  private faultRows: Array<StoredRule & { ord: number }> | null = null;
+  /** Expiry of tokens found in storage; a token not in it is looked up (and refused when absent). */
+  private tokenExpiries = new Map<string, number>();
+  /**
+   * Ids that may have a row in `candidates` (null: not read yet). A superset: an insert rolled back
+   * leaves its id here, which costs one lookup that finds nothing; nothing stored is ever missing.
+   */
+  private storedIdSet: Set<string> | null = null;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -173,19 +184,25 @@ export class AccountStore {
   }
 
   private consumeRule(op: Op): FaultRule | null {
-    const rows = this.sql
+    this.faultRows ??= this.sql
       .exec<{ ord: number; rule: string; remaining: number | null }>("SELECT ord, rule, remaining FROM faults ORDER BY ord")
-      .toArray();
+      .toArray()
+      .map((r) => ({ ord: r.ord, rule: JSON.parse(r.rule) as FaultRule, remaining: r.remaining }));
+    const rows = this.faultRows;
     if (rows.length === 0) return null;
-    const rules: StoredRule[] = rows.map((r) => ({ rule: JSON.parse(r.rule) as FaultRule, remaining: r.remaining }));
-    const index = pickRule(rules, op);
+    const index = pickRule(rows, op);
     if (index < 0) return null;
-    const { ord, remaining } = rows[index];
-    if (remaining !== null) {
-      if (remaining <= 1) this.sql.exec("DELETE FROM faults WHERE ord = ?", ord);
-      else this.sql.exec("UPDATE faults SET remaining = remaining - 1 WHERE ord = ?", ord);
+    const row = rows[index];
+    if (row.remaining !== null) {
+      if (row.remaining <= 1) {
+        this.sql.exec("DELETE FROM faults WHERE ord = ?", row.ord);
+        rows.splice(index, 1);
+      } else {
+        this.sql.exec("UPDATE faults SET remaining = remaining - 1 WHERE ord = ?", row.ord);
+        row.remaining -= 1;
+      }
     }
-    return rules[index].rule;
+    return row.rule;
   }
 
   faults(): Array<FaultRule & { remaining: number | null }> {
@@ -196,6 +213,7 @@ export class AccountStore {
   }
 
   replaceFaults(rules: readonly FaultRule[]): void {
+    this.faultRows = null;
     this.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM faults");
       rules.forEach((rule, ord) => {
@@ -217,13 +235,26 @@ export class AccountStore {
 
   storeToken(token: string, expiresAt: number, now: number): void {
     // Expired tokens are useless here; dropping them keeps the table as small as the live set.
+    this.tokenExpiries.clear();
     this.sql.exec("DELETE FROM tokens WHERE expires_at <= ?", now);
     this.sql.exec("INSERT INTO tokens (token, expires_at) VALUES (?, ?)", token, expiresAt);
   }
 
+  /** The token's expiry when this account holds it (expired or not), else null. */
+  private tokenExpiry(token: string): number | null {
+    let expiresAt = this.tokenExpiries.get(token);
+    if (expiresAt === undefined) {
+      const row = this.sql.exec<{ expires_at: number }>("SELECT expires_at FROM tokens WHERE token = ?", token).toArray()[0];
+      if (row === undefined) return null;
+      expiresAt = row.expires_at;
+      this.tokenExpiries.set(token, expiresAt);
+    }
+    return expiresAt;
+  }
+
   tokenValid(token: string, now: number): boolean {
-    const row = this.sql.exec<{ expires_at: number }>("SELECT expires_at FROM tokens WHERE token = ?", token).toArray()[0];
-    return row !== undefined && now < row.expires_at;
+    const expiresAt = this.tokenExpiry(token);
+    return expiresAt !== null && now < expiresAt;
   }
 
   activeTokens(now: number): number {
@@ -231,6 +262,7 @@ export class AccountStore {
   }
 
   revokeTokens(): number {
+    this.tokenExpiries.clear();
     const n = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tokens").one().n;
     this.sql.exec("DELETE FROM tokens");
     return n;
@@ -249,6 +281,7 @@ export class AccountStore {
 
   /** Stores the seed configuration and the demo candidates; the generated ones are derived from it. */
   private replaceCandidates(options: SeedOptions): number {
+    this.storedIdSet = null;
     this.sql.exec("DELETE FROM candidates");
     this.sql.exec("DELETE FROM events");
     this.sql.exec("DELETE FROM emails");
@@ -288,6 +321,7 @@ export class AccountStore {
       c.deletedAt,
       index,
     );
+    this.storedIdSet?.add(record.id);
     if (index === null) this.addEvent("created", c.createdAt, record.id);
     for (const at of c.updatedAt) this.addEvent("updated", at, record.id);
     if (c.deletedAt === null) this.indexEmails(record);
@@ -340,26 +374,27 @@ export class AccountStore {
     return found;
   }
 
-  /** Current candidates among `ids` (indexed lookups; `ids` is at most 50 long, within the bind limit). */
-  loadMany(ids: readonly string[]): Map<string, CandidateRecord> {
-    const out = new Map<string, CandidateRecord>();
-    if (ids.length === 0) return out;
-    const marks = ids.map(() => "?").join(",");
-    const stored = new Set<string>();
-    const rows = this.sql.exec<{ id: string; data: string; deleted_at: number | null }>(
-      `SELECT id, data, deleted_at FROM candidates WHERE id IN (${marks})`,
-      ...ids,
+  /**
+   * The stored rows among `ids` (at most 50, within the bind limit): each one's record JSON, or null when
+   * it is deleted. Ids without a row are derived candidates as seeded, or unknown: the caller derives
+   * them (profiles.ts). Most calls name no stored candidate and cost no query.
+   */
+  storedRecords(ids: readonly string[]): Map<string, string | null> {
+    const out = new Map<string, string | null>();
+    this.storedIdSet ??= new Set(
+      this.sql
+        .exec<{ id: string }>("SELECT id FROM candidates")
+        .toArray()
+        .map((r) => r.id),
     );
-    for (const row of rows) {
-      stored.add(row.id);
-      if (row.deleted_at === null) out.set(row.id, JSON.parse(row.data) as CandidateRecord);
-    }
-    const plan = this.plan();
-    for (const id of ids) {
-      if (stored.has(id)) continue;
-      const skeleton = plan.find(id);
-      if (skeleton && skeleton.deletedAt === null) out.set(id, generateRecord(plan, skeleton));
-    }
+    const stored = this.storedIdSet;
+    const maybe = ids.filter((id) => stored.has(id));
+    if (maybe.length === 0) return out;
+    const rows = this.sql.exec<{ id: string; data: string; deleted_at: number | null }>(
+      `SELECT id, data, deleted_at FROM candidates WHERE id IN (${maybe.map(() => "?").join(",")})`,
+      ...maybe,
+    );
+    for (const row of rows) out.set(row.id, row.deleted_at === null ? row.data : null);
     return out;
   }
 

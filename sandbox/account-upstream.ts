@@ -7,20 +7,14 @@ import { e164Parts, replaceContact, USE_PLACEMENT } from "./contact";
 import { findUser } from "./demo-data";
 import { decodeCursor, encodeCursor, listingWindow } from "./match";
 import { Rng, uuidV1 } from "./prng";
+import type { ProfileSources } from "./profiles";
 import { emptyRecord, type NoteRecord } from "./records";
-import { renderCandidate, renderCandidates } from "./render-hrxml";
+import { renderCandidate } from "./render-hrxml";
 import { fail, ok, type Reply } from "./reply";
 import { sameDigest } from "./secure";
 import { noteTime, parseInstant } from "./time";
 import { mintToken } from "./tokens";
-import {
-  type ContactPatch,
-  DEFAULT_PAGE_SIZE,
-  type IdsRequest,
-  type NoteCreate,
-  type PersonCreate,
-  type ProfilesRequest,
-} from "./upstream-schemas";
+import { type ContactPatch, DEFAULT_PAGE_SIZE, type IdsRequest, type NoteCreate, type PersonCreate } from "./upstream-schemas";
 
 export interface AuthorizeResult {
   reply: Reply;
@@ -62,16 +56,13 @@ export function listIds(store: AccountStore, request: IdsRequest): Reply {
   return ok({ Ids: page.map((r) => r.id), Cursor: more ? encodeCursor(kind, page[page.length - 1]) : null });
 }
 
-/** §3: current candidates among the ids, in the order asked, each once; unknown and deleted ones absent. */
-export function profiles(store: AccountStore, request: ProfilesRequest): Reply {
-  const ids = [...new Set(request.ids)];
-  const found = store.loadMany(ids);
-  const include = new Set(request.include ?? []);
-  const elements = ids.flatMap((id) => {
-    const record = found.get(id);
-    return record ? [renderCandidate(record, include)] : [];
-  });
-  return ok({ Candidates: renderCandidates(elements, store.settings().singleCandidateAsObject) });
+/**
+ * §3, this object's part: what the Worker needs to answer a profiles call (profiles.ts) — the seed the
+ * account's seeded candidates derive from, the stored rows among the ids, and the answer's shape.
+ * Deriving and rendering happen in the Worker, so concurrent calls do not queue behind each other here.
+ */
+export function profileSources(store: AccountStore, ids: readonly string[]): ProfileSources {
+  return { seed: store.plan().config, stored: store.storedRecords(ids), singleAsObject: store.settings().singleCandidateAsObject };
 }
 
 const notFound = (id: string) => fail(404, "not_found", `No candidate ${id}`);

@@ -16,9 +16,10 @@ import * as upstream from "./account-upstream";
 import type { ParsedCandidateInput, SettingsBody } from "./control-schemas";
 import { type SandboxEnv, seedCount } from "./env";
 import type { Decision, FaultRule, Op } from "./faults";
+import type { ProfileSources } from "./profiles";
 import { RegistryStore } from "./registry";
 import { fail, ok, type Reply } from "./reply";
-import type { ContactPatch, IdsRequest, NoteCreate, PersonCreate, ProfilesRequest } from "./upstream-schemas";
+import type { ContactPatch, IdsRequest, NoteCreate, PersonCreate } from "./upstream-schemas";
 
 export class SimulatorAccount extends DurableObject<SandboxEnv> {
   private accountStore: AccountStore | null = null;
@@ -42,7 +43,7 @@ export class SimulatorAccount extends DurableObject<SandboxEnv> {
   }
 
   /** Runs an upstream operation; the account vanishing after `begin` (a reset) reads as a dead token. */
-  private onUpstream(clientId: string, fn: (store: AccountStore) => Reply): Reply {
+  private onUpstream<T>(clientId: string, fn: (store: AccountStore) => T): T | Reply {
     const store = this.found(clientId);
     return store ? fn(store) : fail(401, "invalid_token", "The token has expired or was revoked");
   }
@@ -70,8 +71,9 @@ export class SimulatorAccount extends DurableObject<SandboxEnv> {
     return this.onUpstream(clientId, (store) => upstream.listIds(store, request));
   }
 
-  profiles(clientId: string, request: ProfilesRequest): Reply {
-    return this.onUpstream(clientId, (store) => upstream.profiles(store, request));
+  /** §3: the seed and the stored rows among `ids`; the Worker derives and renders the rest (profiles.ts). */
+  profileSources(clientId: string, ids: string[]): ProfileSources | Reply {
+    return this.onUpstream(clientId, (store) => upstream.profileSources(store, ids));
   }
 
   patchContact(clientId: string, id: string, patch: ContactPatch): Reply {
