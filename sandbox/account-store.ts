@@ -257,6 +257,11 @@ export class AccountStore {
     return expiresAt !== null && now < expiresAt;
   }
 
+  /** Whether this account issued the token and still holds it (expired or not; revoked ones are gone). */
+  holdsToken(token: string): boolean {
+    return this.tokenExpiry(token) !== null;
+  }
+
   activeTokens(now: number): number {
     return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tokens WHERE expires_at > ?", now).one().n;
   }

@@ -17,9 +17,15 @@ import type { ParsedCandidateInput, SettingsBody } from "./control-schemas";
 import { type SandboxEnv, seedCount } from "./env";
 import type { Decision, FaultRule, Op } from "./faults";
 import type { ProfileSources } from "./profiles";
-import { RegistryStore } from "./registry";
+import { RegistryStore, type TokenRoute } from "./registry";
 import { fail, ok, type Reply } from "./reply";
 import type { ContactPatch, IdsRequest, NoteCreate, PersonCreate } from "./upstream-schemas";
+
+/** A read the account performs right after the latency (`beginRead`). */
+export type ReadRequest = { kind: "profiles"; ids: string[] } | { kind: "ids"; request: IdsRequest };
+
+/** What `beginRead` answers: the read's result, or the decision for the Worker to carry out. */
+export type ReadOutcome = { result: ProfileSources | Reply } | { decision: Decision | null | "unknown" };
 
 export class SimulatorAccount extends DurableObject<SandboxEnv> {
   private accountStore: AccountStore | null = null;
@@ -55,9 +61,15 @@ export class SimulatorAccount extends DurableObject<SandboxEnv> {
 
   // --- upstream calls (contract §1–§7) -------------------------------------------------------------
 
-  /** Counts the call and decides how to answer it; null for an account that was never created. */
-  begin(clientId: string, op: Op, token: string | null): Decision | null {
-    return this.found(clientId)?.begin(op, token, Date.now()) ?? null;
+  /**
+   * Counts the call and decides how to answer it; null for an account that was never created. With
+   * `onlyIfHeld` (a token route the Worker remembered, pipeline.ts), an account that does not hold the
+   * token — never issued here, or wiped since — answers "unknown" and counts nothing.
+   */
+  begin(clientId: string, op: Op, token: string | null, onlyIfHeld = false): Decision | null | "unknown" {
+    const store = this.found(clientId);
+    if (onlyIfHeld && (store === null || token === null || !store.holdsToken(token))) return "unknown";
+    return store?.begin(op, token, Date.now()) ?? null;
   }
 
   /** §1, with the SHA-256 of the presented secret key (the Worker hashes it: this stays synchronous). */
@@ -67,13 +79,26 @@ export class SimulatorAccount extends DurableObject<SandboxEnv> {
     return upstream.authorize(store, secretSha256, Date.now());
   }
 
-  listIds(clientId: string, request: IdsRequest): Reply {
-    return this.onUpstream(clientId, (store) => upstream.listIds(store, request));
+  /**
+   * A read (pipeline.ts `readCall`): counts and decides like `begin`; when the decision is to wait and
+   * perform it, waits the latency here — a timer, which holds no gate: the account's other requests
+   * run meanwhile — and performs it in the same call. Any other decision goes back to the Worker, which
+   * carries it out as for any call (`read` is null when the request was invalid: a 422 to answer).
+   */
+  async beginRead(clientId: string, op: Op, token: string, onlyIfHeld: boolean, read: ReadRequest | null): Promise<ReadOutcome> {
+    const decision = this.begin(clientId, op, token, onlyIfHeld);
+    if (read === null || decision === null || decision === "unknown" || decision.hang || decision.fault || !decision.tokenOk) {
+      return { decision };
+    }
+    if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    return { result: this.performRead(clientId, read) };
   }
 
-  /** §3: the seed and the stored rows among `ids`; the Worker derives and renders the rest (profiles.ts). */
-  profileSources(clientId: string, ids: string[]): ProfileSources | Reply {
-    return this.onUpstream(clientId, (store) => upstream.profileSources(store, ids));
+  /** Performs a read (§2 listing, §3 the stored part of a profiles call). */
+  performRead(clientId: string, read: ReadRequest): ProfileSources | Reply {
+    return this.onUpstream(clientId, (store) =>
+      read.kind === "profiles" ? upstream.profileSources(store, read.ids) : upstream.listIds(store, read.request),
+    );
   }
 
   patchContact(clientId: string, id: string, patch: ContactPatch): Reply {
@@ -181,7 +206,7 @@ export class SimulatorAccount extends DurableObject<SandboxEnv> {
     this.registry().register(token, clientId, expiresAt, Date.now());
   }
 
-  resolveToken(token: string): string | null {
+  resolveToken(token: string): TokenRoute | null {
     return this.registry().resolve(token);
   }
 

@@ -10,7 +10,13 @@ import { REGISTRY_TABLES } from "./schema";
  * Mappings outlive their token by a day, so a call with a recently expired token still reaches its
  * account: it is counted there and answered 401 "expired", as the real API would.
  */
-const KEEP_AFTER_EXPIRY_MS = 86_400_000;
+export const KEEP_AFTER_EXPIRY_MS = 86_400_000;
+
+/** Where a token leads: its account, and when the token expires (its row goes a day later). */
+export interface TokenRoute {
+  clientId: string;
+  expiresAt: number;
+}
 
 export class RegistryStore {
   private ready = false;
@@ -30,10 +36,12 @@ export class RegistryStore {
     this.noteAccount(clientId);
   }
 
-  resolve(token: string): string | null {
+  resolve(token: string): TokenRoute | null {
     this.ensure();
-    const row = this.sql.exec<{ client_id: string }>("SELECT client_id FROM registry_tokens WHERE token = ?", token).toArray()[0];
-    return row ? row.client_id : null;
+    const row = this.sql
+      .exec<{ client_id: string; expires_at: number }>("SELECT client_id, expires_at FROM registry_tokens WHERE token = ?", token)
+      .toArray()[0];
+    return row ? { clientId: row.client_id, expiresAt: row.expires_at } : null;
   }
 
   noteAccount(clientId: string): void {

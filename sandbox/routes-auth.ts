@@ -1,7 +1,7 @@
 /** Contract §1: `POST /v1/authorization` (profiles host). */
 import { Hono } from "hono";
 import type { SandboxEnv } from "./env";
-import { execute, readJson, registryStub } from "./pipeline";
+import { execute, readJson, registryStub, rememberRoute } from "./pipeline";
 import { fail, toResponse } from "./reply";
 import { RESERVED_PREFIX } from "./schema";
 import { secretDigest } from "./secure";
@@ -29,6 +29,7 @@ authRoutes.post("/v1/authorization", async (c) => {
       // Registered before the answer leaves, so the token works on the very next call.
       if (result.token && result.expiresAt) {
         await registryStub(c.env).registerToken(result.token, id, result.expiresAt);
+        rememberRoute(result.token, { clientId: id, expiresAt: result.expiresAt });
       }
       return result.reply;
     },

@@ -140,6 +140,19 @@ describe("authorization", () => {
     expect((await authorize(account)).status).toBe(401);
     expect((await control(`/accounts/${account.client_id}/stats`)).status).toBe(404);
   });
+
+  it("after a global reset, a token issued before it is unknown, even to an account created again under its client id", async () => {
+    // A global reset too: after the one above, for the same reason.
+    const { client_id: clientId } = await createAccount("auth-global");
+    const token = await sandboxToken(clientId);
+    expect((await upstreamJson("/v1/users", { token })).status).toBe(200);
+    expect((await control("/reset", { method: "POST" })).status).toBe(200);
+    await createAccount("auth-global", clientId);
+    const res = await upstreamJson("/v1/users", { token });
+    expect(res.status).toBe(401);
+    expect(res.json.error).toEqual({ code: "invalid_token", message: "Unknown token" });
+    expect(Object.values((await getStats(clientId)).calls).every((n) => n === 0)).toBe(true);
+  });
 });
 
 describe("SANDBOX_CONTROL_TOKEN", () => {

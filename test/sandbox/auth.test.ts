@@ -6,6 +6,7 @@ import {
   accountCredentials,
   createAccount,
   getStats,
+  resetAccount,
   revokeTokens,
   type SandboxCredentials,
   sandboxToken,
@@ -118,5 +119,31 @@ describe("authenticated calls", () => {
   it("check the token before the request's shape (a bad token with a bad body is a 401)", async () => {
     const res = await upstreamJson(IDS, { token: "TGC-1r0", body: { PageSize: 9999 } });
     expect(res.status).toBe(401);
+  });
+});
+
+// The Worker remembers where a token leads instead of asking the registry on every call (pipeline.ts);
+// the answers and the counting must stay those of the registry.
+describe("a token used before", () => {
+  it("answers as unknown, counting nothing, once its account was reset", async () => {
+    const { client_id: clientId } = await createAccount("auth-route");
+    const token = await sandboxToken(clientId);
+    expect((await upstreamJson(IDS, { token, body: {} })).status).toBe(200);
+    await resetAccount(clientId);
+    const res = await upstreamJson(IDS, { token, body: {} });
+    expect(res.status).toBe(401);
+    expect(res.json.error).toEqual({ code: "invalid_token", message: "Unknown token" });
+    expect(Object.values((await getStats(clientId)).calls).every((n) => n === 0)).toBe(true);
+  });
+
+  it("is still counted on its account once revoked", async () => {
+    const { client_id: clientId } = await createAccount("auth-route");
+    const token = await sandboxToken(clientId);
+    expect((await upstreamJson(IDS, { token, body: {} })).status).toBe(200);
+    await revokeTokens(clientId);
+    const res = await upstreamJson(IDS, { token, body: {} });
+    expect(res.status).toBe(401);
+    expect(res.json.error).toEqual({ code: "invalid_token", message: "The token has expired or was revoked" });
+    expect((await getStats(clientId)).calls).toMatchObject({ authorize: 1, ids: 2 });
   });
 });

@@ -177,6 +177,32 @@ describe("latency and hangs", () => {
     await setLatency(clientId, 0);
   });
 
+  it("a read waits its latency without holding up the account, and reads what is there once the wait is over", async () => {
+    const { clientId, token } = await account("fault-wait");
+    await setFaults(clientId, [{ op: "profiles", latencyMs: 1000, times: 1 }]);
+    const started = Date.now();
+    let answered = false;
+    const slow = upstreamJson("/soap/profiles/v1", { token, body: { ids: [MAYA] } }).finally(() => {
+      answered = true;
+    });
+    // Meanwhile the account answers other calls, a write included, while the read still waits.
+    expect((await ids(token)).status).toBe(200);
+    const patch = await upstreamJson(`/v1/people/${MAYA}/contact`, {
+      method: "PATCH",
+      token,
+      body: { emails: ["maya.waited@example.com"] },
+    });
+    expect(patch.status).toBe(200);
+    expect(answered).toBe(false);
+    const res = await slow;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    expect(res.status).toBe(200);
+    // Performed after the wait: the write made during it shows.
+    const contact = res.json.result.Candidates[0].Candidate.Resume.StructuredXMLResume.ContactInfo.ContactMethod;
+    expect(contact.InternetEmailAddress).toBe("maya.waited@example.com");
+    expect((await getStats(clientId)).calls).toMatchObject({ profiles: 1, ids: 1, contact: 1 });
+  });
+
   it("hangs until the client gives up; the call is still counted", async () => {
     const { clientId, token } = await account("fault-hang");
     await setFaults(clientId, [{ op: "profiles", hang: true, times: 1 }]);
