@@ -39,19 +39,22 @@ export function randomSecret(prefix: string, bytes = SECRET_BYTES): string {
 
 /** A random lower-case hex identifier (for ids that are not secrets but must not be guessable in bulk). */
 export function randomHex(bytes: number): string {
-  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return hexOf(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 /** "00" … "ff". */
 const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
+/** Bytes as lower-case hex, through a table (hashing is on every authenticated request's path). */
+export function hexOf(bytes: Uint8Array | ArrayBuffer): string {
+  let hex = "";
+  for (const byte of bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)) hex += HEX_BYTES[byte];
+  return hex;
+}
+
 /** SHA-256 of the UTF-8 text, lower-case hex. */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-  // Every authenticated request hashes its credential: a table, not 32 formatted strings and an array.
-  let hex = "";
-  for (const byte of digest) hex += HEX_BYTES[byte];
-  return hex;
+  return hexOf(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
 /**

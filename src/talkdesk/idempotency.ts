@@ -11,6 +11,7 @@
  * separate but byte-identical actions less than 2·W minutes apart (same contact, agent, duration and
  * summary) — an acceptable loss for a call log.
  */
+import { sha256Hex } from "../platform/crypto";
 
 export const DEFAULT_IDEMPOTENCY_WINDOW_MINUTES = 10;
 
@@ -40,11 +41,6 @@ function canonicalJson(value: unknown): string {
       return v;
     }) ?? "null"
   );
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function bucketOf(now: Date | number, windowMinutes: number): number {
