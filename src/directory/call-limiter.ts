@@ -38,6 +38,16 @@ export class CallLimiter {
 
   /** Runs `task` once a slot is free; the slot is released when it settles. */
   async run<T>(task: () => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
+    await this.acquire(opts);
+    try {
+      return await task();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Resolves once a slot is held by the caller, who must `release()` it exactly once. */
+  async acquire(opts: { urgent?: boolean } = {}): Promise<void> {
     if (this.closed) throw this.closed;
     if (this.active < this.current) this.active++;
     else {
@@ -50,12 +60,12 @@ export class CallLimiter {
       });
     }
     this.peak = Math.max(this.peak, this.active);
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.dispatch();
-    }
+  }
+
+  /** Gives a held slot back (to the next waiter, if the limit allows). */
+  release(): void {
+    this.active--;
+    this.dispatch();
   }
 
   private dispatch(): void {

@@ -7,7 +7,7 @@
  * that were in flight are (their rows were never written).
  */
 import type { CandidateDetails } from "../domain/person";
-import { MAX_PROFILE_IDS } from "../talemetry";
+import { type AttemptGate, MAX_PROFILE_IDS } from "../talemetry";
 import { CallLimiter } from "./call-limiter";
 import type { SyncState } from "./sync-state";
 
@@ -25,11 +25,14 @@ export interface IdsPage {
   cursor: string | null;
 }
 
-/** The sync loop's view of Talemetry. */
+/**
+ * The sync loop's view of Talemetry. A call given a `gate` sends each of its HTTP attempts through it
+ * (and nothing else: not the parsing of the answer), so the run counts only calls on the wire.
+ */
 export interface SyncSource {
-  listIds(p: ListParams): Promise<IdsPage>;
+  listIds(p: ListParams, gate?: AttemptGate): Promise<IdsPage>;
   /** Details of at most 50 ids — one Talemetry call; absent ids were deleted. */
-  fetchProfiles(ids: string[]): Promise<CandidateDetails[]>;
+  fetchProfiles(ids: string[], gate?: AttemptGate): Promise<CandidateDetails[]>;
   /** Talemetry calls made and `429` answers received so far (absent in tests that do not count). */
   usage?(): { calls: number; throttled: number };
 }
@@ -148,23 +151,41 @@ export async function runPages(opts: RunOptions): Promise<RunResult> {
   let callsSeen = source.usage?.().calls ?? 0;
 
   /**
-   * A Talemetry call through the limiter; every new `429` answer halves the limit — before the call's
-   * slot is released, so no call starts under the old limit once the 429 is known.
+   * A Talemetry call holding one of the run's slots while it is on the wire. The slot is taken before the
+   * call starts (its deadline starts only then) and given back once its HTTP attempt has read the
+   * answer: parsing it (a profiles answer is the run's heaviest work), a backoff and a token refresh hold
+   * no slot, and a retry takes one again, ahead of calls not started yet. Every new `429` halves the
+   * limit before the slot of the attempt that saw it is released, so no call starts under the old limit
+   * once the 429 is known.
    */
-  const call = <T>(task: () => Promise<T>, urgent = false): Promise<T> =>
-    limiter.run(
-      async () => {
-        try {
-          return await task();
-        } finally {
-          const throttled = source.usage?.().throttled ?? 0;
-          for (; throttledSeen < throttled; throttledSeen++) limiter.halve();
-        }
-      },
-      { urgent },
-    );
+  const call = async <T>(task: (gate: AttemptGate) => Promise<T>, urgent = false): Promise<T> => {
+    await limiter.acquire({ urgent });
+    let held = true;
+    const release = () => {
+      const throttled = source.usage?.().throttled ?? 0;
+      for (; throttledSeen < throttled; throttledSeen++) limiter.halve();
+      held = false;
+      limiter.release();
+    };
+    const gate: AttemptGate = async (attempt) => {
+      if (!held) {
+        await limiter.acquire({ urgent: true });
+        held = true;
+      }
+      try {
+        return await attempt();
+      } finally {
+        release();
+      }
+    };
+    try {
+      return await task(gate);
+    } finally {
+      if (held) release();
+    }
+  };
   // The next Match page goes first: every later detail call waits on it.
-  const io = { listIds: (p: ListParams) => call(() => source.listIds(p), true), sink };
+  const io = { listIds: (p: ListParams) => call((gate) => source.listIds(p, gate), true), sink };
 
   const pages: Promise<Fetched>[] = [];
   let committedCount = 0;
@@ -176,7 +197,7 @@ export async function runPages(opts: RunOptions): Promise<RunResult> {
 
   const fetchPage = async (work: PageWork): Promise<Fetched> => {
     // All of a page's calls settle before it fails: a failed run leaves no call of its own running.
-    const settled = await Promise.allSettled(profileChunks(work.fetch).map((chunk) => call(() => source.fetchProfiles(chunk))));
+    const settled = await Promise.allSettled(profileChunks(work.fetch).map((chunk) => call((gate) => source.fetchProfiles(chunk, gate))));
     const failed = settled.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
     const byId = new Map<string, CandidateDetails>();

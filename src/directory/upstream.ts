@@ -6,7 +6,15 @@
 import type { Env } from "../config/env";
 import { talemetryHosts } from "../config/settings";
 import { Lru } from "../platform/lru";
-import { authorize, createDeadline, createTalemetryClient, PERSON_INCLUDE, type TalemetryHosts, type TokenSource } from "../talemetry";
+import {
+  type AttemptGate,
+  authorize,
+  createDeadline,
+  createTalemetryClient,
+  PERSON_INCLUDE,
+  type TalemetryHosts,
+  type TokenSource,
+} from "../talemetry";
 import { authMemo } from "../tenants/auth-memo";
 import { decryptTalemetryCredentials } from "../tenants/store";
 import type { Tenant } from "../tenants/types";
@@ -75,7 +83,7 @@ export function workerTokenSource({ kv, credentialsKey, tenant, directory }: Wor
 /**
  * A sync call's budget: one Match page or one profiles call of ≤ 50 ids. Longer than a request's 10 s
  * because nobody waits on it, bounded so a hung upstream cannot stall the alarm. Each call's deadline
- * starts when it gets its slot among the calls in flight (./call-limiter.ts), not while it waits.
+ * starts when it gets its slot among the calls in flight (./sync-pipeline.ts), not while it waits.
  */
 const SYNC_CALL_DEADLINE_MS = 30_000;
 
@@ -86,16 +94,19 @@ export function syncSourceFor(hosts: TalemetryHosts, tenant: Tenant, getToken: (
     tokens: { get: () => getToken(), refresh: (rejected) => getToken(rejected) },
     defaultRegion: tenant.region,
   });
+  // Each call's own deadline, and the run's admission of its HTTP attempts when it gives one.
+  const scoped = (gate?: AttemptGate) => {
+    const scopedClient = client.withDeadline(createDeadline(SYNC_CALL_DEADLINE_MS));
+    return gate ? scopedClient.withGate(gate) : scopedClient;
+  };
   return {
-    listIds: (p) =>
-      client
-        .withDeadline(createDeadline(SYNC_CALL_DEADLINE_MS))
-        .listIds(
-          p.range
-            ? { pageSize: p.pageSize, cursor: p.cursor, event: p.range.event, from: p.range.from, to: p.range.to }
-            : { pageSize: p.pageSize, cursor: p.cursor },
-        ),
-    fetchProfiles: (ids) => client.withDeadline(createDeadline(SYNC_CALL_DEADLINE_MS)).fetchProfiles(ids, PERSON_INCLUDE),
+    listIds: (p, gate) =>
+      scoped(gate).listIds(
+        p.range
+          ? { pageSize: p.pageSize, cursor: p.cursor, event: p.range.event, from: p.range.from, to: p.range.to }
+          : { pageSize: p.pageSize, cursor: p.cursor },
+      ),
+    fetchProfiles: (ids, gate) => scoped(gate).fetchProfiles(ids, PERSON_INCLUDE),
     usage: () => ({ calls: client.stats.calls, throttled: client.stats.throttled }),
   };
 }

@@ -56,7 +56,19 @@ export interface CallOptions {
   random?: () => number;
   /** Epoch-ms clock for `Retry-After` dates and token expiry; `Date.now` unless given. */
   now?: () => number;
+  /** Admits each HTTP attempt; none unless given (see `AttemptGate`). */
+  gate?: AttemptGate;
 }
+
+/**
+ * Runs one HTTP attempt, from sending the request to reading its whole body, and nothing else: not the
+ * token, a backoff nor the parsing of the answer. A sync run gates its attempts to keep a number of
+ * Talemetry calls in flight; the attempt's counters (`calls`, `throttled`) are updated before the gate's
+ * task settles, so a gate that reads them after the task already knows of a `429`.
+ */
+export type AttemptGate = <T>(attempt: () => Promise<T>) => Promise<T>;
+
+const ungated: AttemptGate = (attempt) => attempt();
 
 /** Resolved `CallOptions`. */
 export interface CallContext {
@@ -66,6 +78,7 @@ export interface CallContext {
   stats: UpstreamStats;
   random: () => number;
   now: () => number;
+  gate: AttemptGate;
   tokens?: TokenSource;
 }
 
@@ -83,6 +96,7 @@ export function callContext(options: CallOptions, tokens?: TokenSource): CallCon
     stats: options.stats ?? createStats(),
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
+    gate: options.gate ?? ungated,
     tokens,
   };
 }
@@ -212,13 +226,20 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
   if (token !== undefined) secrets.push(token);
 
   for (;;) {
-    const remaining = ctx.deadline.remainingMs();
-    if (remaining < MIN_ATTEMPT_MS) throw spent();
-    attempts += 1;
-    const sent = performance.now();
-    const outcome = await attempt(host, { ...spec.request, token }, Math.min(ctx.policy.attemptTimeoutMs, remaining));
-    ctx.stats.elapsedMs += performance.now() - sent;
-    ctx.stats.calls += 1;
+    if (ctx.deadline.remainingMs() < MIN_ATTEMPT_MS) throw spent();
+    const outcome = await ctx.gate(async () => {
+      // Read again once admitted: waiting for the gate may have spent some of the deadline.
+      const remaining = ctx.deadline.remainingMs();
+      if (remaining < MIN_ATTEMPT_MS) return null;
+      attempts += 1;
+      const sent = performance.now();
+      const answer = await attempt(host, { ...spec.request, token }, Math.min(ctx.policy.attemptTimeoutMs, remaining));
+      ctx.stats.elapsedMs += performance.now() - sent;
+      ctx.stats.calls += 1;
+      if (answer.type === "response" && answer.status === 429) ctx.stats.throttled += 1;
+      return answer;
+    });
+    if (outcome === null) throw spent();
 
     let failure: Failure;
     if (outcome.type === "response") {
@@ -258,7 +279,6 @@ export async function runCall<T>(ctx: CallContext, spec: CallSpec<T>): Promise<T
             : `HTTP ${status} ${error.format} body${label ? ` ${label}` : ""}`,
         retryAfterMs: parseRetryAfter(outcome.headers.get("retry-after"), ctx.now()),
       };
-      if (status === 429) ctx.stats.throttled += 1;
       const retryable = failure.kind === "throttled" || (status >= 500 && spec.idempotent);
       if (!retryable) {
         const refused = toError(spec, failure, secrets, status >= 500 ? "write not retried: it may have landed" : undefined);

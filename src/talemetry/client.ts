@@ -7,7 +7,7 @@
 import type { CandidateDetails, CandidateNote, TalemetryUser } from "../domain/person";
 import { UpstreamError } from "../platform/errors";
 import { isoUtc } from "../platform/time";
-import { type CallContext, type CallOptions, callContext, runCall, type UpstreamStats } from "./call";
+import { type AttemptGate, type CallContext, type CallOptions, callContext, runCall, type UpstreamStats } from "./call";
 import { CandidateExistsError } from "./candidate-exists";
 import { parseCandidateBody, parseProfilesBody } from "./hrxml";
 import { normalizeCandidate, normalizeNote } from "./normalize";
@@ -185,6 +185,11 @@ export class TalemetryClient {
   /** The same client under another deadline (e.g. each step of a long sync); counters are shared. */
   withDeadline(deadline: Deadline): TalemetryClient {
     return new TalemetryClient({ ...this.options, deadline, stats: this.stats });
+  }
+
+  /** The same client with its HTTP attempts admitted by `gate` (a sync run's calls in flight); counters are shared. */
+  withGate(gate: AttemptGate): TalemetryClient {
+    return new TalemetryClient({ ...this.options, gate, stats: this.stats });
   }
 
   /** §1, under this client's deadline and counters. */

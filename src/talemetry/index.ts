@@ -3,7 +3,7 @@
  * Everything else imports from here.
  */
 
-export { type CallOptions, createStats, type UpstreamStats } from "./call";
+export { type AttemptGate, type CallOptions, createStats, type UpstreamStats } from "./call";
 export { CandidateExistsError, existingCandidateId } from "./candidate-exists";
 export {
   type Authorization,

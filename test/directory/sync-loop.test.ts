@@ -9,6 +9,7 @@ import { incrementalPage, MATCH_PAGE_SIZE, planBackfill, planIncremental } from 
 import { type ListParams, type Plan, runPages, type SyncSink, type SyncSource } from "../../src/directory/sync-pipeline";
 import { INITIAL_SYNC_STATE, type SyncState } from "../../src/directory/sync-state";
 import { UpstreamError } from "../../src/platform/errors";
+import type { AttemptGate } from "../../src/talemetry";
 import { makeDetails } from "../helpers/people";
 
 type Events = Record<"created" | "updated" | "deleted", string[]>;
@@ -286,6 +287,102 @@ describe("details fetched concurrently", () => {
     expect([...writes.values()].every((n) => n === 1)).toBe(true);
     // Page 1 was never fetched again; page 2's candidates at most once more (their rows were never written).
     for (const id of created.slice(0, MATCH_PAGE_SIZE)) expect(log.fetched.get(id)).toBe(fetchedBefore.get(id));
+  });
+});
+
+describe("a slot is held while a call is on the wire, not while its answer is parsed", () => {
+  /**
+   * Listings and profile calls whose HTTP part goes through the run's gate (as the Talemetry client's
+   * attempts do), each profile answer then parsed for a while outside it. `retryFirst`: every profile
+   * call's first attempt fails (the client retries with a second attempt); `throttleFirst`: the very
+   * first of them is a 429, counted inside its attempt like the client does.
+   */
+  function gatedSource(created: string[], opts: { retryFirst?: boolean; throttleFirst?: boolean } = {}) {
+    const log = { onWire: 0, peakOnWire: 0, attempts: 0, parsing: 0, wireWhileParsing: 0, peakAfterThrottle: 0 };
+    let throttled = 0;
+    const attempt = async <T>(gate: AttemptGate | undefined, work: () => T, throttle = false): Promise<T> => {
+      const onWire = async () => {
+        log.onWire++;
+        log.attempts++;
+        log.peakOnWire = Math.max(log.peakOnWire, log.onWire);
+        if (throttled > 0) log.peakAfterThrottle = Math.max(log.peakAfterThrottle, log.onWire);
+        if (log.parsing > 0) log.wireWhileParsing++;
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          if (throttle) throttled++;
+          return work();
+        } finally {
+          log.onWire--;
+        }
+      };
+      return gate ? gate(onWire) : onWire();
+    };
+    let firstProfileCall = true;
+    const source: SyncSource = {
+      listIds: (p, gate) =>
+        attempt(gate, () => {
+          const start = p.cursor ? Number(p.cursor) : 0;
+          return {
+            ids: created.slice(start, start + p.pageSize),
+            cursor: start + p.pageSize < created.length ? String(start + p.pageSize) : null,
+          };
+        }),
+      fetchProfiles: async (chunk, gate) => {
+        if (opts.retryFirst) {
+          const throttle = opts.throttleFirst === true && firstProfileCall;
+          firstProfileCall = false;
+          await attempt(gate, () => null, throttle);
+        }
+        const answer = await attempt(gate, () => chunk.map((id) => makeDetails(id)));
+        log.parsing++;
+        await new Promise((resolve) => setTimeout(resolve, 4));
+        log.parsing--;
+        return answer;
+      },
+      usage: () => ({ calls: log.attempts, throttled }),
+    };
+    return { source, log };
+  }
+
+  const backfill = (source: SyncSource, sink: SyncSink, concurrency: number) =>
+    runPages({
+      source,
+      sink,
+      state: INITIAL_SYNC_STATE,
+      plan: planBackfill,
+      concurrency,
+      maxPages: 10,
+      stopAt: Number.POSITIVE_INFINITY,
+      now: () => NOW,
+    });
+
+  it("starts the next call while an answer is parsed, never more on the wire than the limit", async () => {
+    const created = ids("c", MATCH_PAGE_SIZE + 150);
+    const { source, log } = gatedSource(created);
+    const { sink, rows, writes } = fakeSink();
+    const run = await backfill(source, sink, 1);
+    expect(run.error).toBeUndefined();
+    expect(log.peakOnWire).toBe(1);
+    expect(run.peakInFlight).toBe(1);
+    // With one slot held through the parsing, no call could be on the wire while another parses.
+    expect(log.wireWhileParsing).toBeGreaterThan(0);
+    expect(rows.size).toBe(created.length);
+    expect([...writes.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("gives a retry a slot again, and a 429 halves the limit before its attempt's slot is released", async () => {
+    const created = ids("c", MATCH_PAGE_SIZE * 2);
+    const { source, log } = gatedSource(created, { retryFirst: true, throttleFirst: true });
+    const { sink, rows } = fakeSink();
+    const run = await backfill(source, sink, 4);
+    expect(run.error).toBeUndefined();
+    // 2 listings, and two attempts for each of the 20 profile calls.
+    expect(log.attempts).toBe(2 + 20 * 2);
+    expect(log.peakOnWire).toBe(4);
+    expect(run.concurrency).toBe(2);
+    // Every attempt that started once the 429 was counted found at most 2 on the wire (itself included).
+    expect(log.peakAfterThrottle).toBe(2);
+    expect(rows.size).toBe(created.length);
   });
 });
 

@@ -52,6 +52,32 @@ describe("adapter under simulator faults", () => {
     expect((await getStats(clientId)).calls.profiles).toBe(1);
   });
 
+  it("sends each HTTP attempt, and only it, through the client's gate; a 429 is counted before the gate is left", async () => {
+    await setFaults(clientId, [{ op: "profiles", status: 429, retryAfter: "0", times: 1 }]);
+    const gated = client();
+    const seen: Array<{ calls: number; throttled: number }> = [];
+    let inside = 0;
+    const [person] = await gated
+      .withGate(async (attempt) => {
+        inside++;
+        try {
+          return await attempt();
+        } finally {
+          inside--;
+          seen.push({ calls: gated.stats.calls, throttled: gated.stats.throttled });
+        }
+      })
+      .fetchProfiles([maya]);
+    expect(person.name).toBe("Maya Ortiz");
+    expect(inside).toBe(0);
+    // Two attempts through the gate (the 429, then the answer); getting the token is not one of them.
+    expect(seen).toEqual([
+      { calls: 1, throttled: 1 },
+      { calls: 2, throttled: 1 },
+    ]);
+    expect((await getStats(clientId)).calls.profiles).toBe(2);
+  });
+
   it("retries a burst of 5xx on reads and succeeds", async () => {
     await setFaults(clientId, [{ op: "profiles", status: 502, times: 2 }]);
     const [person] = await client().fetchProfiles([maya]);
