@@ -10,6 +10,7 @@ import {
   createAccount,
   forEachLimited,
   heapSampler,
+  load,
   loadInterleaved,
   SANDBOX,
   sleep,
@@ -52,6 +53,14 @@ const SECONDS = int("BENCH_SECONDS", 6);
 const CONCURRENCY = int("BENCH_CONCURRENCY", 8);
 /** The Talemetry calls a sync run keeps in flight (the tenant setting's default and maximum). */
 const IN_FLIGHT = 4;
+/** What the bridge asks a profiles call for (src/talemetry/client.ts). */
+const PERSON_INCLUDE = ["experience", "donotcontact_info", "custom_data"];
+/** A JSON POST; the parsed answer. */
+async function post(url, body, headers = { "content-type": "application/json" }) {
+  const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST ${url} → ${res.status}`);
+  return res.json();
+}
 /** Event times the delta feed never looks at again: how a lost window leaves a deletion or a creation. */
 const LONG_AGO = "2023-03-01T12:00:00Z";
 
@@ -145,6 +154,41 @@ console.log(
   `At ${LATENCY_MS} ms a call, ${IN_FLIGHT} calls in flight move at most ${fmt(idsCeiling)} ids/s through profile calls alone, ` +
     `${fmt((idsCeiling * 10) / 11)} ids/s with the Match pages (1 listing per 10 profile calls); the seed's deleted candidates (~3 %) are listed but not indexed.` +
     "\nStorage: the tenant object's SQLite size / rows indexed. Peak heap: JS heap of the bridge's isolate, where its Durable Objects run under wrangler dev (sampled every 250 ms).",
+);
+
+/**
+ * What the upstream alone allows on this machine: the backfill's own mix of calls (per 11, one Match page
+ * of 500 and ten profiles calls of 50 ids with the bridge's includes), sent straight to the simulator at
+ * the backfill's latency with the same number in flight. The simulator's own work (rendering 50
+ * profiles) adds to every call's latency, and it shares this machine's CPU with the bridge.
+ */
+async function upstreamAlone(b) {
+  await ctl("POST", `/accounts/${b.clientId}/settings`, { latencyMs: b.latencyMs });
+  const token = (await post(`${SANDBOX}/v1/authorization`, b.talemetry)).result.token;
+  const headers = { "content-type": "application/json", authorization: `OAUTH ${token}` };
+  const listing = JSON.stringify({ PageSize: 500 });
+  const page = (await post(`${SANDBOX}/match/v1/people/ids`, { PageSize: 500 }, headers)).result.Ids;
+  let k = 0;
+  const result = await load({
+    seconds: SECONDS,
+    concurrency: IN_FLIGHT,
+    next: () => {
+      const i = k++;
+      if (i % 11 === 0) return { url: `${SANDBOX}/match/v1/people/ids`, init: { method: "POST", headers, body: listing } };
+      const start = (i * 50) % (page.length - 50);
+      const body = JSON.stringify({ ids: page.slice(start, start + 50), include: PERSON_INCLUDE });
+      return { url: `${SANDBOX}/soap/profiles/v1`, init: { method: "POST", headers, body } };
+    },
+  });
+  await ctl("POST", `/accounts/${b.clientId}/settings`, { latencyMs: 0 });
+  return { ...result, idsPerSecond: (result.rps * 10 * 50) / 11 };
+}
+const alone = await upstreamAlone(big);
+const reached = big.status.indexed / big.seconds;
+console.log(
+  `The upstream alone here (the backfill's mix straight to the simulator at ${LATENCY_MS} ms, ${IN_FLIGHT} in flight, ${SECONDS} s): ` +
+    `${fmt(alone.rps, 1)} calls/s, p50 ${fmt(alone.p50, 1)} ms a call, ${fmt(alone.idsPerSecond)} ids/s, ${alone.errors} errors. ` +
+    `The ${fmt(N)} backfill indexed ${fmt(reached)}/s: ${fmt((100 * reached) / alone.idsPerSecond)} % of what the upstream alone allows here, ${fmt((100 * reached) / ((idsCeiling * 10) / 11))} % of the ceiling at exactly ${LATENCY_MS} ms.`,
 );
 
 // ---- what the search and read figures query ----------------------------------------------------
@@ -300,7 +344,6 @@ console.log(`Talemetry calls during the search runs: ${searchCalls} (target 0)`)
 
 // ---- candidate read --------------------------------------------------------------------------------
 
-const PERSON_INCLUDE = ["experience", "donotcontact_info", "custom_data"]; // what the bridge asks for (src/talemetry/client.ts)
 const authorization = await (
   await fetch(`${SANDBOX}/v1/authorization`, {
     method: "POST",
@@ -314,6 +357,8 @@ const reads = [];
 /** The bridge's own time per read, from its `Server-Timing` (app − upstream), over every run; and the rate limiter's share. */
 const ownTimes = [];
 const limitTimes = [];
+/** The Talemetry attempt as the Worker timed it (`upstream`), to set beside the direct call's. */
+const upstreamTimes = [];
 for (let r = 0; r < REPEAT; r++) {
   let a = 0;
   let b = 0;
@@ -334,6 +379,7 @@ for (let r = 0; r < REPEAT; r++) {
             );
             if (Number.isFinite(timing.app) && Number.isFinite(timing.upstream)) ownTimes.push(timing.app - timing.upstream);
             if (Number.isFinite(timing.limit)) limitTimes.push(timing.limit);
+            if (Number.isFinite(timing.upstream)) upstreamTimes.push(timing.upstream);
           },
         },
         {
@@ -360,6 +406,7 @@ console.log(
       "bridge − healthz − upstream (ms)",
       "in the Worker: app − upstream p50 (ms)",
       "of which the rate limiter p50 (ms)",
+      "the upstream call in the Worker p50 (ms)",
       "errors",
     ],
     [
@@ -382,6 +429,7 @@ console.log(
         )} (target ≤ 2)`,
         spread(ownTimes).median.toFixed(2),
         spread(limitTimes).median.toFixed(2),
+        spread(upstreamTimes).median.toFixed(2),
         reads.reduce((n, run) => n + run[0].errors + run[1].errors + run[2].errors, 0),
       ],
     ],
@@ -394,7 +442,7 @@ const damaged = Math.max(1, Math.round(N / 100));
 const victims = searched[1].ids.slice(0, damaged);
 if (victims.length < damaged) throw new Error(`only ${victims.length} candidate ids to delete`);
 console.log(
-  "The last columns are the bridge's own time by its Server-Timing header (its whole request minus the Talemetry attempt) and the part of it spent waiting for the rate limiter's decision (`limit`; under wrangler dev the binding is simulated by a Durable Object writing SQLite, in production it is a local counter). The difference of the three p50s also holds what the local runtime adds around each wait of the isolate (wrangler's proxies, waking the process), which that column leaves out.",
+  "The last columns are the bridge's own time by its Server-Timing header (its whole request minus the Talemetry attempt) and the part of it spent waiting for the rate limiter's decision (`limit`; under wrangler dev the binding is simulated by a Durable Object writing SQLite, in production it is a local counter). The difference of the three p50s also holds what the local runtime adds around each wait of the isolate (wrangler's proxies, waking the process), which that column leaves out. The last timing column is the same profiles call as the Worker timed it (from its workerd, through the simulator's proxy), beside the direct call's from this process; the Worker's clock moves only at I/O, so its timings are whole milliseconds and the bridge's own work just before the call counts in it.",
 );
 console.log(`\nReconcile: deleting ${fmt(damaged)} candidates and creating ${fmt(damaged)} with event times the delta feed never reads …`);
 await forEachLimited(victims, 8, (id) => ctl("DELETE", `/accounts/${big.clientId}/candidates/${id}?at=${LONG_AGO}`));
