@@ -17,6 +17,8 @@ import type { Tenant } from "./tenants/types";
  * it as given up and lets the subscription go on. Duplicate messages are harmless: a second consumer finds
  * S leased, a retry scheduled that it does not hold the ticket of, or nothing pending, and drops its
  * message; so a failing receiver is never tried sooner than the backoff schedule (src/directory/webhooks.ts).
+ * A message Queues brings back after a failed run that finds a retry scheduled comes back once that retry
+ * is late instead: the run may have failed after the retry was scheduled and before its message was queued.
  */
 
 /** Changes delivered per message before the consumer hands on to a fresh message (bounded invocations). */
@@ -85,6 +87,13 @@ async function deliverPending(env: Env, message: Message<WebhookMessage>, log: L
   for (;;) {
     const claim = await directory.webhookClaim(subscription, owner, ticket);
     ticket = null;
+    if (claim.kind === "waiting" && message.attempts > 1 && delivered === 0) {
+      // Queues brings this message back because its last run failed, maybe after the object scheduled a
+      // retry whose message was never queued. Come back once that retry is late, when any message may take
+      // it over: if its message does come, this one then finds nothing to do.
+      const late = Math.ceil((claim.retryAt + RETRY_GRACE_MS - Date.now()) / 1000) + 1;
+      return message.retry({ delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, late)) });
+    }
     if (claim.kind !== "deliver") return message.ack(); // gone, busy (its holder delivers), waiting (a retry will), idle
     if (delivered >= DELIVERIES_PER_MESSAGE) {
       // Hand on to a fresh message so that one invocation stays short; the lease goes with this one.

@@ -70,9 +70,18 @@ async function consume(messages: Array<{ id?: string; attempts?: number; body: W
     "talemetry-bridge-webhooks",
     messages.map((m) => ({ id: m.id ?? crypto.randomUUID(), timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
   );
+  // The pool's result names retried messages but not their delays: keep each retry's options too.
+  const retryDelays: Array<number | undefined> = [];
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options?: QueueRetryOptions) => {
+      retryDelays.push(options?.delaySeconds);
+      retry(options);
+    };
+  }
   const ctx = createExecutionContext();
   await (worker as ExportedHandler<Env>).queue!(batch, env, ctx);
-  return getQueueResult(batch, ctx);
+  return { ...(await getQueueResult(batch, ctx)), retryDelays };
 }
 
 /**
@@ -365,6 +374,32 @@ describe("deliveries", () => {
     ]);
   });
 
+  it("a run that failed after its retry was scheduled, before queuing it, still gets the retry on time", { timeout: 60_000 }, async () => {
+    const { tenant, stub, sub, path, message } = await pendingWithoutMessage("unqueued", [204]);
+    // The failed run: its attempt was recorded and the retry scheduled (ticket issued), then it died
+    // before queuing the retry's message; Queues brings the run's own message back (attempts 2).
+    const claim = await stub.webhookClaim(sub.id, "run-1", null);
+    if (claim.kind !== "deliver") throw new Error(`expected a head to deliver, got ${claim.kind}`);
+    const scheduled = await stub.webhookAttempted(sub.id, "run-1", claim.change.seq, { ok: false, status: 500, durationMs: 5 });
+    expect(scheduled).toMatchObject({ kind: "retry", delaySeconds: 1 });
+    const back = await consume([{ id: "run-1", attempts: 2, body: message }]);
+    // Not dropped (no other message would take the retry before the next sync run): it comes back late.
+    expect(back.explicitAcks).toHaveLength(0);
+    expect(back.retryMessages).toHaveLength(1);
+    expect(back.retryDelays[0]).toBeGreaterThanOrEqual(2);
+    expect(back.retryDelays[0]).toBeLessThanOrEqual(4);
+    // When it comes back, the retry is late and it delivers.
+    await travel(tenant.id, sub.id, 5_000);
+    const late = await consume([{ id: "run-1", attempts: 3, body: message }]);
+    expect(late.explicitAcks).toHaveLength(1);
+    expect(await waitFor(path, 1)).toHaveLength(1);
+    const deliveries = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
+    expect(deliveries.map((d: { attempt: number; outcome: string }) => [d.attempt, d.outcome])).toEqual([
+      [2, "delivered"],
+      [1, "failed"],
+    ]);
+  });
+
   it("a failing receiver is retried on schedule whatever other messages the consumer gets meanwhile", { timeout: 60_000 }, async () => {
     const { tenant, sub, path, message } = await pendingWithoutMessage("schedule", [500, 500]);
     // Attempt 1 fails: the consumer queues the retry (a fresh message with the retry's ticket, 1 s) and
@@ -373,9 +408,12 @@ describe("deliveries", () => {
     expect(firstRun).toMatchObject({ outcome: "ok", retryMessages: [] });
     expect(firstRun.explicitAcks).toHaveLength(1);
     // At once: Queues delivering a copy again (attempts 2), and a sync run's message. Neither may try the
-    // receiver before the retry is due.
+    // receiver before the retry is due: the sync run's is dropped, the copy comes back once the retry is late.
     const others = await consume([{ attempts: 2, body: message }, { body: message }]);
-    expect(others).toMatchObject({ outcome: "ok", retryMessages: [] });
+    expect(others).toMatchObject({ outcome: "ok" });
+    expect(others.explicitAcks).toHaveLength(1);
+    expect(others.retryMessages).toHaveLength(1);
+    expect(others.retryDelays[0]).toBeGreaterThanOrEqual(2);
 
     // The queue's retries: attempt 2 after ≥ 1 s fails, attempt 3 after ≥ 2 s more succeeds; nothing else.
     const got = await waitFor(path, 3);
