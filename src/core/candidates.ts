@@ -14,7 +14,7 @@ import { sha256Hex } from "../platform/crypto";
 import { AppError, type FieldError } from "../platform/errors";
 import { isoUtc } from "../platform/time";
 import { type ContactChange, type ContactUse, existingCandidateId, PERSON_INCLUDE } from "../talemetry";
-import { candidateUrl } from "../tenants/settings";
+import { candidateUrl, syncIntervalSeconds } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
 import { releaseOutcome } from "./activities";
 import { isCandidateId } from "./ids";
@@ -202,10 +202,12 @@ interface CreateAnswer {
 }
 
 /**
- * How many candidates created since the first attempt a recovery examines: Talemetry lists creations
- * oldest first, and the lost create came within a claim lease (20 s) of the first attempt.
+ * A recovery pages through the candidates Talemetry lists as created since the first attempt (oldest
+ * first), a page of 500 at a time and at most this many pages: beyond them it cannot tell within one
+ * request whether the lost create landed (see `landedCreate`).
  */
-export const RECOVERY_SCAN_LIMIT = 200;
+export const RECOVERY_PAGE_SIZE = 500;
+export const RECOVERY_MAX_PAGES = 4;
 /** Clock skew allowed between the bridge and Talemetry when looking for a create that landed. */
 const RECOVERY_SKEW_MS = 60_000;
 
@@ -245,13 +247,30 @@ function holdsContact(details: Pick<CandidateDetails, "emails" | "phones">, chan
  * The candidate an earlier attempt created although its answer was lost, found among the candidates
  * Talemetry lists as created since that attempt began (§2 `created`), or null. Needed only without an
  * email: with one, Talemetry itself refuses the repeat with `409` naming the candidate (§7).
+ * @throws AppError `503` when more candidates were created since than one request looks through:
+ *   creating now could make a second candidate. A sync is requested, so the directory holds whatever
+ *   landed by the time the caller retries (`existingCandidate` then answers it).
  */
 async function landedCreate(s: Services, change: ContactChange, firstAttemptAt: string): Promise<CandidateDetails | null> {
   const from = new Date(Date.parse(firstAttemptAt) - RECOVERY_SKEW_MS);
-  const page = await s.talemetry.listIds({ pageSize: RECOVERY_SCAN_LIMIT, event: "created", from, to: new Date() });
-  if (page.ids.length === 0) return null;
-  const found = await s.talemetry.fetchProfiles(page.ids, PERSON_INCLUDE);
-  return found.find((details) => holdsContact(details, change)) ?? null;
+  const to = new Date();
+  let cursor: string | null = null;
+  for (let page = 0; page < RECOVERY_MAX_PAGES; page++) {
+    const listed = await s.talemetry.listIds({ pageSize: RECOVERY_PAGE_SIZE, event: "created", from, to, cursor });
+    if (listed.ids.length > 0) {
+      const found = (await s.talemetry.fetchProfiles(listed.ids, PERSON_INCLUDE)).find((details) => holdsContact(details, change));
+      if (found) return found;
+    }
+    if (listed.cursor === null) return null;
+    cursor = listed.cursor;
+  }
+  s.logger.warn("create recovery could not look through every candidate created since the first attempt", {
+    pages: RECOVERY_MAX_PAGES,
+  });
+  await s.directory.requestSync().catch(() => undefined);
+  throw new AppError("upstream_unavailable", "Could not confirm whether an earlier attempt created this candidate; retry shortly.", {
+    retryAfter: syncIntervalSeconds(s.tenant.settings, s.settings.syncIntervalSeconds),
+  });
 }
 
 /** The claim of a create under the caller's key, or null without one. */

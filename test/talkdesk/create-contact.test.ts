@@ -5,6 +5,7 @@
 // retries, concurrent duplicates and lost answers create exactly one candidate (counted by the simulator).
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
+import { syncUntil } from "../helpers/directory";
 import { clearFaults, createCandidate, getCandidate, getStats, resetStats, setFaults } from "../helpers/sandbox";
 import { v1 } from "../v1/helpers";
 import { envelope, type SyncedTenant, syncedTenant, talkdesk } from "./helpers";
@@ -229,5 +230,74 @@ describe("create_contact refusals", () => {
     );
     expect(res.status).toBe(201);
     expect(Object.keys(res.body).sort()).toEqual(["contact_external_id", "contact_external_type", "external_id", "message"]);
+  });
+});
+
+describe("create_contact recovery on a busy account", () => {
+  /**
+   * `n` candidates whose creation Talemetry dates just before `at`: listed oldest first, they come ahead
+   * of a create that landed at `at` (an import running while the agent retries).
+   */
+  async function createdJustBefore(clientId: string, at: number, n: number): Promise<void> {
+    for (let i = 0; i < n; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, n - i) }, (_, k) =>
+          createCandidate(clientId, { givenName: "Busy", familyName: `Import${i + k}`, at: new Date(at - 20_000 + i + k).toISOString() }),
+        ),
+      );
+    }
+  }
+
+  /** A phone-only create whose answer is lost (it landed); the tenant's index never saw it. */
+  async function lostCreate(busy: SyncedTenant, data: Record<string, unknown>): Promise<number> {
+    await setFaults(busy.clientId, [{ op: "candidate_create", status: 500, afterApply: true, times: 1 }]);
+    const at = Date.now();
+    try {
+      const lost = await talkdesk<CreateAnswer>("/actions/create_contact", envelope(busy.tenant.api_key, { meta: {}, data }));
+      expect(lost.status).toBe(503);
+    } finally {
+      await clearFaults(busy.clientId);
+    }
+    return at;
+  }
+
+  it("finds the lost create beyond the first page of candidates created since", { timeout: 60_000 }, async () => {
+    const busy = await syncedTenant(2, { label: "create-busy", settings: { sync_interval_seconds: 86_400 } });
+    const data = { name: "Jordan Page", phone: "+16285559001" };
+    const at = await lostCreate(busy, data);
+    await createdJustBefore(busy.clientId, at, 600);
+    await resetStats(busy.clientId);
+    const retried = await talkdesk<CreateAnswer>("/actions/create_contact", envelope(busy.tenant.api_key, { meta: {}, data }));
+    expect(retried.status).toBe(201);
+    const s = await getStats(busy.clientId);
+    expect(s.calls.candidate_create).toBe(0); // found, not created again
+    expect(s.calls.ids).toBe(2); // the second page of 500 holds it
+    const found = await getCandidate(busy.clientId, retried.body.contact_external_id);
+    expect(found.record.name?.family).toBe("Page");
+  });
+
+  it("refuses (503) rather than risk a second candidate when more were created since than it looks through", {
+    timeout: 90_000,
+  }, async () => {
+    const busy = await syncedTenant(2, { label: "create-flood", settings: { sync_interval_seconds: 86_400 } });
+    const data = { name: "Morgan Flood", phone: "+16285559002" };
+    const at = await lostCreate(busy, data);
+    await createdJustBefore(busy.clientId, at, 2_001);
+    await resetStats(busy.clientId);
+    const refused = await talkdesk<CreateAnswer>("/actions/create_contact", envelope(busy.tenant.api_key, { meta: {}, data }));
+    expect(refused.status).toBe(503);
+    expect(refused.body).toEqual({ message: expect.stringMatching(/could not confirm/i) });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await getStats(busy.clientId)).calls.candidate_create).toBe(0);
+    // The refusal asked for a sync: once it has run, the directory holds the lost create and the retry
+    // answers it — still without a second create.
+    await syncUntil(busy.tenant.id, async () => {
+      const found = await v1(busy.tenant.api_key, `/search?phone=${encodeURIComponent(data.phone)}`);
+      return found.body.data.length > 0;
+    });
+    const retried = await talkdesk<CreateAnswer>("/actions/create_contact", envelope(busy.tenant.api_key, { meta: {}, data }));
+    expect(retried.status).toBe(201);
+    expect((await getCandidate(busy.clientId, retried.body.contact_external_id)).record.name?.family).toBe("Flood");
+    expect((await getStats(busy.clientId)).calls.candidate_create).toBe(0);
   });
 });
