@@ -261,13 +261,22 @@ describe("create_contact recovery on a busy account", () => {
     return at;
   }
 
-  it("finds the lost create beyond the first page of candidates created since", { timeout: 60_000 }, async () => {
-    const busy = await syncedTenant(2, { label: "create-busy", settings: { sync_interval_seconds: 86_400 } });
-    const data = { name: "Jordan Page", phone: "+16285559001" };
+  /**
+   * A tenant whose phone-only create of `name` lost its answer, `before` candidates created just ahead of
+   * it, and the create retried: the retry's answer.
+   */
+  async function retryOnBusyAccount(label: string, name: string, phone: string, before: number) {
+    const busy = await syncedTenant(2, { label, settings: { sync_interval_seconds: 86_400 } });
+    const data = { name, phone };
     const at = await lostCreate(busy, data);
-    await createdJustBefore(busy.clientId, at, 600);
+    await createdJustBefore(busy.clientId, at, before);
     await resetStats(busy.clientId);
-    const retried = await talkdesk<CreateAnswer>("/actions/create_contact", envelope(busy.tenant.api_key, { meta: {}, data }));
+    const retry = () => talkdesk<CreateAnswer>("/actions/create_contact", envelope(busy.tenant.api_key, { meta: {}, data }));
+    return { busy, data, retry, answer: await retry() };
+  }
+
+  it("finds the lost create beyond the first page of candidates created since", { timeout: 60_000 }, async () => {
+    const { busy, answer: retried } = await retryOnBusyAccount("create-busy", "Jordan Page", "+16285559001", 600);
     expect(retried.status).toBe(201);
     const s = await getStats(busy.clientId);
     expect(s.calls.candidate_create).toBe(0); // found, not created again
@@ -279,12 +288,7 @@ describe("create_contact recovery on a busy account", () => {
   it("refuses (503) rather than risk a second candidate when more were created since than it looks through", {
     timeout: 90_000,
   }, async () => {
-    const busy = await syncedTenant(2, { label: "create-flood", settings: { sync_interval_seconds: 86_400 } });
-    const data = { name: "Morgan Flood", phone: "+16285559002" };
-    const at = await lostCreate(busy, data);
-    await createdJustBefore(busy.clientId, at, 2_001);
-    await resetStats(busy.clientId);
-    const refused = await talkdesk<CreateAnswer>("/actions/create_contact", envelope(busy.tenant.api_key, { meta: {}, data }));
+    const { busy, data, retry, answer: refused } = await retryOnBusyAccount("create-flood", "Morgan Flood", "+16285559002", 2_001);
     expect(refused.status).toBe(503);
     expect(refused.body).toEqual({ message: expect.stringMatching(/could not confirm/i) });
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -295,7 +299,7 @@ describe("create_contact recovery on a busy account", () => {
       const found = await v1(busy.tenant.api_key, `/search?phone=${encodeURIComponent(data.phone)}`);
       return found.body.data.length > 0;
     });
-    const retried = await talkdesk<CreateAnswer>("/actions/create_contact", envelope(busy.tenant.api_key, { meta: {}, data }));
+    const retried = await retry();
     expect(retried.status).toBe(201);
     expect((await getCandidate(busy.clientId, retried.body.contact_external_id)).record.name?.family).toBe("Flood");
     expect((await getStats(busy.clientId)).calls.candidate_create).toBe(0);
