@@ -160,18 +160,16 @@ export async function runPages(opts: RunOptions): Promise<RunResult> {
    */
   const call = async <T>(task: (gate: AttemptGate) => Promise<T>, urgent = false): Promise<T> => {
     await limiter.acquire({ urgent });
-    let held = true;
+    // The slot taken before the call started, until its first attempt uses it.
+    let spare = true;
     const release = () => {
       const throttled = source.usage?.().throttled ?? 0;
       for (; throttledSeen < throttled; throttledSeen++) limiter.halve();
-      held = false;
       limiter.release();
     };
     const gate: AttemptGate = async (attempt) => {
-      if (!held) {
-        await limiter.acquire({ urgent: true });
-        held = true;
-      }
+      if (spare) spare = false;
+      else await limiter.acquire({ urgent: true });
       try {
         return await attempt();
       } finally {
@@ -181,7 +179,7 @@ export async function runPages(opts: RunOptions): Promise<RunResult> {
     try {
       return await task(gate);
     } finally {
-      if (held) release();
+      if (spare) release();
     }
   };
   // The next Match page goes first: every later detail call waits on it.

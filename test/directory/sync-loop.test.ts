@@ -370,6 +370,25 @@ describe("a slot is held while a call is on the wire, not while its answer is pa
     expect([...writes.values()].every((n) => n === 1)).toBe(true);
   });
 
+  it("counts every attempt on the wire, also two of one call at once", async () => {
+    const created = ids("c", 120);
+    const { source, log } = gatedSource(created);
+    // A profiles call that sends its ids in two halves together (as a client splitting a call would).
+    const split: SyncSource = {
+      ...source,
+      fetchProfiles: async (chunk, gate) => {
+        const half = Math.ceil(chunk.length / 2);
+        const parts = await Promise.all([source.fetchProfiles(chunk.slice(0, half), gate), source.fetchProfiles(chunk.slice(half), gate)]);
+        return parts.flat();
+      },
+    };
+    const { sink, rows } = fakeSink();
+    const run = await backfill(split, sink, 1);
+    expect(run.error).toBeUndefined();
+    expect(log.peakOnWire).toBe(1);
+    expect(rows.size).toBe(created.length);
+  });
+
   it("gives a retry a slot again, and a 429 halves the limit before its attempt's slot is released", async () => {
     const created = ids("c", MATCH_PAGE_SIZE * 2);
     const { source, log } = gatedSource(created, { retryFirst: true, throttleFirst: true });
