@@ -14,7 +14,7 @@ import { sha256Hex } from "../platform/crypto";
 import { AppError, type FieldError } from "../platform/errors";
 import { isoUtc } from "../platform/time";
 import { type ContactChange, type ContactUse, existingCandidateId, PERSON_INCLUDE } from "../talemetry";
-import { candidateUrl, syncIntervalSeconds } from "../tenants/settings";
+import { candidateUrl } from "../tenants/settings";
 import type { Tenant } from "../tenants/types";
 import { releaseOutcome } from "./activities";
 import { isCandidateId } from "./ids";
@@ -208,6 +208,8 @@ interface CreateAnswer {
  */
 export const RECOVERY_PAGE_SIZE = 500;
 export const RECOVERY_MAX_PAGES = 4;
+/** The retry a refused recovery asks for: about one sync run, which indexes what landed. */
+export const RECOVERY_RETRY_AFTER_SECONDS = 30;
 /** Clock skew allowed between the bridge and Talemetry when looking for a create that landed. */
 const RECOVERY_SKEW_MS = 60_000;
 
@@ -247,12 +249,23 @@ function holdsContact(details: Pick<CandidateDetails, "emails" | "phones">, chan
  * The candidate an earlier attempt created although its answer was lost, found among the candidates
  * Talemetry lists as created since that attempt began (§2 `created`), or null. Needed only without an
  * email: with one, Talemetry itself refuses the repeat with `409` naming the candidate (§7).
- * @throws AppError `503` when more candidates were created since than one request looks through:
- *   creating now could make a second candidate. A sync is requested, so the directory holds whatever
- *   landed by the time the caller retries (`existingCandidate` then answers it).
+ * @throws AppError `503` when more candidates were created since than one request looks through, and
+ *   whatever failed the scan (e.g. the request's deadline ran out): creating now could make a second
+ *   candidate. Either way a sync is scheduled, so the directory holds whatever landed when the caller
+ *   retries (`existingCandidate` then answers it).
  */
 async function landedCreate(s: Services, change: ContactChange, firstAttemptAt: string): Promise<CandidateDetails | null> {
-  const from = new Date(Date.parse(firstAttemptAt) - RECOVERY_SKEW_MS);
+  try {
+    return await scanCreatedSince(s, change, new Date(Date.parse(firstAttemptAt) - RECOVERY_SKEW_MS));
+  } catch (err) {
+    // Not waited for: the run may take longer than the request may.
+    await s.directory.scheduleSync().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The pages of candidates created since `from`, up to `RECOVERY_MAX_PAGES`; see `landedCreate`. */
+async function scanCreatedSince(s: Services, change: ContactChange, from: Date): Promise<CandidateDetails | null> {
   const to = new Date();
   let cursor: string | null = null;
   for (let page = 0; page < RECOVERY_MAX_PAGES; page++) {
@@ -267,9 +280,8 @@ async function landedCreate(s: Services, change: ContactChange, firstAttemptAt: 
   s.logger.warn("create recovery could not look through every candidate created since the first attempt", {
     pages: RECOVERY_MAX_PAGES,
   });
-  await s.directory.requestSync().catch(() => undefined);
   throw new AppError("upstream_unavailable", "Could not confirm whether an earlier attempt created this candidate; retry shortly.", {
-    retryAfter: syncIntervalSeconds(s.tenant.settings, s.settings.syncIntervalSeconds),
+    retryAfter: RECOVERY_RETRY_AFTER_SECONDS,
   });
 }
 

@@ -111,6 +111,8 @@ export interface TenantDirectoryApi {
   // sync
   syncStatus(): Promise<SyncStatus>;
   requestSync(opts?: { full?: boolean; reconcile?: boolean }): Promise<SyncStatus>;
+  /** An incremental window soon, without waiting for its run (the alarm starts it at once). */
+  scheduleSync(): Promise<void>;
   // activities and idempotency claims
   claimActivity(keys: string[], bodyHash: string): Promise<ClaimResult>;
   completeActivity(activity: StoredActivity, claim: { key: string } | null): Promise<CompletedActivity>;

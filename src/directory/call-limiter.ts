@@ -1,16 +1,17 @@
 /**
- * At most `limit` Talemetry calls of a sync run in flight, the rest waiting in arrival order (an urgent
- * call — the next Match page, which every later detail call depends on — goes to the front). The sync
- * loop halves the limit when Talemetry answers `429` (it is asking us to slow down): calls already in
- * flight finish, new ones start only below the new limit.
+ * At most `limit` Talemetry calls of a sync run on the wire, the rest waiting in arrival order. Urgent
+ * waiters — the next Match page, which every later detail call depends on, and a retry, whose page holds
+ * up every commit after it — go ahead of the others, in their own arrival order. The sync loop halves
+ * the limit when Talemetry answers `429` (it is asking us to slow down): calls already on the wire
+ * finish, new ones start only below the new limit.
  */
 export class CallLimiter {
   private active = 0;
   private peak = 0;
   private closed: Error | null = null;
-  private readonly waiting: Array<{ start: () => void; abandon: (reason: Error) => void }> = [];
+  private readonly waiting: Array<{ urgent: boolean; start: () => void; abandon: (reason: Error) => void }> = [];
 
-  /** @param limit calls in flight at most (at least 1). */
+  /** @param limit calls on the wire at most (at least 1). */
   constructor(private current: number) {
     if (!Number.isInteger(current) || current < 1) throw new RangeError("CallLimiter: limit must be a positive integer");
   }
@@ -20,7 +21,7 @@ export class CallLimiter {
     return this.current;
   }
 
-  /** The most calls that were ever in flight at once. */
+  /** The most calls that were ever on the wire at once. */
   get peakInFlight(): number {
     return this.peak;
   }
@@ -30,20 +31,10 @@ export class CallLimiter {
     this.current = Math.max(1, Math.floor(this.current / 2));
   }
 
-  /** Calls still waiting are abandoned (rejected with `reason`), and so is every later one; calls in flight finish. */
+  /** Calls still waiting are abandoned (rejected with `reason`), and so is every later one; calls on the wire finish. */
   close(reason: Error): void {
     this.closed = reason;
     for (const waiter of this.waiting.splice(0)) waiter.abandon(reason);
-  }
-
-  /** Runs `task` once a slot is free; the slot is released when it settles. */
-  async run<T>(task: () => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
-    await this.acquire(opts);
-    try {
-      return await task();
-    } finally {
-      this.release();
-    }
   }
 
   /** Resolves once a slot is held by the caller, who must `release()` it exactly once. */
@@ -54,8 +45,10 @@ export class CallLimiter {
       // A released slot is handed over with `active` already counted (see dispatch), so no other caller
       // can take it between the release and this caller's resumption.
       await new Promise<void>((start, abandon) => {
-        const waiter = { start, abandon };
-        if (opts.urgent) this.waiting.unshift(waiter);
+        const urgent = opts.urgent === true;
+        const waiter = { urgent, start, abandon };
+        const firstNotUrgent = urgent ? this.waiting.findIndex((w) => !w.urgent) : -1;
+        if (firstNotUrgent >= 0) this.waiting.splice(firstNotUrgent, 0, waiter);
         else this.waiting.push(waiter);
       });
     }

@@ -154,9 +154,10 @@ export async function runPages(opts: RunOptions): Promise<RunResult> {
    * A Talemetry call holding one of the run's slots while it is on the wire. The slot is taken before the
    * call starts (its deadline starts only then) and given back once its HTTP attempt has read the
    * answer: parsing it (a profiles answer is the run's heaviest work), a backoff and a token refresh hold
-   * no slot, and a retry takes one again, ahead of calls not started yet. Every new `429` halves the
-   * limit before the slot of the attempt that saw it is released, so no call starts under the old limit
-   * once the 429 is known.
+   * no slot, and a retry takes one again, ahead of calls not started yet (with the next Match page, in
+   * arrival order). A retry's wait for that slot counts against its call's deadline. Every new `429`
+   * halves the limit before the slot of the attempt that saw it is released, so no call starts under the
+   * old limit once the 429 is known.
    */
   const call = async <T>(task: (gate: AttemptGate) => Promise<T>, urgent = false): Promise<T> => {
     await limiter.acquire({ urgent });
@@ -179,7 +180,11 @@ export async function runPages(opts: RunOptions): Promise<RunResult> {
     try {
       return await task(gate);
     } finally {
-      if (spare) release();
+      if (spare) {
+        // Unused: given back, and an attempt arriving after the call ended takes a slot of its own.
+        spare = false;
+        release();
+      }
     }
   };
   // The next Match page goes first: every later detail call waits on it.

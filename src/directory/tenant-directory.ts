@@ -356,13 +356,29 @@ export class TenantDirectory extends DurableObject<Env> implements TenantDirecto
    */
   async requestSync(opts: { full?: boolean; reconcile?: boolean } = {}): Promise<SyncStatus> {
     this.refuseIfDeleted();
+    this.storeSyncRequest(opts);
+    await this.runSync();
+    return this.syncStatus();
+  }
+
+  /**
+   * An incremental window soon, without waiting for it: the request is stored and the alarm starts its
+   * run at once (or, while a run is under way, as soon as that run ends). For a caller that must answer
+   * within its own deadline.
+   */
+  async scheduleSync(): Promise<void> {
+    this.refuseIfDeleted();
+    this.storeSyncRequest({});
+    await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /** Stores a sync request, merged with one still pending. */
+  private storeSyncRequest(opts: { full?: boolean; reconcile?: boolean }): void {
     const pending = this.ctx.storage.kv.get<SyncRequest>(SYNC_REQUEST_KEY);
     this.ctx.storage.kv.put(SYNC_REQUEST_KEY, {
       full: Boolean(opts.full || pending?.full),
       reconcile: Boolean(opts.reconcile || pending?.reconcile),
     } satisfies SyncRequest);
-    await this.runSync();
-    return this.syncStatus();
   }
 
   /**

@@ -250,6 +250,20 @@ describe("details fetched concurrently", () => {
     expect(rows.size).toBe(created.length);
   });
 
+  it("lets urgent waiters (the next Match page, retries) go first, in their own arrival order", async () => {
+    const limiter = new CallLimiter(1);
+    await limiter.acquire();
+    const order: string[] = [];
+    const wait = (name: string, urgent: boolean) => limiter.acquire({ urgent }).then(() => order.push(name));
+    const all = [wait("a", false), wait("u1", true), wait("b", false), wait("u2", true)];
+    for (let i = 0; i < 4; i++) {
+      limiter.release();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await Promise.all(all);
+    expect(order).toEqual(["u1", "u2", "a", "b"]);
+  });
+
   it("each further 429 halves it again, never below one", () => {
     const limiter = new CallLimiter(4);
     limiter.halve();

@@ -185,6 +185,7 @@ describe("the tombstone", () => {
       writeThrough: () => stub.writeThrough({ id: MAYA } as Parameters<TenantDirectoryApi["writeThrough"]>[0], "2026-11-30T10:00:00Z"),
       syncStatus: () => stub.syncStatus(),
       requestSync: () => stub.requestSync({ full: true }),
+      scheduleSync: () => stub.scheduleSync(),
       claimActivity: () => stub.claimActivity(["k"], "h"),
       completeActivity: () => stub.completeActivity(activity, null),
       releaseActivityClaim: () => stub.releaseActivityClaim("k", "o", "failed"),

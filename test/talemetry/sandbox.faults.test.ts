@@ -78,6 +78,19 @@ describe("adapter under simulator faults", () => {
     expect((await getStats(clientId)).calls.profiles).toBe(2);
   });
 
+  it("reads the deadline again once the gate admits an attempt: none is sent when waiting spent it", async () => {
+    const err = await client(600)
+      .withGate(async (attempt) => {
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        return attempt();
+      })
+      .fetchProfiles([maya])
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err).toMatchObject({ kind: "unavailable" });
+    expect((await getStats(clientId)).calls.profiles).toBe(0);
+  });
+
   it("retries a burst of 5xx on reads and succeeds", async () => {
     await setFaults(clientId, [{ op: "profiles", status: 502, times: 2 }]);
     const [person] = await client().fetchProfiles([maya]);

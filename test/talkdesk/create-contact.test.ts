@@ -3,9 +3,10 @@
 // sync — the tenant's sync is off here), and Talkdesk gets the contact to pop. A candidate that already has
 // the phone or email is answered instead of a duplicate (directory first, Talemetry's 409 as the backstop);
 // retries, concurrent duplicates and lost answers create exactly one candidate (counted by the simulator).
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/demo-data";
-import { syncUntil } from "../helpers/directory";
+import { directoryOf } from "../helpers/directory";
 import { clearFaults, createCandidate, getCandidate, getStats, resetStats, setFaults } from "../helpers/sandbox";
 import { v1 } from "../v1/helpers";
 import { envelope, type SyncedTenant, syncedTenant, talkdesk } from "./helpers";
@@ -285,20 +286,44 @@ describe("create_contact recovery on a busy account", () => {
     expect(found.record.name?.family).toBe("Page");
   });
 
+  it("a recovery that cannot list schedules a sync too, and the retry after it answers the lost create", { timeout: 60_000 }, async () => {
+    const busy = await syncedTenant(2, { label: "create-nolist", settings: { sync_interval_seconds: 86_400 } });
+    const data = { name: "Riley Nolist", phone: "+16285559003" };
+    await lostCreate(busy, data);
+    const retry = () => talkdesk<CreateAnswer>("/actions/create_contact", envelope(busy.tenant.api_key, { meta: {}, data }));
+    await setFaults(busy.clientId, [{ op: "ids", status: 500 }]);
+    try {
+      const failed = await retry();
+      expect(failed.status).toBe(503);
+    } finally {
+      await clearFaults(busy.clientId);
+    }
+    const stub = directoryOf(busy.tenant.id);
+    expect(await runInDurableObject(stub, (_i, state) => state.storage.kv.get("sync_request"))).toBeDefined();
+    await runDurableObjectAlarm(stub);
+    const retried = await retry();
+    expect(retried.status).toBe(201);
+    expect((await getCandidate(busy.clientId, retried.body.contact_external_id)).record.name?.family).toBe("Nolist");
+    expect((await getStats(busy.clientId)).calls.candidate_create).toBe(1); // the lost one only
+  });
+
   it("refuses (503) rather than risk a second candidate when more were created since than it looks through", {
     timeout: 90_000,
   }, async () => {
     const { busy, data, retry, answer: refused } = await retryOnBusyAccount("create-flood", "Morgan Flood", "+16285559002", 2_001);
     expect(refused.status).toBe(503);
     expect(refused.body).toEqual({ message: expect.stringMatching(/could not confirm/i) });
-    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(refused.headers.get("retry-after")).toBe("30");
     expect((await getStats(busy.clientId)).calls.candidate_create).toBe(0);
-    // The refusal asked for a sync: once it has run, the directory holds the lost create and the retry
-    // answers it — still without a second create.
-    await syncUntil(busy.tenant.id, async () => {
-      const found = await v1(busy.tenant.api_key, `/search?phone=${encodeURIComponent(data.phone)}`);
-      return found.body.data.length > 0;
-    });
+    // The refusal scheduled a sync without waiting for it: the directory does not hold the lost create
+    // yet, and the run the alarm starts brings it (the request is stored for it).
+    const stub = directoryOf(busy.tenant.id);
+    const found = async () => (await v1(busy.tenant.api_key, `/search?phone=${encodeURIComponent(data.phone)}`)).body.data.length > 0;
+    expect(await found()).toBe(false);
+    expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).not.toBeNull();
+    await runDurableObjectAlarm(stub);
+    expect(await found()).toBe(true);
+    // The retry answers it, still without a second create.
     const retried = await retry();
     expect(retried.status).toBe(201);
     expect((await getCandidate(busy.clientId, retried.body.contact_external_id)).record.name?.family).toBe("Flood");
