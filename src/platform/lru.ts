@@ -21,11 +21,16 @@ export class Lru<K, V> {
 
   set(key: K, value: V): void {
     this.map.delete(key);
-    if (this.map.size >= this.capacity) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-    }
+    if (this.map.size >= this.capacity) this.shift();
     this.map.set(key, value);
+  }
+
+  /** Removes the least recently used entry and returns it (undefined when empty). */
+  shift(): [K, V] | undefined {
+    const oldest = this.map.entries().next();
+    if (oldest.done) return undefined;
+    this.map.delete(oldest.value[0]);
+    return oldest.value;
   }
 
   delete(key: K): void {

@@ -23,6 +23,17 @@ describe("Lru", () => {
     expect(lru.size).toBe(1);
   });
 
+  it("shift removes and returns the least recently used entry", () => {
+    const lru = new Lru<string, number>(3);
+    lru.set("a", 1);
+    lru.set("b", 2);
+    lru.get("a");
+    expect(lru.shift()).toEqual(["b", 2]);
+    expect(lru.keys()).toEqual(["a"]);
+    expect(lru.shift()).toEqual(["a", 1]);
+    expect(lru.shift()).toBeUndefined();
+  });
+
   it("refuses a capacity below one", () => {
     expect(() => new Lru(0)).toThrow(RangeError);
   });
