@@ -2,7 +2,7 @@ import type { Env } from "./config/env";
 import { loadSettings } from "./config/settings";
 import { openSecret, postWebhook, webhookBody } from "./core/webhooks";
 import { tenantDirectory } from "./directory/api";
-import { LEASE_MS, MAX_QUEUE_DELAY_SECONDS, RETRY_GRACE_MS, type WebhookMessage, webhookMessageId } from "./directory/webhooks";
+import { LEASE_MS, secondsUntilLate, type WebhookMessage, webhookMessageId } from "./directory/webhooks";
 import { createLogger, type Logger } from "./platform/logger";
 import { getTenant } from "./tenants/store";
 import type { Tenant } from "./tenants/types";
@@ -53,9 +53,9 @@ export async function handleWebhookBatch(batch: MessageBatch<WebhookMessage>, en
         // Anything unexpected (the Durable Object unreachable, KV failing): Queues tries the message again,
         // once a lease this run may have left has run out (else the retry would find S busy and drop itself).
         // It comes back with its own body: a ticket it carries still makes it the scheduled retry only if
-        // no other message has taken that retry meanwhile; otherwise it waits for the schedule like any
-        // other message (a retry the run scheduled but could not queue is taken over once late, by it or
-        // by the next sync run's message).
+        // no other message has taken that retry meanwhile. Finding a retry scheduled without holding its
+        // ticket, it comes back again once that retry is late (deliverPending), so a retry this run
+        // scheduled but could not queue is still made.
         log.warn("webhook message failed; retried by the queue", { error: err });
         return message.retry({ delaySeconds: Math.max(settings.webhooks.retryBaseSeconds, LEASE_MS / 1000) });
       }
@@ -91,8 +91,7 @@ async function deliverPending(env: Env, message: Message<WebhookMessage>, log: L
       // Queues brings this message back because its last run failed, maybe after the object scheduled a
       // retry whose message was never queued. Come back once that retry is late, when any message may take
       // it over: if its message does come, this one then finds nothing to do.
-      const late = Math.ceil((claim.retryAt + RETRY_GRACE_MS - Date.now()) / 1000) + 1;
-      return message.retry({ delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, late)) });
+      return message.retry({ delaySeconds: secondsUntilLate(claim.retryAt, Date.now()) });
     }
     if (claim.kind !== "deliver") return message.ack(); // gone, busy (its holder delivers), waiting (a retry will), idle
     if (delivered >= DELIVERIES_PER_MESSAGE) {
@@ -125,8 +124,8 @@ async function deliverPending(env: Env, message: Message<WebhookMessage>, log: L
           // Not queued: this message comes back instead, once the retry is late enough for a message
           // without its ticket to take it over (the store's grace), so the schedule is still kept.
           log.warn("webhook retry not queued; the message is retried instead", { error: err });
-          const late = next.delaySeconds + Math.ceil(RETRY_GRACE_MS / 1000) + 1;
-          return message.retry({ delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, late) });
+          const now = Date.now();
+          return message.retry({ delaySeconds: secondsUntilLate(now + next.delaySeconds * 1000, now) });
         }
         return message.ack();
       case "give_up":

@@ -122,6 +122,15 @@ export const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 export const RETRY_GRACE_MS = 1_000;
 
 /**
+ * The delay (whole seconds, within what Queues allows) after which a message arrives once a retry
+ * scheduled for `retryAt` is late, so that it may take the retry over without its ticket.
+ */
+export function secondsUntilLate(retryAt: number, now: number): number {
+  const seconds = Math.ceil((retryAt + RETRY_GRACE_MS - now) / 1000) + 1;
+  return Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, seconds));
+}
+
+/**
  * The wait before retry `attempt` (1 = the first retry): `base` seconds, doubling each time, capped by
  * Queues' maximum delay. With the default base of 10 s: 10 s, 20 s, 40 s, … 5.7 h, 11.4 h, 12 h, 12 h —
  * past the 24 h window after 14 retries.

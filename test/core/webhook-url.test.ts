@@ -3,7 +3,13 @@
 // localhost/127.0.0.1 for its walkthrough. And the retry schedule (src/directory/webhooks.ts).
 import { describe, expect, it } from "vitest";
 import { webhookUrlProblem } from "../../src/core/webhook-url";
-import { MAX_QUEUE_DELAY_SECONDS, RETRY_WINDOW_MS, retryDelaySeconds } from "../../src/directory/webhooks";
+import {
+  MAX_QUEUE_DELAY_SECONDS,
+  RETRY_GRACE_MS,
+  RETRY_WINDOW_MS,
+  retryDelaySeconds,
+  secondsUntilLate,
+} from "../../src/directory/webhooks";
 
 const strict = { allowLocalhost: false };
 const local = { allowLocalhost: true };
@@ -135,5 +141,15 @@ describe("retry schedule", () => {
     while (total * 1000 < RETRY_WINDOW_MS) total += waits[retries++]!;
     expect(retries).toBe(14);
     expect(retryDelaySeconds(1, 30)).toBe(30);
+  });
+
+  it("a message that must take a retry over arrives once the retry is late, within what Queues allows", () => {
+    const now = 1_000_000;
+    const late = (retryAt: number) => secondsUntilLate(retryAt, now);
+    // Arriving then, the retry is past its grace: retryAt + grace < arrival.
+    for (const inMs of [0, 1, 999, 10_000, 3_600_000]) expect(now + late(now + inMs) * 1000).toBeGreaterThan(now + inMs + RETRY_GRACE_MS);
+    expect(late(now - 60_000)).toBe(1);
+    expect(late(now + 10_000)).toBe(12);
+    expect(late(now + 100 * 3600_000)).toBe(MAX_QUEUE_DELAY_SECONDS);
   });
 });
