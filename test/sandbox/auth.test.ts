@@ -125,23 +125,24 @@ describe("authenticated calls", () => {
 // The Worker remembers where a token leads instead of asking the registry on every call (pipeline.ts);
 // the answers and the counting must stay those of the registry.
 describe("a token used before", () => {
-  it("answers as unknown, counting nothing, once its account was reset", async () => {
+  /** A token used once on a fresh account, `then` done to the account, and the token used again. */
+  async function usedAgainAfter(then: (clientId: string) => Promise<unknown>) {
     const { client_id: clientId } = await createAccount("auth-route");
     const token = await sandboxToken(clientId);
     expect((await upstreamJson(IDS, { token, body: {} })).status).toBe(200);
-    await resetAccount(clientId);
-    const res = await upstreamJson(IDS, { token, body: {} });
+    await then(clientId);
+    return { clientId, res: await upstreamJson(IDS, { token, body: {} }) };
+  }
+
+  it("answers as unknown, counting nothing, once its account was reset", async () => {
+    const { clientId, res } = await usedAgainAfter(resetAccount);
     expect(res.status).toBe(401);
     expect(res.json.error).toEqual({ code: "invalid_token", message: "Unknown token" });
     expect(Object.values((await getStats(clientId)).calls).every((n) => n === 0)).toBe(true);
   });
 
   it("is still counted on its account once revoked", async () => {
-    const { client_id: clientId } = await createAccount("auth-route");
-    const token = await sandboxToken(clientId);
-    expect((await upstreamJson(IDS, { token, body: {} })).status).toBe(200);
-    await revokeTokens(clientId);
-    const res = await upstreamJson(IDS, { token, body: {} });
+    const { clientId, res } = await usedAgainAfter(revokeTokens);
     expect(res.status).toBe(401);
     expect(res.json.error).toEqual({ code: "invalid_token", message: "The token has expired or was revoked" });
     expect((await getStats(clientId)).calls).toMatchObject({ authorize: 1, ids: 2 });

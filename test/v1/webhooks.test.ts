@@ -105,6 +105,12 @@ async function travel(tenantId: string, subscriptionId: string, ms: number): Pro
   });
 }
 
+/** Changes a candidate's title in the simulator and syncs until the tenant's directory shows it. */
+async function changeTitle(tenantId: string, clientId: string, id: string, title: string): Promise<void> {
+  await updateCandidate(clientId, id, { title });
+  await syncUntilTitle(tenantId, id, title);
+}
+
 /** The ids of the tenant's indexed candidates. */
 async function indexedIds(tenantId: string): Promise<string[]> {
   return (await directoryOf(tenantId).changes(0, null, 1000)).rows.map((r) => r.person.id);
@@ -119,8 +125,7 @@ async function pendingWithoutMessage(label: string, statuses: number[]) {
   const { tenant, clientId } = await seeded();
   const stub = directoryOf(tenant.id);
   const [id] = await indexedIds(tenant.id);
-  await updateCandidate(clientId, id!, { title: `Pending for ${label}` });
-  await syncUntilTitle(tenant.id, id!, `Pending for ${label}`);
+  await changeTitle(tenant.id, clientId, id!, `Pending for ${label}`);
   // Let any run a sync request left due finish first (it would queue a message for the subscription).
   for (let i = 0; i < 10 && ((await runInDurableObject(stub, (_i, s) => s.storage.getAlarm())) ?? 0) <= Date.now() + 60_000; i++) {
     await runDurableObjectAlarm(stub);
@@ -257,8 +262,7 @@ describe("deliveries", () => {
     const path = uniquePath("e2e");
     const sub = await subscribe(tenant, path);
     const [id] = await indexedIds(tenant.id);
-    await updateCandidate(clientId, id!, { title: "Charge Nurse" });
-    await syncUntilTitle(tenant.id, id!, "Charge Nurse");
+    await changeTitle(tenant.id, clientId, id!, "Charge Nurse");
 
     const [request] = await waitFor(path, 1);
     // Verified exactly as a receiver does it: the raw body and the three headers.
@@ -298,10 +302,8 @@ describe("deliveries", () => {
     await plan(path, [500, 503]);
     const sub = await subscribe(tenant, path);
     const [first, second] = await indexedIds(tenant.id);
-    await updateCandidate(clientId, first!, { title: "First change" });
-    await syncUntilTitle(tenant.id, first!, "First change");
-    await updateCandidate(clientId, second!, { title: "Second change" });
-    await syncUntilTitle(tenant.id, second!, "Second change");
+    await changeTitle(tenant.id, clientId, first!, "First change");
+    await changeTitle(tenant.id, clientId, second!, "Second change");
 
     const got = await waitFor(path, 4);
     const ids = got.map((r) => r.headers["webhook-id"]);
@@ -438,8 +440,7 @@ describe("deliveries", () => {
     const path = uniquePath("disabled-replay");
     const sub = await subscribe(tenant, path);
     const [id] = await indexedIds(tenant.id);
-    await updateCandidate(clientId, id!, { title: "Delivered once" });
-    await syncUntilTitle(tenant.id, id!, "Delivered once");
+    await changeTitle(tenant.id, clientId, id!, "Delivered once");
     await waitFor(path, 1);
     const [delivery] = (await v1(tenant.api_key, `/webhooks/${sub.id}/deliveries`)).body.data;
     // Disabled as after 3 days of failures (how it gets there is the dead-letter test below).
@@ -487,8 +488,7 @@ describe("deliveries", () => {
     await plan(path, [500, 500, 500]);
     const sub = await subscribe(tenant, path, ["candidate.updated"]);
     const [first] = await indexedIds(tenant.id);
-    await updateCandidate(clientId, first!, { title: "Failing for an hour" });
-    await syncUntilTitle(tenant.id, first!, "Failing for an hour");
+    await changeTitle(tenant.id, clientId, first!, "Failing for an hour");
     await waitFor(path, 1);
     const stub = directoryOf(tenant.id);
     const state = () =>
@@ -542,8 +542,7 @@ describe("deliveries", () => {
 
     // Three quiet days, then a change whose first delivery fails: it is retried, not the end of the subscription.
     await travel(tenant.id, sub.id, 3 * 24 * 3600_000);
-    await updateCandidate(clientId, second!, { title: "After a quiet spell" });
-    await syncUntilTitle(tenant.id, second!, "After a quiet spell");
+    await changeTitle(tenant.id, clientId, second!, "After a quiet spell");
     await waitFor(path, 3); // the first change's one attempt, then the second's first attempt and a retry
     expect(await view()).toMatchObject({ status: "active", disabled_reason: null });
 
@@ -584,8 +583,7 @@ describe("deliveries", () => {
     await runInDurableObject(stub, (_i, state) =>
       state.storage.sql.exec(`UPDATE wh_subscriptions SET failing_since = ? WHERE id = ?`, Date.now() - 73 * 3600_000, sub.id),
     );
-    await updateCandidate(clientId, second!, { title: "Also failing" });
-    await syncUntilTitle(tenant.id, second!, "Also failing");
+    await changeTitle(tenant.id, clientId, second!, "Also failing");
     await waitFor(path, 2);
     const untilDisabled = Date.now() + 30_000;
     let view = (await v1(tenant.api_key, `/webhooks/${sub.id}`)).body;
@@ -595,8 +593,7 @@ describe("deliveries", () => {
     }
     expect(view).toMatchObject({ status: "disabled", disabled_reason: expect.stringMatching(/failed since .*HTTP 500/) });
     // Disabled: later changes are not sent.
-    await updateCandidate(clientId, second!, { title: "After disabling" });
-    await syncUntilTitle(tenant.id, second!, "After disabling");
+    await changeTitle(tenant.id, clientId, second!, "After disabling");
     await new Promise((r) => setTimeout(r, 2_000));
     expect(await received(path)).toHaveLength(2);
   });
